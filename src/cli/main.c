@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-FileCopyrightText: 2026 The pipecalc developers */
+#define G_LOG_DOMAIN "pipecalc-cli"
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <glib/gi18n-lib.h>
+#ifdef G_OS_UNIX
+#include <signal.h>
+#include <unistd.h>
+#include <readline/history.h>
+#include <readline/readline.h>
+#endif
+
+#include "pc-client.h"
+#include "pc-log.h"
+#include "pc-paths.h"
+
+/* Exit statuses, as documented in --help. */
+enum
+{
+  EXIT_ALL_OK = 0,
+  EXIT_EXPRESSION_FAILED = 1,
+  EXIT_NO_CONNECTION = 2,
+};
+
+typedef struct
+{
+  PcClient *client;
+  gboolean  json;
+  gboolean  failed;        /* an expression failed */
+  gboolean  lost;          /* the connection failed */
+} Cli;
+
+typedef struct
+{
+  gboolean       done;
+  GAsyncResult  *result;
+} Wait;
+
+static void
+wait_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  wait->done = TRUE;
+}
+
+/* The CLI is sequential by nature; it drives the async client by running
+ * the main context until the one operation it waits for completes. */
+static GAsyncResult *
+wait_for (Wait *wait)
+{
+  while (!wait->done)
+    g_main_context_iteration (NULL, TRUE);
+  return wait->result;
+}
+
+/* Prints the error with a caret under the failing position:
+ *   error: Unexpected operator "*" found at position 2
+ *     1+*2
+ *       ^ */
+static void
+print_expression_error (const char       *expr,
+                        const PcRpcError *error)
+{
+  gint64 pos = -1;
+
+  g_printerr (_("error: %s\n"), error->message);
+  if (error->data != NULL && JSON_NODE_HOLDS_OBJECT (error->data))
+    pos = json_object_get_int_member_with_default (json_node_get_object (error->data),
+                                                   "pos", -1);
+  if (pos >= 0 && strchr (expr, '\n') == NULL
+      && pos <= (gint64) g_utf8_strlen (expr, -1))
+    {
+      g_autofree char *pad = g_strnfill ((gsize) pos, ' ');
+
+      g_printerr ("  %s\n  %s^\n", expr, pad);
+    }
+}
+
+static void
+print_result (JsonNode *result)
+{
+  const char *text = NULL;
+
+  if (result != NULL && JSON_NODE_HOLDS_OBJECT (result))
+    text = json_object_get_string_member_with_default (json_node_get_object (result),
+                                                       "text", NULL);
+  printf ("%s\n", text ? text : "?");
+  fflush (stdout);
+}
+
+/* Evaluates one expression; FALSE when the connection is gone. */
+static gboolean
+evaluate (Cli        *cli,
+          const char *expr)
+{
+  JsonObject *params = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PcClientReply) reply = NULL;
+  Wait wait = { FALSE, NULL };
+
+  json_object_set_string_member (params, "expr", expr);
+  pc_client_call_async (cli->client, "eval",
+                        json_node_init_object (json_node_alloc (), params),
+                        NULL, wait_cb, &wait);
+  json_object_unref (params);
+  reply = pc_client_call_finish (cli->client, wait_for (&wait), &error);
+  g_clear_object (&wait.result);
+
+  if (reply == NULL)
+    {
+      g_printerr ("pipecalc-cli: %s\n", error->message);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        {
+          cli->failed = TRUE;
+          return TRUE;
+        }
+      cli->lost = TRUE;
+      return FALSE;
+    }
+
+  if (cli->json)
+    {
+      printf ("%s\n", reply->raw);
+      fflush (stdout);
+      if (reply->result == NULL)
+        cli->failed = TRUE;
+      return TRUE;
+    }
+  if (reply->result != NULL)
+    print_result (reply->result);
+  else
+    {
+      cli->failed = TRUE;
+      print_expression_error (expr, &reply->error);
+    }
+  return TRUE;
+}
+
+static gboolean
+is_blank (const char *line)
+{
+  for (; *line != '\0'; line++)
+    if (!g_ascii_isspace (*line))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+read_stdin (Cli *cli)
+{
+#ifdef G_OS_UNIX
+  if (isatty (STDIN_FILENO))
+    {
+      char *line;
+
+      /* Interactive: a prompt, line editing and history (readline). */
+      while ((line = readline ("> ")) != NULL)
+        {
+          gboolean go_on = TRUE;
+
+          if (!is_blank (line))
+            {
+              add_history (line);
+              go_on = evaluate (cli, line);
+            }
+          free (line);
+          if (!go_on)
+            return;
+        }
+      printf ("\n");
+      return;
+    }
+#endif
+  {
+    g_autoptr(GIOChannel) channel = NULL;
+    g_autofree char *line = NULL;
+    gsize terminator = 0;
+    GIOStatus status;
+
+#ifdef G_OS_WIN32
+    channel = g_io_channel_win32_new_fd (0);
+#else
+    channel = g_io_channel_unix_new (STDIN_FILENO);
+#endif
+    /* Bytes as they come: the server reports invalid UTF-8 itself. */
+    g_io_channel_set_encoding (channel, NULL, NULL);
+    while ((status = g_io_channel_read_line (channel, &line, NULL, &terminator, NULL))
+           == G_IO_STATUS_NORMAL)
+      {
+        line[terminator] = '\0';
+        if (!is_blank (line) && !evaluate (cli, line))
+          return;
+        g_clear_pointer (&line, g_free);
+      }
+  }
+}
+
+static void
+server_log_cb (PcClient   *client,
+               const char *line,
+               gpointer    user_data)
+{
+  g_printerr ("%s\n", line);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *address = NULL;
+  gboolean json = FALSE;
+  int timeout = 10;
+  gboolean verbose = FALSE;
+  g_auto(GStrv) expressions = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(PcTransports) transports = NULL;
+  g_autoptr(PcClient) client = NULL;
+  Cli cli = { 0, };
+  Wait wait = { FALSE, NULL };
+  const GOptionEntry entries[] = {
+    { "connect", 'c', 0, G_OPTION_ARG_STRING, &address,
+      N_("Connect to ADDRESS (default: the local server, started if none runs)"),
+      N_("ADDRESS") },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json,
+      N_("Print the raw JSON-RPC replies"), NULL },
+    { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout,
+      N_("Wait at most S seconds for each reply (default 10, 0: for ever)"), "S" },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+      N_("Show the private server’s log"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &expressions,
+      NULL, N_("[EXPRESSION…]") },
+    { NULL }
+  };
+
+  pc_paths_init_i18n ();
+  g_set_prgname ("pipecalc-cli");
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context,
+                                _("Evaluates each EXPRESSION on a pipecalc server, in one session, or\n"
+                                  "reads expressions from standard input, one per line."));
+  g_option_context_set_description (context,
+                                    _("Exit status: 0 when every expression succeeded, 1 when one failed,\n"
+                                      "2 when the server could not be reached.\n\n"
+                                      "Addresses: unix:/path, fifo:/path, tcp://host:port, npipe://host/name"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("pipecalc-cli: %s\n", error->message);
+      return EXIT_NO_CONNECTION;
+    }
+  if (timeout < 0)
+    {
+      g_printerr (_("pipecalc-cli: --timeout must be 0 or more seconds\n"));
+      return EXIT_NO_CONNECTION;
+    }
+  pc_log_init ("pipecalc-cli", verbose);
+#ifdef G_OS_UNIX
+  signal (SIGPIPE, SIG_IGN);
+#endif
+
+  transports = pc_transports_load (&error);
+  if (transports == NULL)
+    {
+      g_printerr ("pipecalc-cli: %s\n", error->message);
+      return EXIT_NO_CONNECTION;
+    }
+
+  client = pc_client_new (transports);
+  pc_client_set_timeout (client, (guint) timeout);
+  if (verbose)
+    g_signal_connect (client, "log", G_CALLBACK (server_log_cb), NULL);
+  pc_client_connect_async (client, address, address == NULL, NULL, wait_cb, &wait);
+  if (!pc_client_connect_finish (client, wait_for (&wait), &error))
+    {
+      g_clear_object (&wait.result);
+      g_printerr ("pipecalc-cli: %s\n", error->message);
+      return EXIT_NO_CONNECTION;
+    }
+  g_clear_object (&wait.result);
+
+  cli.client = client;
+  cli.json = json;
+  if (expressions != NULL && expressions[0] != NULL)
+    {
+      for (guint i = 0; expressions[i] != NULL; i++)
+        if (!evaluate (&cli, expressions[i]))
+          break;
+    }
+  else
+    {
+      read_stdin (&cli);
+    }
+
+  /* Stops the private server, if this client started one. */
+  pc_client_close (client);
+  if (cli.lost)
+    return EXIT_NO_CONNECTION;
+  return cli.failed ? EXIT_EXPRESSION_FAILED : EXIT_ALL_OK;
+}

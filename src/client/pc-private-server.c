@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-FileCopyrightText: 2026 The pipecalc developers */
+#include "config.h"
+
+#include <signal.h>
+#include <glib/gi18n-lib.h>
+
+#include "pc-paths.h"
+#include "pc-private-server.h"
+#include "pc-runtime-dir.h"
+
+/* How long a private server gets to exit after SIGTERM before SIGKILL. */
+#define STOP_TIMEOUT_MS 5000
+/* The last lines of the server's log, quoted when it fails to start. */
+#define KEEP_LINES 5
+
+struct _PcPrivateServer
+{
+  GSubprocess            *process;
+  GDataInputStream       *log;
+  GCancellable           *cancellable;
+  PcPrivateServerLogFunc  log_func;
+  gpointer                user_data;
+  GQueue                  last_lines;
+};
+
+static void read_log_line (PcPrivateServer *self);
+
+/* Reference-counted (GRcBox): a log read in flight holds a reference, so
+ * its callback never sees freed state, even after stop. */
+static void
+private_server_clear (gpointer data)
+{
+  PcPrivateServer *self = data;
+
+  g_clear_object (&self->log);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->process);
+  g_queue_clear_full (&self->last_lines, g_free);
+}
+
+static void
+log_line_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  PcPrivateServer *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  gsize len;
+
+  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source),
+                                                    result, &len, &error);
+  if (line == NULL || g_cancellable_is_cancelled (self->cancellable))
+    {
+      /* EOF, cancelled on stop, or not UTF-8: the log is over. */
+      g_rc_box_release_full (self, private_server_clear);
+      return;
+    }
+
+  g_queue_push_tail (&self->last_lines, g_strdup (line));
+  if (g_queue_get_length (&self->last_lines) > KEEP_LINES)
+    g_free (g_queue_pop_head (&self->last_lines));
+  if (self->log_func != NULL)
+    self->log_func (line, self->user_data);
+  g_data_input_stream_read_line_async (self->log, G_PRIORITY_DEFAULT,
+                                       self->cancellable, log_line_cb, self);
+}
+
+static void
+read_log_line (PcPrivateServer *self)
+{
+  g_data_input_stream_read_line_async (self->log, G_PRIORITY_DEFAULT,
+                                       self->cancellable, log_line_cb,
+                                       g_rc_box_acquire (self));
+}
+
+char *
+pc_private_server_address (void)
+{
+#ifdef G_OS_WIN32
+  return g_strdup_printf ("npipe://./pipecalc-private-%lu",
+                          (unsigned long) GetCurrentProcessId ());
+#else
+  g_autofree char *dir = pc_runtime_dir_path ();
+
+  return g_strdup_printf ("unix:%s/private-%d.socket", dir, (int) getpid ());
+#endif
+}
+
+PcPrivateServer *
+pc_private_server_start (const char              *address,
+                         PcPrivateServerLogFunc   log_func,
+                         gpointer                 user_data,
+                         GError                 **error)
+{
+  g_autofree char *server_path = pc_paths_server ();
+  g_autofree char *dir = pc_runtime_dir_path ();
+  PcPrivateServer *self;
+  GSubprocess *process;
+
+  if (!pc_ensure_private_dir (dir, error))
+    return NULL;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                              | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                              error, server_path, "--listen", address, NULL);
+  if (process == NULL)
+    {
+      g_prefix_error (error, _("Cannot start the server %s: "), server_path);
+      return NULL;
+    }
+
+  self = g_rc_box_new0 (PcPrivateServer);
+  self->process = process;
+  self->log_func = log_func;
+  self->user_data = user_data;
+  self->cancellable = g_cancellable_new ();
+  g_queue_init (&self->last_lines);
+  /* Always drained, even with no one to show it to: a server blocked on a
+   * full stderr pipe would stop answering. */
+  self->log = g_data_input_stream_new (g_subprocess_get_stderr_pipe (process));
+  read_log_line (self);
+  return self;
+}
+
+gboolean
+pc_private_server_check (PcPrivateServer  *self,
+                         GError          **error)
+{
+  g_autoptr(GString) tail = NULL;
+
+  if (g_subprocess_get_identifier (self->process) != NULL)
+    return TRUE;
+
+  tail = g_string_new (NULL);
+  for (GList *l = self->last_lines.head; l != NULL; l = l->next)
+    g_string_append_printf (tail, "\n%s", (const char *) l->data);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+               _("The private server exited at once%s"), tail->str);
+  return FALSE;
+}
+
+static void
+waited_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *done = TRUE;
+}
+
+static gboolean
+stop_timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+pc_private_server_stop (PcPrivateServer *self)
+{
+  GMainContext *context = g_main_context_ref_thread_default ();
+  gboolean done = FALSE;
+  gboolean timed_out = FALSE;
+  guint timeout_id;
+
+  if (self == NULL)
+    return;
+
+  if (g_subprocess_get_identifier (self->process) != NULL)
+    {
+#ifdef G_OS_UNIX
+      g_subprocess_send_signal (self->process, SIGTERM);
+#else
+      g_subprocess_force_exit (self->process);
+#endif
+    }
+  /* Waits here, on purpose: the client is going away and the server must
+   * be gone (its socket file removed) before it does. */
+  g_subprocess_wait_async (self->process, NULL, waited_cb, &done);
+  timeout_id = g_timeout_add (STOP_TIMEOUT_MS, stop_timeout_cb, &timed_out);
+  while (!done && !timed_out)
+    g_main_context_iteration (context, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout_id);
+  if (!done)
+    {
+      g_subprocess_force_exit (self->process);
+      while (!done)
+        g_main_context_iteration (context, TRUE);
+    }
+  g_main_context_unref (context);
+
+  self->log_func = NULL;
+  g_cancellable_cancel (self->cancellable);
+  g_rc_box_release_full (self, private_server_clear);
+}

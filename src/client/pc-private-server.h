@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-FileCopyrightText: 2026 The pipecalc developers */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* A pipecalcd started by a client for itself (the embedded default):
+ * listening on a private address, its log lines forwarded, stopped with
+ * SIGTERM when the client is done. */
+typedef struct _PcPrivateServer PcPrivateServer;
+
+typedef void (*PcPrivateServerLogFunc) (const char *line,
+                                        gpointer    user_data);
+
+PcPrivateServer *pc_private_server_start   (const char              *address,
+                                            PcPrivateServerLogFunc   log_func,
+                                            gpointer                 user_data,
+                                            GError                 **error);
+/* Whether the process is still running; if not, @error says why. */
+gboolean         pc_private_server_check   (PcPrivateServer         *self,
+                                            GError                 **error);
+/* Sends SIGTERM, waits up to 5 s, then kills; frees. */
+void             pc_private_server_stop    (PcPrivateServer         *self);
+/* A private address for a new server in the runtime folder. */
+char            *pc_private_server_address (void);
+
+G_END_DECLS

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-FileCopyrightText: 2026 The pipecalc developers */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "pc-paths.h"
+
+gboolean
+pc_paths_in_build_tree (void)
+{
+  /* The running executable lies under the build root: compare real paths,
+   * so a symlinked build folder still counts. */
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *root = realpath (PC_BUILD_ROOT, NULL);
+  gsize root_len;
+
+  if (exe == NULL || root == NULL)
+    return FALSE;
+  root_len = strlen (root);
+  return strncmp (exe, root, root_len) == 0 && exe[root_len] == G_DIR_SEPARATOR;
+}
+
+GStrv
+pc_paths_transport_dirs (void)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  const char *env = g_getenv ("PIPECALC_TRANSPORT_PATH");
+
+  if (env != NULL && env[0] != '\0')
+    {
+      g_auto(GStrv) parts = g_strsplit (env, G_SEARCHPATH_SEPARATOR_S, -1);
+
+      for (guint i = 0; parts[i] != NULL; i++)
+        if (parts[i][0] != '\0')
+          g_strv_builder_add (builder, parts[i]);
+    }
+  g_strv_builder_add (builder, pc_paths_in_build_tree () ? PC_BUILD_TRANSPORTDIR
+                                                         : PC_TRANSPORTDIR);
+  return g_strv_builder_end (builder);
+}
+
+char *
+pc_paths_server (void)
+{
+  const char *env = g_getenv ("PIPECALC_SERVER");
+
+  if (env != NULL && env[0] != '\0')
+    return g_strdup (env);
+  if (pc_paths_in_build_tree ())
+    return g_strdup (PC_BUILD_SERVER);
+  return g_build_filename (PC_BINDIR, PC_SERVER_NAME, NULL);
+}
+
+const char *
+pc_paths_locale_dir (void)
+{
+  return pc_paths_in_build_tree () ? PC_BUILD_LOCALEDIR : PC_LOCALEDIR;
+}
+
+void
+pc_paths_init_i18n (void)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, pc_paths_locale_dir ());
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}

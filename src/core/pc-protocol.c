@@ -1,0 +1,439 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-FileCopyrightText: 2026 The pipecalc developers */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "pc-protocol.h"
+
+G_DEFINE_QUARK (pc-protocol-error-quark, pc_protocol_error)
+
+/* Doubles with an exact integer value below 2^53 are written as integers,
+ * so 2^10 travels as 1024, not 1024.0. */
+#define EXACT_INT_LIMIT 9007199254740992.0
+
+void
+pc_rpc_error_set (PcRpcError *error,
+                  int         code,
+                  JsonNode   *data,
+                  const char *format,
+                  ...)
+{
+  va_list args;
+
+  pc_rpc_error_clear (error);
+  error->code = code;
+  error->data = data;
+  va_start (args, format);
+  error->message = g_strdup_vprintf (format, args);
+  va_end (args);
+}
+
+void
+pc_rpc_error_clear (PcRpcError *error)
+{
+  g_clear_pointer (&error->message, g_free);
+  g_clear_pointer (&error->data, json_node_unref);
+  error->code = 0;
+}
+
+JsonNode *
+pc_json_number (double value)
+{
+  JsonNode *node = json_node_alloc ();
+
+  if (!isfinite (value))
+    return json_node_init_null (node);
+  if (value == floor (value) && fabs (value) < EXACT_INT_LIMIT)
+    return json_node_init_int (node, (gint64) value);
+  return json_node_init_double (node, value);
+}
+
+static void
+append_node (GString  *out,
+             JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+  g_string_append (out, text);
+}
+
+static JsonNode *
+error_response (JsonNode   *id,
+                int         code,
+                const char *message,
+                JsonNode   *data)
+{
+  JsonObject *response = json_object_new ();
+  JsonObject *error = json_object_new ();
+
+  json_object_set_string_member (response, "jsonrpc", "2.0");
+  json_object_set_member (response, "id",
+                          id ? json_node_copy (id) : json_node_new (JSON_NODE_NULL));
+  json_object_set_int_member (error, "code", code);
+  json_object_set_string_member (error, "message", message);
+  if (data != NULL)
+    json_object_set_member (error, "data", json_node_ref (data));
+  json_object_set_object_member (response, "error", error);
+  return json_node_init_object (json_node_alloc (), response);
+}
+
+static JsonNode *
+result_response (JsonNode *id,
+                 JsonNode *result)
+{
+  JsonObject *response = json_object_new ();
+
+  json_object_set_string_member (response, "jsonrpc", "2.0");
+  json_object_set_member (response, "id", json_node_copy (id));
+  json_object_set_member (response, "result", result);
+  return json_node_init_object (json_node_alloc (), response);
+}
+
+/* An id is a string, a finite number or null (JSON-RPC 2.0, section 4). */
+static gboolean
+id_is_valid (JsonNode *id)
+{
+  GType type;
+
+  if (JSON_NODE_HOLDS_NULL (id))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (id))
+    return FALSE;
+  type = json_node_get_value_type (id);
+  if (type == G_TYPE_STRING || type == G_TYPE_INT64)
+    return TRUE;
+  return type == G_TYPE_DOUBLE && isfinite (json_node_get_double (id));
+}
+
+/* Handles one request object of a single call or a batch. Returns the
+ * response, or %NULL for a notification. */
+static JsonNode *
+handle_call (JsonNode               *node,
+             const PcRequestHandler *handler,
+             gpointer                user_data)
+{
+  JsonObject *request;
+  JsonNode *id = NULL;
+  JsonNode *jsonrpc;
+  JsonNode *method;
+  JsonNode *params;
+  JsonNode *result;
+  PcRpcError error = { 0, };
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return error_response (NULL, PC_RPC_INVALID_REQUEST,
+                           "Invalid Request: not an object", NULL);
+  request = json_node_get_object (node);
+  if (json_object_has_member (request, "id"))
+    {
+      id = json_object_get_member (request, "id");
+      if (!id_is_valid (id))
+        return error_response (NULL, PC_RPC_INVALID_REQUEST,
+                               "Invalid Request: \"id\" must be a string, a number or null",
+                               NULL);
+    }
+
+  jsonrpc = json_object_get_member (request, "jsonrpc");
+  if (jsonrpc == NULL || !JSON_NODE_HOLDS_VALUE (jsonrpc)
+      || json_node_get_value_type (jsonrpc) != G_TYPE_STRING
+      || g_strcmp0 (json_node_get_string (jsonrpc), "2.0") != 0)
+    return error_response (id, PC_RPC_INVALID_REQUEST,
+                           "Invalid Request: \"jsonrpc\" must be \"2.0\"", NULL);
+
+  method = json_object_get_member (request, "method");
+  if (method == NULL || !JSON_NODE_HOLDS_VALUE (method)
+      || json_node_get_value_type (method) != G_TYPE_STRING)
+    return error_response (id, PC_RPC_INVALID_REQUEST,
+                           "Invalid Request: \"method\" must be a string", NULL);
+
+  params = json_object_get_member (request, "params");
+  if (params != NULL && !JSON_NODE_HOLDS_OBJECT (params)
+      && !JSON_NODE_HOLDS_ARRAY (params))
+    return error_response (id, PC_RPC_INVALID_REQUEST,
+                           "Invalid Request: \"params\" must be an object or an array",
+                           NULL);
+
+  result = handler->call (user_data, json_node_get_string (method), params, &error);
+
+  /* A notification is carried out, never answered, even when it fails. */
+  if (id == NULL)
+    {
+      g_clear_pointer (&result, json_node_unref);
+      pc_rpc_error_clear (&error);
+      return NULL;
+    }
+  if (result != NULL)
+    return result_response (id, result);
+
+  node = error_response (id, error.code, error.message, error.data);
+  pc_rpc_error_clear (&error);
+  return node;
+}
+
+static void
+handle_json (const char             *line,
+             gsize                   len,
+             const PcRequestHandler *handler,
+             gpointer                user_data,
+             GString                *out)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) response = NULL;
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, line, len, NULL)
+      || (root = json_parser_get_root (parser)) == NULL)
+    {
+      response = error_response (NULL, PC_RPC_PARSE_ERROR,
+                                 "Parse error: the request is not valid JSON", NULL);
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (root))
+    {
+      JsonArray *batch = json_node_get_array (root);
+      guint n = json_array_get_length (batch);
+      JsonArray *responses;
+
+      if (n == 0)
+        {
+          response = error_response (NULL, PC_RPC_INVALID_REQUEST,
+                                     "Invalid Request: empty batch", NULL);
+        }
+      else
+        {
+          responses = json_array_sized_new (n);
+          for (guint i = 0; i < n; i++)
+            {
+              JsonNode *one = handle_call (json_array_get_element (batch, i),
+                                           handler, user_data);
+              if (one != NULL)
+                json_array_add_element (responses, one);
+            }
+          /* A batch of notifications only gets no reply at all. */
+          if (json_array_get_length (responses) == 0)
+            json_array_unref (responses);
+          else
+            {
+              response = json_node_init_array (json_node_alloc (), responses);
+              json_array_unref (responses);
+            }
+        }
+    }
+  else
+    {
+      response = handle_call (root, handler, user_data);
+    }
+
+  if (response != NULL)
+    {
+      append_node (out, response);
+      g_string_append_c (out, '\n');
+    }
+}
+
+static gboolean
+line_is_json (const char *line,
+              gsize       len)
+{
+  for (gsize i = 0; i < len; i++)
+    {
+      if (line[i] == ' ' || line[i] == '\t')
+        continue;
+      return line[i] == '{' || line[i] == '[';
+    }
+  return FALSE;
+}
+
+void
+pc_protocol_append_error (const char *line,
+                          gsize       len,
+                          int         code,
+                          const char *message,
+                          JsonNode   *data,
+                          GString    *out)
+{
+  if (line_is_json (line, len))
+    {
+      g_autoptr(JsonNode) response = error_response (NULL, code, message, data);
+
+      append_node (out, response);
+    }
+  else
+    {
+      g_string_append (out, "error: ");
+      g_string_append (out, message);
+    }
+  g_string_append_c (out, '\n');
+}
+
+void
+pc_protocol_handle_line (const char             *line,
+                         gsize                   len,
+                         const PcRequestHandler *handler,
+                         gpointer                user_data,
+                         GString                *out)
+{
+  gboolean blank = TRUE;
+
+  for (gsize i = 0; i < len && blank; i++)
+    blank = line[i] == ' ' || line[i] == '\t' || line[i] == '\r';
+  if (blank)
+    return;
+
+  if (memchr (line, '\0', len) != NULL)
+    {
+      pc_protocol_append_error (line, len,
+                                line_is_json (line, len) ? PC_RPC_PARSE_ERROR
+                                                         : PC_RPC_EXPRESSION_ERROR,
+                                "the request contains a NUL byte", NULL, out);
+      return;
+    }
+  if (!g_utf8_validate_len (line, len, NULL))
+    {
+      pc_protocol_append_error (line, len,
+                                line_is_json (line, len) ? PC_RPC_PARSE_ERROR
+                                                         : PC_RPC_EXPRESSION_ERROR,
+                                "the request is not valid UTF-8", NULL, out);
+      return;
+    }
+
+  if (line_is_json (line, len))
+    {
+      handle_json (line, len, handler, user_data, out);
+    }
+  else
+    {
+      g_autofree char *expr = g_strndup (line, len);
+
+      handler->plain (user_data, expr, out);
+      g_string_append_c (out, '\n');
+    }
+}
+
+void
+pc_protocol_append_too_large (gboolean  looks_json,
+                              gsize     limit,
+                              GString  *out)
+{
+  g_autofree char *message =
+    g_strdup_printf ("request too large (limit %" G_GSIZE_FORMAT " bytes)", limit);
+
+  if (looks_json)
+    {
+      JsonObject *data = json_object_new ();
+      g_autoptr(JsonNode) data_node = NULL;
+      g_autoptr(JsonNode) response = NULL;
+
+      json_object_set_int_member (data, "limit", (gint64) limit);
+      data_node = json_node_init_object (json_node_alloc (), data);
+      json_object_unref (data);
+      response = error_response (NULL, PC_RPC_TOO_LARGE, message, data_node);
+      append_node (out, response);
+      g_string_append_c (out, '\n');
+    }
+  else
+    {
+      g_string_append_printf (out, "error: %s\n", message);
+    }
+}
+
+void
+pc_protocol_append_request (GString    *out,
+                            gint64      id,
+                            const char *method,
+                            JsonNode   *params)
+{
+  JsonObject *request = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_object_set_string_member (request, "jsonrpc", "2.0");
+  json_object_set_int_member (request, "id", id);
+  json_object_set_string_member (request, "method", method);
+  if (params != NULL)
+    json_object_set_member (request, "params", params);
+  node = json_node_init_object (json_node_alloc (), request);
+  json_object_unref (request);
+  append_node (out, node);
+  g_string_append_c (out, '\n');
+}
+
+static gboolean
+malformed (GError    **error,
+           const char *what)
+{
+  g_set_error (error, PC_PROTOCOL_ERROR, PC_PROTOCOL_ERROR_MALFORMED_REPLY,
+               "The server sent a malformed reply: %s", what);
+  return FALSE;
+}
+
+gboolean
+pc_protocol_parse_response (const char  *line,
+                            gsize        len,
+                            gint64      *id,
+                            JsonNode   **result,
+                            PcRpcError  *rpc_error,
+                            GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonObject *response;
+  JsonNode *root;
+  JsonNode *id_node;
+  JsonNode *result_node;
+  JsonNode *error_node;
+
+  *result = NULL;
+  if (!g_utf8_validate_len (line, len, NULL))
+    return malformed (error, "not UTF-8");
+  if (!json_parser_load_from_data (parser, line, len, NULL)
+      || (root = json_parser_get_root (parser)) == NULL)
+    return malformed (error, "not JSON");
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    return malformed (error, "not an object");
+  response = json_node_get_object (root);
+  if (g_strcmp0 (json_object_get_string_member_with_default (response, "jsonrpc", NULL),
+                 "2.0") != 0)
+    return malformed (error, "no \"jsonrpc\": \"2.0\"");
+
+  id_node = json_object_get_member (response, "id");
+  if (id_node == NULL)
+    return malformed (error, "no id");
+  if (JSON_NODE_HOLDS_NULL (id_node))
+    *id = -1;
+  else if (JSON_NODE_HOLDS_VALUE (id_node)
+           && json_node_get_value_type (id_node) == G_TYPE_INT64)
+    *id = json_node_get_int (id_node);
+  else
+    return malformed (error, "an id that was never sent");
+
+  result_node = json_object_get_member (response, "result");
+  error_node = json_object_get_member (response, "error");
+  if ((result_node == NULL) == (error_node == NULL))
+    return malformed (error, "neither a result nor an error");
+  if (result_node != NULL)
+    {
+      *result = json_node_copy (result_node);
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (error_node))
+    return malformed (error, "an error that is not an object");
+  {
+    JsonObject *err = json_node_get_object (error_node);
+    JsonNode *code = json_object_get_member (err, "code");
+    JsonNode *message = json_object_get_member (err, "message");
+    JsonNode *data = json_object_get_member (err, "data");
+
+    if (code == NULL || !JSON_NODE_HOLDS_VALUE (code)
+        || json_node_get_value_type (code) != G_TYPE_INT64
+        || message == NULL || !JSON_NODE_HOLDS_VALUE (message)
+        || json_node_get_value_type (message) != G_TYPE_STRING)
+      return malformed (error, "an error without code or message");
+    pc_rpc_error_set (rpc_error, (int) json_node_get_int (code),
+                      data ? json_node_copy (data) : NULL,
+                      "%s", json_node_get_string (message));
+  }
+  return TRUE;
+}

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-FileCopyrightText: 2026 The pipecalc developers */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* The wire protocol of docs/protocol.md: one codec for both sides. */
+
+#define PC_PROTOCOL_VERSION 1
+#define PC_PROTOCOL_DEFAULT_MAX_LINE 65536
+
+/* JSON-RPC 2.0 error codes, and pipecalc's application codes. */
+typedef enum
+{
+  PC_RPC_PARSE_ERROR = -32700,
+  PC_RPC_INVALID_REQUEST = -32600,
+  PC_RPC_METHOD_NOT_FOUND = -32601,
+  PC_RPC_INVALID_PARAMS = -32602,
+  PC_RPC_INTERNAL_ERROR = -32603,
+  PC_RPC_EXPRESSION_ERROR = 1000,
+  PC_RPC_TOO_LARGE = 1001,
+  PC_RPC_BUSY = 1002,
+  PC_RPC_UNAUTHORIZED = 1003,
+} PcRpcErrorCode;
+
+/* Client side: a reply that is not what the protocol promises. */
+#define PC_PROTOCOL_ERROR (pc_protocol_error_quark ())
+
+typedef enum
+{
+  PC_PROTOCOL_ERROR_MALFORMED_REPLY,
+  PC_PROTOCOL_ERROR_LINE_TOO_LONG,
+} PcProtocolError;
+
+GQuark pc_protocol_error_quark (void);
+
+/* A JSON-RPC error object: code, English message, optional data. */
+typedef struct
+{
+  int       code;
+  char     *message;
+  JsonNode *data;
+} PcRpcError;
+
+void pc_rpc_error_set   (PcRpcError *error,
+                         int         code,
+                         JsonNode   *data,
+                         const char *format,
+                         ...) G_GNUC_PRINTF (4, 5);
+void pc_rpc_error_clear (PcRpcError *error);
+
+/* ---- Framing ---------------------------------------------------------- */
+
+typedef enum
+{
+  PC_LINE_NONE,      /* no complete line buffered yet */
+  PC_LINE_OK,        /* a line, without its \n or \r\n */
+  PC_LINE_TOO_LONG,  /* a line passed the limit; the rest up to its \n is skipped */
+} PcLineStatus;
+
+typedef struct _PcLineReader PcLineReader;
+
+PcLineReader *pc_line_reader_new     (gsize          max_line);
+void          pc_line_reader_free    (PcLineReader  *self);
+/* Room for at least @want bytes to read into; commit what was read. */
+guint8       *pc_line_reader_prepare (PcLineReader  *self,
+                                      gsize          want);
+void          pc_line_reader_commit  (PcLineReader  *self,
+                                      gsize          n_read);
+/* The next line; @line points into the reader's buffer and stays valid
+ * until the next prepare(). For PC_LINE_TOO_LONG, @looks_json says whether
+ * the over-long line started like JSON, so the error matches its mode. */
+PcLineStatus  pc_line_reader_next    (PcLineReader  *self,
+                                      const char   **line,
+                                      gsize         *len,
+                                      gboolean      *looks_json);
+gsize         pc_line_reader_pending (PcLineReader  *self);
+gsize         pc_line_reader_max_line (PcLineReader *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcLineReader, pc_line_reader_free)
+
+/* ---- Server side ------------------------------------------------------ */
+
+typedef struct
+{
+  /* A plain-mode expression (valid UTF-8, no NUL): append the reply text,
+   * without newline, to @out: the values or "error: MESSAGE". */
+  void      (*plain) (gpointer    user_data,
+                      const char *expr,
+                      GString    *out);
+  /* A JSON-RPC call (notifications too): return the result, transfer full,
+   * or %NULL with @error filled. @params may be %NULL. */
+  JsonNode *(*call)  (gpointer    user_data,
+                      const char *method,
+                      JsonNode   *params,
+                      PcRpcError *error);
+} PcRequestHandler;
+
+/* Handles one complete request line and appends the reply lines, each
+ * ending in \n, to @out (nothing for blank lines and notifications). */
+void pc_protocol_handle_line     (const char             *line,
+                                  gsize                   len,
+                                  const PcRequestHandler *handler,
+                                  gpointer                user_data,
+                                  GString                *out);
+/* The reply to a line that was longer than @limit bytes. */
+void pc_protocol_append_too_large (gboolean  looks_json,
+                                   gsize     limit,
+                                   GString  *out);
+/* A reply to a line that could not be served at all (busy, unauthorized),
+ * in the mode of @line. */
+void pc_protocol_append_error    (const char *line,
+                                  gsize       len,
+                                  int         code,
+                                  const char *message,
+                                  JsonNode   *data,
+                                  GString    *out);
+
+/* A JSON number for @value: an integer when it is one, %NULL node (JSON
+ * null) for inf and nan, which JSON cannot hold. */
+JsonNode *pc_json_number (double value);
+
+/* ---- Client side ------------------------------------------------------ */
+
+/* Appends {"jsonrpc":"2.0","id":ID,"method":M,"params":P}\n to @out.
+ * Takes @params (may be %NULL). */
+void     pc_protocol_append_request (GString    *out,
+                                     gint64      id,
+                                     const char *method,
+                                     JsonNode   *params);
+
+/* Parses a reply line to a request sent with an integer id. Returns %FALSE
+ * with @error set when the line is not a JSON-RPC response. Otherwise sets
+ * @id (-1 for a null id), and either @result (transfer full) or
+ * @rpc_error. */
+gboolean pc_protocol_parse_response (const char  *line,
+                                     gsize        len,
+                                     gint64      *id,
+                                     JsonNode   **result,
+                                     PcRpcError  *rpc_error,
+                                     GError     **error);
+
+G_END_DECLS

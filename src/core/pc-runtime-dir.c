@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-FileCopyrightText: 2026 The pipecalc developers */
+#include "pc-runtime-dir.h"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#ifndef G_OS_WIN32
+#include <unistd.h>
+#endif
+
+char *
+pc_runtime_dir_path (void)
+{
+#ifdef G_OS_WIN32
+  /* Per-user already, and nothing else on Windows listens in it. */
+  return g_build_filename (g_get_user_runtime_dir (), "pipecalc", NULL);
+#else
+  const char *runtime_dir = g_getenv ("XDG_RUNTIME_DIR");
+  g_autofree char *name = NULL;
+
+  /* Not g_get_user_runtime_dir(): when XDG_RUNTIME_DIR is unset it falls
+   * back to the cache directory, which may live on NFS where sockets do not
+   * work. Both client and server must compute the same path without talking
+   * to each other, so the fallback depends only on the uid. */
+  if (runtime_dir != NULL && runtime_dir[0] != '\0')
+    return g_build_filename (runtime_dir, "pipecalc", NULL);
+
+  name = g_strdup_printf ("pipecalc-%lu", (unsigned long) getuid ());
+  return g_build_filename (g_get_tmp_dir (), name, NULL);
+#endif
+}
+
+/* When the directory to create sits directly in $XDG_RUNTIME_DIR, a failure
+ * is almost always a broken session (the variable points at a directory
+ * that does not exist or is not ours), so say so instead of only quoting
+ * errno about a path the user never typed. */
+static gboolean
+parent_is_runtime_dir (const char *path)
+{
+  const char *runtime_dir = g_getenv ("XDG_RUNTIME_DIR");
+  g_autofree char *parent = NULL;
+  g_autofree char *canonical = NULL;
+
+  if (runtime_dir == NULL || runtime_dir[0] == '\0')
+    return FALSE;
+
+  parent = g_path_get_dirname (path);
+  canonical = g_canonicalize_filename (runtime_dir, NULL);
+  return g_strcmp0 (parent, canonical) == 0
+         || g_strcmp0 (parent, runtime_dir) == 0;
+}
+
+static gboolean
+create_dir (const char  *path,
+            GError     **error)
+{
+  int errsv;
+
+  if (g_mkdir (path, 0700) == 0)
+    return TRUE;
+
+  errsv = errno;
+  if (errsv == EEXIST)
+    return TRUE;
+
+  if (parent_is_runtime_dir (path)
+      && (errsv == ENOENT || errsv == ENOTDIR))
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Cannot create directory %s: XDG_RUNTIME_DIR is set to "
+                     "%s, which does not exist"),
+                   path, g_getenv ("XDG_RUNTIME_DIR"));
+      return FALSE;
+    }
+  if (parent_is_runtime_dir (path)
+      && (errsv == EACCES || errsv == EPERM || errsv == EROFS))
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Cannot create directory %s: XDG_RUNTIME_DIR is set to "
+                     "%s, which is not writable by you"),
+                   path, g_getenv ("XDG_RUNTIME_DIR"));
+      return FALSE;
+    }
+
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+               _("Cannot create directory %s: %s"), path, g_strerror (errsv));
+  return FALSE;
+}
+
+gboolean
+pc_ensure_private_dir (const char  *path,
+                       GError     **error)
+{
+  GStatBuf st;
+
+  g_return_val_if_fail (path != NULL && path[0] != '\0', FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!create_dir (path, error))
+    return FALSE;
+
+  /* lstat, not stat: a symlink planted by someone else in a shared /tmp
+   * must not redirect our sockets into a directory they control. */
+  if (g_lstat (path, &st) != 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Cannot inspect directory %s: %s"),
+                   path, g_strerror (errsv));
+      return FALSE;
+    }
+
+#ifdef S_ISLNK
+  if (S_ISLNK (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   _("%s is a symbolic link, not a directory; refusing to "
+                     "use it"), path);
+      return FALSE;
+    }
+#endif
+
+  if (!S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY,
+                   _("%s exists but is not a directory; refusing to use it"),
+                   path);
+      return FALSE;
+    }
+
+#ifndef G_OS_WIN32
+  /* Whoever owns the directory or can write to it can replace our socket
+   * with their own and read every expression the user types. */
+  if (st.st_uid != getuid ())
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   _("Directory %s belongs to another user (uid %lu); "
+                     "refusing to use it"),
+                   path, (unsigned long) st.st_uid);
+      return FALSE;
+    }
+
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   (st.st_mode & S_IWOTH) != 0
+                   ? _("Directory %s is writable by others; refusing to use "
+                       "it (its mode must be 0700)")
+                   : _("Directory %s is writable by its group; refusing to "
+                       "use it (its mode must be 0700)"),
+                   path);
+      return FALSE;
+    }
+
+  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   _("Directory %s is accessible by other users (mode %04o); "
+                     "refusing to use it (its mode must be 0700)"),
+                   path, (unsigned int) (st.st_mode & 07777));
+      return FALSE;
+    }
+#endif
+
+  return TRUE;
+}

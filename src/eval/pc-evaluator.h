@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-FileCopyrightText: 2026 The pipecalc developers */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Longest expression handed to muparser, in bytes. Checked before muparser
+ * sees the text (muparser has its own, version-dependent limit). */
+#define PC_EVAL_MAX_EXPRESSION 10000
+/* Longest identifier, in bytes (muparser 2.3.3 refuses longer ones). */
+#define PC_EVAL_MAX_IDENTIFIER 100
+/* Longest token in a PcEvalErrorDetail or an error message, in characters. */
+#define PC_EVAL_MAX_TOKEN 64
+
+#define PC_EVAL_ERROR (pc_eval_error_quark ())
+
+/* Why an expression failed. The values below 100 are muparser's
+ * mu::EErrorCodes; pipecalc's own checks start at 100. */
+typedef enum
+{
+  PC_EVAL_ERROR_UNEXPECTED_OPERATOR = 0,
+  PC_EVAL_ERROR_UNASSIGNABLE_TOKEN = 1,
+  PC_EVAL_ERROR_UNEXPECTED_EOF = 2,
+  PC_EVAL_ERROR_UNEXPECTED_ARG_SEP = 3,
+  PC_EVAL_ERROR_UNEXPECTED_ARG = 4,
+  PC_EVAL_ERROR_UNEXPECTED_VAL = 5,
+  PC_EVAL_ERROR_UNEXPECTED_VAR = 6,
+  PC_EVAL_ERROR_UNEXPECTED_PARENS = 7,
+  PC_EVAL_ERROR_UNEXPECTED_STR = 8,
+  PC_EVAL_ERROR_STRING_EXPECTED = 9,
+  PC_EVAL_ERROR_VAL_EXPECTED = 10,
+  PC_EVAL_ERROR_MISSING_PARENS = 11,
+  PC_EVAL_ERROR_UNEXPECTED_FUN = 12,
+  PC_EVAL_ERROR_UNTERMINATED_STRING = 13,
+  PC_EVAL_ERROR_TOO_MANY_PARAMS = 14,
+  PC_EVAL_ERROR_TOO_FEW_PARAMS = 15,
+  PC_EVAL_ERROR_OPRT_TYPE_CONFLICT = 16,
+  PC_EVAL_ERROR_STR_RESULT = 17,
+  PC_EVAL_ERROR_EMPTY_EXPRESSION = 25,
+  PC_EVAL_ERROR_NAME_CONFLICT = 26,
+  PC_EVAL_ERROR_DOMAIN = 28,
+  PC_EVAL_ERROR_DIV_BY_ZERO = 29,
+  PC_EVAL_ERROR_GENERIC = 30,
+  PC_EVAL_ERROR_UNEXPECTED_CONDITIONAL = 32,
+  PC_EVAL_ERROR_MISSING_ELSE_CLAUSE = 33,
+  PC_EVAL_ERROR_MISPLACED_COLON = 34,
+  PC_EVAL_ERROR_TOO_MANY_COMPUTATIONS = 35,
+  PC_EVAL_ERROR_IDENTIFIER_TOO_LONG = 36,
+  PC_EVAL_ERROR_EXPRESSION_TOO_LONG = 37,
+  PC_EVAL_ERROR_INVALID_CHARACTERS = 38,
+  PC_EVAL_ERROR_INTERNAL = 39,
+  PC_EVAL_ERROR_UNKNOWN_VARIABLE = 100,   /* a name that is neither defined nor assigned */
+  PC_EVAL_ERROR_ASSIGN_TO_CONSTANT = 101, /* pi = 3 */
+  PC_EVAL_ERROR_NOT_A_VARIABLE = 102,     /* unset of a name that is not a session variable */
+  PC_EVAL_ERROR_INVALID_NUMBER = 103,     /* "1e", "1e+x", or out of range: "1e999" */
+} PcEvalErrorCode;
+
+/* A failed evaluation: where and what. @pos is a character (not byte)
+ * offset from 0 into the expression, or -1; @token is the offending token
+ * (at most 64 characters, longer ones are cut), "" when there is none. */
+typedef struct
+{
+  int   pos;
+  char *token;
+} PcEvalErrorDetail;
+
+typedef struct _PcEvaluator PcEvaluator;
+
+typedef void (*PcEvaluatorVarFunc) (const char *name,
+                                    double      value,
+                                    gpointer    user_data);
+
+GQuark       pc_eval_error_quark        (void);
+
+PcEvaluator *pc_evaluator_new           (void);
+void         pc_evaluator_free          (PcEvaluator        *self);
+
+/* Evaluates @expr (NUL-terminated UTF-8). On success returns a GArray of
+ * double, one per comma-separated expression, and updates ans and the
+ * assigned variables. On failure returns %NULL, sets @error (PC_EVAL_ERROR,
+ * an English message written by pipecalc, never muparser's buffer) and, if
+ * @detail is not %NULL, fills it (free with pc_eval_error_detail_clear());
+ * nothing in the session changes. */
+GArray      *pc_evaluator_eval          (PcEvaluator        *self,
+                                         const char         *expr,
+                                         PcEvalErrorDetail  *detail,
+                                         GError            **error);
+
+/* Session variables in name order (strcmp), ans included. @func must not
+ * change the evaluator. */
+void         pc_evaluator_foreach_variable (PcEvaluator        *self,
+                                            PcEvaluatorVarFunc  func,
+                                            gpointer            user_data);
+/* Forgets the session variable @name (PC_EVAL_ERROR_NOT_A_VARIABLE if
+ * there is none). ans cannot be forgotten: unsetting it sets it to 0. */
+gboolean     pc_evaluator_unset         (PcEvaluator        *self,
+                                         const char         *name,
+                                         GError            **error);
+/* Forgets every session variable; ans is back to 0. */
+void         pc_evaluator_reset         (PcEvaluator        *self);
+
+void         pc_eval_error_detail_clear (PcEvalErrorDetail  *detail);
+
+/* The catalogue answering the `functions` method: every function muparser
+ * defines, and the constants pi, e and their muparser names _pi, _e. */
+typedef struct
+{
+  const char *name;
+  const char *description;  /* English, e.g. "sine (radians)" */
+  int         n_args;       /* -1: any number */
+} PcCatalogFunction;
+
+typedef struct
+{
+  const char *name;
+  const char *description;
+  double      value;
+} PcCatalogConstant;
+
+const PcCatalogFunction *pc_evaluator_functions (guint *n_functions);
+/* Binary and unary operators, e.g. "+", "-", "^", "==", "&&", "?:", "=";
+ * "+" and "-" are both binary and unary. The array is also NULL-terminated. */
+const char * const      *pc_evaluator_operators (guint *n_operators);
+const PcCatalogConstant *pc_evaluator_constants (guint *n_constants);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcEvaluator, pc_evaluator_free)
+
+G_END_DECLS

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-FileCopyrightText: 2026 The pipecalc developers */
+#define G_LOG_DOMAIN "pipecalcd"
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <glib/gi18n-lib.h>
+#ifdef G_OS_UNIX
+#include <glib-unix.h>
+#endif
+
+#include "pc-log.h"
+#include "pc-paths.h"
+#include "pc-runtime-dir.h"
+#include "pc-server.h"
+#include "pc-transport.h"
+
+typedef struct
+{
+  GMainLoop *loop;
+  PcServer  *server;
+  int        signals_seen;
+} App;
+
+#ifdef G_OS_UNIX
+static gboolean
+signal_cb (gpointer user_data)
+{
+  App *app = user_data;
+
+  /* A second signal means "now": do not wait for slow clients. */
+  if (++app->signals_seen > 1)
+    {
+      g_message ("second signal: exiting without waiting for clients");
+      g_main_loop_quit (app->loop);
+      return G_SOURCE_CONTINUE;
+    }
+  g_message ("signal received: finishing replies in flight, then exiting");
+  pc_server_shutdown (app->server);
+  return G_SOURCE_CONTINUE;
+}
+#endif
+
+static void
+finished_cb (PcServer *server,
+             App      *app)
+{
+  g_main_loop_quit (app->loop);
+}
+
+static int
+list_transports (PcTransports *transports)
+{
+  g_autoptr(GPtrArray) list = pc_transports_list (transports);
+  const char * const *warnings = pc_transports_warnings (transports);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      const PcTransportOps *ops = g_ptr_array_index (list, i);
+      g_autofree char *address = ops->default_address ? ops->default_address () : NULL;
+
+      printf ("%-6s %-24s %s%s%s  %s\n", ops->scheme,
+              pc_transport_display_name (ops),
+              (ops->flags & PC_TRANSPORT_FLAG_LOCAL) ? _("local") : "",
+              (ops->flags & PC_TRANSPORT_FLAG_LOCAL) && (ops->flags & PC_TRANSPORT_FLAG_REMOTE)
+              ? "," : "",
+              (ops->flags & PC_TRANSPORT_FLAG_REMOTE) ? _("remote") : "",
+              address ? address : "");
+    }
+  for (guint i = 0; warnings[i] != NULL; i++)
+    g_printerr ("%s\n", warnings[i]);
+  return 0;
+}
+
+/* With no --listen: the first transport that has a default address and
+ * reaches local clients (unix on POSIX, npipe on Windows). */
+static char *
+default_listen_address (PcTransports  *transports,
+                        GError       **error)
+{
+  const char *preferred[] = { "unix", "npipe", NULL };
+  g_autofree char *dir = pc_runtime_dir_path ();
+
+  if (!pc_ensure_private_dir (dir, error))
+    return NULL;
+  for (guint i = 0; preferred[i] != NULL; i++)
+    {
+      const PcTransportOps *ops = pc_transports_lookup (transports, preferred[i], NULL);
+
+      if (ops != NULL && ops->default_address != NULL)
+        return ops->default_address ();
+    }
+  g_set_error (error, PC_TRANSPORT_ERROR, PC_TRANSPORT_ERROR_NOT_FOUND,
+               _("No local transport is available; give an address with --listen"));
+  return NULL;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_auto(GStrv) listen = NULL;
+  int max_clients = 512;
+  int max_line = 65536;
+  int idle_timeout = 0;
+  gboolean verbose = FALSE;
+  gboolean show_list = FALSE;
+  gboolean show_version = FALSE;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(PcTransports) transports = NULL;
+  g_autoptr(PcServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  PcServerConfig config;
+  App app = { 0, };
+  const GOptionEntry entries[] = {
+    { "listen", 'l', 0, G_OPTION_ARG_STRING_ARRAY, &listen,
+      N_("Listen on ADDRESS (repeatable); default: the local socket"), N_("ADDRESS") },
+    { "max-clients", 0, 0, G_OPTION_ARG_INT, &max_clients,
+      N_("Serve at most N clients at once (default 512)"), "N" },
+    { "max-line", 0, 0, G_OPTION_ARG_INT, &max_line,
+      N_("Refuse requests longer than BYTES (default 65536)"), N_("BYTES") },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
+      N_("Close connections idle for S seconds (default 0: never)"), "S" },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+      N_("Log every request and reply"), NULL },
+    { "list-transports", 0, 0, G_OPTION_ARG_NONE, &show_list,
+      N_("List the transports found and exit"), NULL },
+    { "version", 'V', 0, G_OPTION_ARG_NONE, &show_version,
+      N_("Print the version and exit"), NULL },
+    { NULL }
+  };
+
+  pc_paths_init_i18n ();
+  g_set_prgname ("pipecalcd");
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context,
+                                _("The pipecalc server: evaluates expressions sent over unix sockets, TCP and the other transports."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("pipecalcd: %s\n", error->message);
+      return 1;
+    }
+  if (argc > 1)
+    {
+      g_printerr (_("pipecalcd: unexpected argument “%s”; addresses are given with --listen\n"),
+                  argv[1]);
+      return 1;
+    }
+  if (show_version)
+    {
+      printf ("pipecalcd %s (muparser %s)\n", PACKAGE_VERSION, PC_MUPARSER_VERSION);
+      return 0;
+    }
+  if (max_clients < 1 || max_clients > 100000)
+    {
+      g_printerr (_("pipecalcd: --max-clients must be between 1 and 100000\n"));
+      return 1;
+    }
+  if (max_line < 64 || max_line > 16 * 1024 * 1024)
+    {
+      g_printerr (_("pipecalcd: --max-line must be between 64 and 16777216 bytes\n"));
+      return 1;
+    }
+  if (idle_timeout < 0 || idle_timeout > 7 * 24 * 3600)
+    {
+      g_printerr (_("pipecalcd: --idle-timeout must be between 0 and 604800 seconds\n"));
+      return 1;
+    }
+
+  pc_log_init ("pipecalcd", verbose);
+#ifdef G_OS_UNIX
+  /* A client that goes away mid-reply must cost an EPIPE, not the server. */
+  signal (SIGPIPE, SIG_IGN);
+#endif
+
+  transports = pc_transports_load (&error);
+  if (transports == NULL)
+    {
+      g_printerr ("pipecalcd: %s\n", error->message);
+      return 1;
+    }
+  for (guint i = 0; pc_transports_warnings (transports)[i] != NULL; i++)
+    g_warning ("%s", pc_transports_warnings (transports)[i]);
+  if (show_list)
+    return list_transports (transports);
+
+  config = (PcServerConfig) {
+    .max_line = (gsize) max_line,
+    .max_clients = max_clients,
+    .idle_timeout = (guint) idle_timeout,
+    .verbose = verbose,
+  };
+  server = pc_server_new (transports, &config);
+
+  if (listen == NULL || listen[0] == NULL)
+    {
+      g_autofree char *address = default_listen_address (transports, &error);
+
+      if (address == NULL || !pc_server_listen (server, address, &error))
+        {
+          g_printerr ("pipecalcd: %s\n", error->message);
+          return 1;
+        }
+    }
+  for (guint i = 0; listen != NULL && listen[i] != NULL; i++)
+    if (!pc_server_listen (server, listen[i], &error))
+      {
+        g_printerr ("pipecalcd: %s\n", error->message);
+        return 1;
+      }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  app.loop = loop;
+  app.server = server;
+  g_signal_connect (server, "finished", G_CALLBACK (finished_cb), &app);
+#ifdef G_OS_UNIX
+  g_unix_signal_add (SIGINT, signal_cb, &app);
+  g_unix_signal_add (SIGTERM, signal_cb, &app);
+#endif
+  g_message ("pipecalcd %s ready", PACKAGE_VERSION);
+  g_main_loop_run (loop);
+
+  /* Closes any listener left (after a second signal) and removes its files. */
+  pc_server_shutdown (server);
+  g_message ("stopped");
+  return 0;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-FileCopyrightText: 2026 The pipecalc developers */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "pc-transport.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  gsize    max_line;      /* bytes */
+  int      max_clients;   /* sessions at once; more get error 1002 */
+  guint    idle_timeout;  /* seconds; 0: never */
+  gboolean verbose;       /* log the traffic */
+} PcServerConfig;
+
+#define PC_TYPE_SERVER (pc_server_get_type ())
+G_DECLARE_FINAL_TYPE (PcServer, pc_server, PC, SERVER, GObject)
+
+/* Listeners and sessions on the thread-default main context. Emits
+ * "finished" after pc_server_shutdown() once every session has closed. */
+PcServer *pc_server_new      (PcTransports         *transports,
+                              const PcServerConfig *config);
+gboolean  pc_server_listen   (PcServer             *self,
+                              const char           *address,
+                              GError              **error);
+guint     pc_server_get_n_sessions (PcServer       *self);
+void      pc_server_shutdown (PcServer             *self);
+
+G_END_DECLS

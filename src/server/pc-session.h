@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-FileCopyrightText: 2026 The pipecalc developers */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* What a session needs to know of its server; copied, never shared. */
+typedef struct
+{
+  gsize       max_line;      /* bytes; longer requests get error 1001 */
+  guint       idle_timeout;  /* seconds without a request before closing; 0: never */
+  gboolean    verbose;       /* log every request and reply */
+  int         max_clients;   /* reported by `info` */
+  const char *transport;     /* scheme the session came in on, for `info` and logs */
+} PcSessionConfig;
+
+#define PC_TYPE_SESSION (pc_session_get_type ())
+G_DECLARE_FINAL_TYPE (PcSession, pc_session, PC, SESSION, GObject)
+
+/* One connection: reads request lines, evaluates them in the session's
+ * own evaluator and writes replies in order. Emits "closed" once, when the
+ * stream is closed for whatever reason. */
+PcSession  *pc_session_new      (GIOStream             *stream,
+                                 const char            *peer,
+                                 guint64                serial,
+                                 const PcSessionConfig *config);
+void        pc_session_start    (PcSession             *self);
+/* Answers every line with error 1002 (@limit names the limit) and closes:
+ * for connections beyond --max-clients. */
+void        pc_session_refuse   (PcSession             *self,
+                                 const char            *limit);
+/* Stops reading, sends the replies already computed, then closes. */
+void        pc_session_shutdown (PcSession             *self);
+const char *pc_session_get_peer (PcSession             *self);
+
+G_END_DECLS

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-FileCopyrightText: 2026 The pipecalc developers */
+#define G_LOG_DOMAIN "pipecalc-transport-unix"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <gio/gunixsocketaddress.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <gmodule.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include "pc-runtime-dir.h"
+#include "pc-socket-transport.h"
+#include "pc-transport.h"
+
+/* How long the liveness probe of an existing socket may take. A live
+ * server accepts from its main loop at once; this only bounds a wedged one. */
+#define PROBE_TIMEOUT_S 2
+
+#define SUN_PATH_SIZE (sizeof (((struct sockaddr_un *) NULL)->sun_path))
+
+struct _PcTransportListener
+{
+  PcSocketAcceptor *acceptor;
+  char *path;
+
+  /* Identify the socket file we bound, so that closing never removes a
+   * file another server has put there since. */
+  dev_t dev;
+  ino_t ino;
+};
+
+G_MODULE_EXPORT const PcTransportOps *pc_transport_module_get_ops (void);
+
+static gboolean
+check_path (const PcAddress  *address,
+            GError          **error)
+{
+  if (address->path == NULL || address->path[0] == '\0')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Address %s has no socket path"), address->text);
+      return FALSE;
+    }
+
+  /* GUnixSocketAddress would silently truncate the path and bind or
+   * connect somewhere else entirely. */
+  if (strlen (address->path) >= SUN_PATH_SIZE)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FILENAME_TOO_LONG,
+                   _("Socket path %s is too long: Unix domain socket paths "
+                     "are limited to %lu bytes on this system"),
+                   address->path, (unsigned long) (SUN_PATH_SIZE - 1));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static char *
+unix_default_address (void)
+{
+  g_autofree char *dir = pc_runtime_dir_path ();
+
+  return g_strconcat ("unix:", dir, G_DIR_SEPARATOR_S, "socket", NULL);
+}
+
+/* Creates the per-user runtime directory when the socket goes there (the
+ * default address), so that a fresh session works out of the box. Any
+ * other directory is the user's choice and must already exist. */
+static gboolean
+ensure_parent_dir (const char  *path,
+                   GError     **error)
+{
+  g_autofree char *parent = g_path_get_dirname (path);
+  g_autofree char *runtime_dir = pc_runtime_dir_path ();
+
+  if (g_strcmp0 (parent, runtime_dir) != 0)
+    return TRUE;
+  return pc_ensure_private_dir (parent, error);
+}
+
+/* Decides what to do about a file already at the socket path. Returns TRUE
+ * when the path is free to bind (nothing there, or a stale socket that has
+ * been removed). A socket that answers means another server is running; a
+ * socket that does not is left over from one that crashed. */
+static gboolean
+clear_stale_socket (const PcAddress  *address,
+                    GError          **error)
+{
+  g_autoptr(GSocket) probe = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GError) local_error = NULL;
+  GStatBuf before, now;
+
+  if (g_lstat (address->path, &before) != 0)
+    {
+      int errsv = errno;
+
+      if (errsv == ENOENT)
+        return TRUE;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Cannot listen at %s: %s"),
+                   address->text, g_strerror (errsv));
+      return FALSE;
+    }
+
+  if (!S_ISSOCK (before.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("Cannot listen at %s: %s exists and is not a socket; "
+                     "refusing to replace it"),
+                   address->text, address->path);
+      return FALSE;
+    }
+
+  probe = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM,
+                        G_SOCKET_PROTOCOL_DEFAULT, error);
+  if (probe == NULL)
+    return FALSE;
+  g_socket_set_timeout (probe, PROBE_TIMEOUT_S);
+
+  socket_address = g_unix_socket_address_new (address->path);
+  if (g_socket_connect (probe, socket_address, NULL, &local_error))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                   _("Another pipecalcd is already listening at %s"),
+                   address->text);
+      return FALSE;
+    }
+
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    return TRUE; /* Removed by its owner meanwhile. */
+
+  /* Anything but a refusal (a full backlog, a timeout, no permission) may
+   * well be a live server, so only a refusal makes the socket stale. */
+  if (!g_error_matches (local_error, G_IO_ERROR,
+                        G_IO_ERROR_CONNECTION_REFUSED))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                   _("Cannot listen at %s: a socket exists there and "
+                     "checking whether a server answers on it failed: %s"),
+                   address->text, local_error->message);
+      return FALSE;
+    }
+
+  /* Make sure it is still the socket we probed before removing it. */
+  if (g_lstat (address->path, &now) == 0
+      && now.st_dev == before.st_dev && now.st_ino == before.st_ino
+      && g_unlink (address->path) != 0 && errno != ENOENT)
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Cannot remove the stale socket %s: %s"),
+                   address->path, g_strerror (errsv));
+      return FALSE;
+    }
+
+  g_debug ("Removed stale socket %s", address->path);
+  return TRUE;
+}
+
+static PcTransportListener *
+unix_listen (const PcAddress         *address,
+             const PcListenOptions   *options,
+             PcTransportIncomingFunc  incoming,
+             gpointer                 user_data,
+             GError                 **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GSocketListener) listener = NULL;
+  g_autoptr(GError) local_error = NULL;
+  PcTransportListener *self;
+  GStatBuf st;
+
+  g_return_val_if_fail (address != NULL, NULL);
+  g_return_val_if_fail (incoming != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_path (address, error)
+      || !ensure_parent_dir (address->path, error)
+      || !clear_stale_socket (address, error))
+    return NULL;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_DEFAULT, error);
+  if (socket == NULL)
+    return NULL;
+
+  socket_address = g_unix_socket_address_new (address->path);
+  if (!g_socket_bind (socket, socket_address, FALSE, &local_error))
+    {
+      /* Lost a race with another server starting at the same moment. */
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                     _("Another pipecalcd is already listening at %s"),
+                     address->text);
+      else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        {
+          g_autofree char *parent = g_path_get_dirname (address->path);
+
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                       _("Cannot listen at %s: directory %s does not exist"),
+                       address->text, parent);
+        }
+      else
+        g_set_error (error, G_IO_ERROR, local_error->code,
+                     _("Cannot listen at %s: %s"),
+                     address->text, local_error->message);
+      return NULL;
+    }
+
+  /* Restrict the socket to its owner before listen(), so that no one ever
+   * connects while it still has the umask's looser mode. */
+  if (g_chmod (address->path, 0600) != 0 || g_lstat (address->path, &st) != 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Cannot listen at %s: %s"),
+                   address->text, g_strerror (errsv));
+      g_unlink (address->path);
+      return NULL;
+    }
+
+  g_socket_set_listen_backlog (socket, PC_SOCKET_LISTEN_BACKLOG);
+  listener = pc_socket_listener_new ();
+  if (!g_socket_listen (socket, &local_error)
+      || !g_socket_listener_add_socket (listener, socket, NULL, &local_error))
+    {
+      g_set_error (error, G_IO_ERROR, local_error->code,
+                   _("Cannot listen at %s: %s"),
+                   address->text, local_error->message);
+      g_unlink (address->path);
+      return NULL;
+    }
+
+  self = g_new0 (PcTransportListener, 1);
+  self->path = g_strdup (address->path);
+  self->dev = st.st_dev;
+  self->ino = st.st_ino;
+  self->acceptor = pc_socket_acceptor_start (listener, incoming, user_data);
+  return self;
+}
+
+static void
+unix_close_listener (PcTransportListener *self)
+{
+  GStatBuf st;
+
+  g_return_if_fail (self != NULL);
+
+  /* Remove the file before closing the socket: a server starting now then
+   * finds the path free instead of a stale socket to probe. */
+  if (g_lstat (self->path, &st) == 0
+      && st.st_dev == self->dev && st.st_ino == self->ino)
+    g_unlink (self->path);
+
+  pc_socket_acceptor_stop (self->acceptor);
+  g_free (self->path);
+  g_free (self);
+}
+
+static void
+unix_connect_async (const PcAddress     *address,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (address != NULL);
+
+  if (!check_path (address, &error))
+    {
+      g_task_report_error (NULL, callback, user_data,
+                           pc_socket_connect_async, error);
+      return;
+    }
+
+  socket_address = g_unix_socket_address_new (address->path);
+  pc_socket_connect_async (G_SOCKET_CONNECTABLE (socket_address),
+                           address->text, cancellable, callback, user_data);
+}
+
+static const PcTransportOps unix_ops = {
+  .abi_version = PC_TRANSPORT_ABI_VERSION,
+  .scheme = "unix",
+  .display_name = N_("Unix domain socket"),
+  .flags = PC_TRANSPORT_FLAG_LOCAL,
+  .default_address = unix_default_address,
+  .listen = unix_listen,
+  .close_listener = unix_close_listener,
+  .connect_async = unix_connect_async,
+  .connect_finish = pc_socket_connect_finish,
+};
+
+const PcTransportOps *
+pc_transport_module_get_ops (void)
+{
+  return &unix_ops;
+}
