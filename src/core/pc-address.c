@@ -20,11 +20,15 @@ fail (GError    **error,
       const char *problem,
       const char *example)
 {
+  /* The address may come from anywhere; a message must still be UTF-8. */
+  g_autofree char *shown = g_utf8_make_valid (text, -1);
+  g_autofree char *problem_shown = g_utf8_make_valid (problem, -1);
+
   /* TRANSLATORS: the first %s is the address the user gave, the second
    * says what is wrong with it, the third is a valid example. */
   g_set_error (error, PC_ADDRESS_ERROR, code,
                _("Invalid address “%s”: %s. A valid one looks like %s"),
-               text, problem, example);
+               shown, problem_shown, example);
   return FALSE;
 }
 
@@ -214,8 +218,8 @@ parse_npipe (PcAddress  *address,
   if (name[0] == '\0')
     return fail (error, PC_ADDRESS_ERROR_INVALID, text,
                  _("the pipe name is missing"), example);
-  if (strpbrk (name, "\\/") != NULL || strlen (name) > NPIPE_NAME_MAX
-      || !g_utf8_validate (name, -1, NULL))
+  if (strpbrk (name, "\\/") != NULL || !g_utf8_validate (name, -1, NULL)
+      || g_utf8_strlen (name, -1) > NPIPE_NAME_MAX)
     return fail (error, PC_ADDRESS_ERROR_INVALID, text,
                  _("a pipe name has at most 256 characters and no slashes"),
                  example);

@@ -103,7 +103,10 @@ pc_line_reader_next (PcLineReader  *self,
 {
   for (;;)
     {
-      guint8 *nl = memchr (self->buf + self->scan, '\n', self->end - self->scan);
+      /* Before the first read buf is NULL, which memchr must not see. */
+      guint8 *nl = self->scan < self->end
+        ? memchr (self->buf + self->scan, '\n', self->end - self->scan)
+        : NULL;
       gsize line_len;
 
       if (nl == NULL)

@@ -19,6 +19,7 @@ struct _PcSocketAcceptor
    * the owner has stopped it. */
   grefcount ref_count;
   gboolean stopped;
+  gboolean failing; /* the last accept failed; do not log every retry */
 
   GSocketListener *listener;
   GCancellable *cancellable;
@@ -92,8 +93,12 @@ accept_ready_cb (GObject      *source,
     {
       /* The pending connection stays queued after EMFILE and friends, so
        * retry after a pause instead of spinning or giving up for good. */
-      g_message (_("Accepting a connection failed: %s; retrying"),
-                 error->message);
+      if (!self->failing)
+        g_message (_("Accepting a connection failed: %s; retrying"),
+                   error->message);
+      else
+        g_debug ("Accepting a connection failed again: %s", error->message);
+      self->failing = TRUE;
       self->retry_source = g_timeout_source_new (ACCEPT_RETRY_MS);
       g_source_set_callback (self->retry_source, retry_accept_cb,
                              acceptor_ref (self),
@@ -103,6 +108,7 @@ accept_ready_cb (GObject      *source,
       goto out;
     }
 
+  self->failing = FALSE;
   pc_socket_connection_set_nodelay (connection);
   peer = pc_socket_connection_describe_peer (connection);
   self->incoming (G_IO_STREAM (g_steal_pointer (&connection)), peer,

@@ -23,7 +23,9 @@
  * The messages are English on purpose: they travel over the wire and
  * clients translate by error code (see PROTOCOL.md). */
 
+/* clang-format off */
 G_DEFINE_QUARK (pc-eval-error-quark, pc_eval_error)
+/* clang-format on */
 
 static const PcCatalogFunction functions[] = {
   { "sin", "sine (radians)", 1 },
@@ -54,11 +56,9 @@ static const PcCatalogFunction functions[] = {
   { "max", "largest argument", -1 },
 };
 
-static const char * const operators[] = {
-  "+", "-", "*", "/", "^",
-  "==", "!=", "<", ">", "<=", ">=",
-  "&&", "||", "?:", "=",
-  NULL
+static const char *const operators[] = {
+  "+", "-", "*", "/", "^", "==", "!=", "<", ">", "<=", ">=",
+  "&&", "||", "?:", "=", NULL,
 };
 
 /* muparser only knows _pi and _e, and Debian's build defines _pi with 13
@@ -92,7 +92,6 @@ typedef enum
   TOKEN_NAME,
   TOKEN_NUMBER,
   TOKEN_BAD_NUMBER,
-  TOKEN_STRING,
   TOKEN_OPERATOR,
   TOKEN_OPEN,
   TOKEN_CLOSE,
@@ -193,9 +192,6 @@ bad_number_length (const char *s)
 static GArray *
 tokenize (const char *expr)
 {
-  static const char * const two_char_operators[] = {
-    "&&", "||", "<=", ">=", "!=", "==",
-  };
   GArray *tokens = g_array_new (FALSE, FALSE, sizeof (Token));
   int i = 0;
 
@@ -225,14 +221,6 @@ tokenize (const char *expr)
           t.kind = TOKEN_NAME;
           t.len = name_length (p);
         }
-      else if (*p == '"')
-        {
-          t.kind = TOKEN_STRING;
-          while (p[t.len] != '\0' && (p[t.len] != '"' || p[t.len - 1] == '\\'))
-            t.len++;
-          if (p[t.len] == '"')
-            t.len++;
-        }
       else if (*p == '(' || *p == ')' || *p == ',')
         {
           t.kind = *p == '(' ? TOKEN_OPEN : *p == ')' ? TOKEN_CLOSE : TOKEN_COMMA;
@@ -240,9 +228,10 @@ tokenize (const char *expr)
       else if (strchr ("+-*/^<>=?:!&|", *p) != NULL)
         {
           t.kind = TOKEN_OPERATOR;
-          for (gsize k = 0; k < G_N_ELEMENTS (two_char_operators); k++)
-            if (strncmp (p, two_char_operators[k], 2) == 0)
-              t.len = 2;
+          /* "&&", "||", "<=", ">=", "!=", "==" */
+          if ((strchr ("&|", *p) != NULL && p[1] == *p)
+              || (strchr ("<>!=", *p) != NULL && p[1] == '='))
+            t.len = 2;
         }
 
       g_array_append_val (tokens, t);
@@ -267,17 +256,6 @@ token_text (const char  *expr,
   return g_strndup (expr + t->start, t->len);
 }
 
-/* The token covering byte @pos, or -1 (a blank, or the end). */
-static int
-token_at (GArray *tokens,
-          int     pos)
-{
-  for (guint i = 0; i < tokens->len; i++)
-    if (TOK (tokens, i)->start <= pos && pos < TOK (tokens, i)->start + TOK (tokens, i)->len)
-      return i;
-  return -1;
-}
-
 /* The last token starting before byte @pos, or -1. */
 static int
 token_before (GArray *tokens,
@@ -290,34 +268,22 @@ token_before (GArray *tokens,
   return i;
 }
 
-/* The "(" matching the last ")" at or before byte @pos, or -1. muparser
- * reports argument errors at or just after the closing parenthesis. */
+/* The token covering byte @pos, or -1 (a blank, or the end). */
 static int
-open_paren_before (GArray *tokens,
-                   int     pos)
+token_at (GArray *tokens,
+          int     pos)
 {
   int i = token_before (tokens, pos + 1);
-  int depth = 0;
 
-  while (i >= 0 && TOK (tokens, i)->kind != TOKEN_CLOSE)
-    i--;
-  for (; i >= 0; i--)
-    {
-      if (TOK (tokens, i)->kind == TOKEN_CLOSE)
-        depth++;
-      else if (TOK (tokens, i)->kind == TOKEN_OPEN && --depth == 0)
-        return i;
-    }
-  return -1;
+  return i >= 0 && pos < TOK (tokens, i)->start + TOK (tokens, i)->len ? i : -1;
 }
 
-/* The innermost "(" left open at the end, or -1. */
+/* Walking back from token @i, the first "(" not closed before it, or -1. */
 static int
-unclosed_paren (GArray *tokens)
+unclosed_paren (GArray *tokens,
+                int     i)
 {
-  int depth = 0;
-
-  for (int i = tokens->len - 1; i >= 0; i--)
+  for (int depth = 0; i >= 0; i--)
     {
       if (TOK (tokens, i)->kind == TOKEN_CLOSE)
         depth++;
@@ -325,6 +291,19 @@ unclosed_paren (GArray *tokens)
         return i;
     }
   return -1;
+}
+
+/* The "(" matching the last ")" at or before byte @pos, or -1. muparser
+ * reports argument errors at or just after the closing parenthesis. */
+static int
+open_paren_before (GArray *tokens,
+                   int     pos)
+{
+  int i = token_before (tokens, pos + 1);
+
+  while (i >= 0 && TOK (tokens, i)->kind != TOKEN_CLOSE)
+    i--;
+  return i < 0 ? -1 : unclosed_paren (tokens, i - 1);
 }
 
 /* muparser reports "a+b=3" or "a=b=3" without a position; the culprit is
@@ -335,7 +314,8 @@ misplaced_assignment (const char *expr,
 {
   for (guint i = 0; i < tokens->len; i++)
     {
-      if (TOK (tokens, i)->kind != TOKEN_OPERATOR || !token_is (expr, TOK (tokens, i), "="))
+      if (TOK (tokens, i)->kind != TOKEN_OPERATOR
+          || !token_is (expr, TOK (tokens, i), "="))
         continue;
       if (i == 0 || TOK (tokens, i - 1)->kind != TOKEN_NAME
           || (i >= 2 && TOK (tokens, i - 2)->kind != TOKEN_OPEN
@@ -418,6 +398,10 @@ check_text (const char *expr,
           return set_failure (failure, PC_EVAL_ERROR_INVALID_CHARACTERS,
                               p - expr, g_strdup (buf));
         }
+      /* No function takes a string, so muparser could only refuse it. */
+      if (c == '"')
+        return set_failure (failure, PC_EVAL_ERROR_UNEXPECTED_STR,
+                            p - expr, g_strdup ("\""));
     }
 
   for (p = expr; is_blank (*p); p++)
@@ -441,8 +425,29 @@ check_text (const char *expr,
   return FALSE;
 }
 
-/* Turns muparser's last error (code and byte position only) into a
- * failure pointing at a token of our own scan. */
+/* The operator token muparser's UNEXPECTED_OPERATOR means, or -1. */
+static int
+operator_culprit (const char *expr,
+                  GArray     *tokens,
+                  int         pos)
+{
+  int i, before;
+
+  /* muparser reports "a+b=3" or "a=b=3" without a position. */
+  if (pos < 0)
+    return misplaced_assignment (expr, tokens);
+
+  /* For a misplaced unary sign ("--1") it points after the sign. */
+  i = token_at (tokens, pos);
+  before = token_before (tokens, pos);
+  if ((i < 0 || TOK (tokens, i)->kind != TOKEN_OPERATOR)
+      && before >= 0 && TOK (tokens, before)->kind == TOKEN_OPERATOR)
+    return before;
+  return i;
+}
+
+/* Turns muparser's last error (a code and a byte position, no text) into
+ * a failure pointing at a token of our own scan. */
 static void
 read_parser_error (PcEvaluator *self,
                    const char  *expr,
@@ -456,24 +461,12 @@ read_parser_error (PcEvaluator *self,
 
   /* muparser appends a blank to the expression, so the end can be len+1. */
   pos = pos < 0 ? -1 : MIN (pos, len);
+  i = pos < 0 ? -1 : token_at (tokens, pos);
 
   switch (code)
     {
     case PC_EVAL_ERROR_UNEXPECTED_OPERATOR:
-      if (pos < 0)
-        i = misplaced_assignment (expr, tokens);
-      else
-        {
-          /* For a misplaced unary sign ("--1") muparser points after it. */
-          i = token_at (tokens, pos);
-          if (i < 0 || TOK (tokens, i)->kind != TOKEN_OPERATOR)
-            {
-              int before = token_before (tokens, pos);
-
-              if (before >= 0 && TOK (tokens, before)->kind == TOKEN_OPERATOR)
-                i = before;
-            }
-        }
+      i = operator_culprit (expr, tokens, pos);
       if (i > 0 && token_is (expr, TOK (tokens, i), "=")
           && TOK (tokens, i - 1)->kind == TOKEN_NAME)
         {
@@ -481,74 +474,71 @@ read_parser_error (PcEvaluator *self,
 
           if (is_constant (name))
             {
-              set_failure_at (failure, PC_EVAL_ERROR_ASSIGN_TO_CONSTANT, expr, tokens, i - 1);
-              return;
+              code = PC_EVAL_ERROR_ASSIGN_TO_CONSTANT;
+              i--;
             }
         }
-      if (i >= 0)
-        set_failure_at (failure, code, expr, tokens, i);
-      else
-        set_failure (failure, code, pos, g_strdup (pos < 0 ? "=" : ""));
-      return;
+      break;
 
     case PC_EVAL_ERROR_TOO_MANY_PARAMS:
     case PC_EVAL_ERROR_TOO_FEW_PARAMS:
-      /* The useful token is the function name, not the ")". */
+      /* Reported at or after the ")"; the useful token is the function. */
       i = open_paren_before (tokens, pos);
-      if (i >= 1 && TOK (tokens, i - 1)->kind == TOKEN_NAME)
-        set_failure_at (failure, code, expr, tokens, i - 1);
-      else
-        set_failure (failure, code, pos, NULL);
-      return;
+      i = i >= 1 && TOK (tokens, i - 1)->kind == TOKEN_NAME ? i - 1 : -1;
+      break;
 
     case PC_EVAL_ERROR_UNEXPECTED_ARG:
-      set_failure_at (failure, code, expr, tokens, open_paren_before (tokens, pos));
-      return;
+      i = open_paren_before (tokens, pos);
+      break;
 
     case PC_EVAL_ERROR_MISSING_PARENS:
-      set_failure_at (failure, code, expr, tokens, unclosed_paren (tokens));
-      return;
+      i = unclosed_paren (tokens, tokens->len - 1);
+      break;
 
     case PC_EVAL_ERROR_UNEXPECTED_EOF:
-      set_failure (failure, code, len, NULL);
-      return;
+      pos = len;
+      i = -1;
+      break;
 
-    case PC_EVAL_ERROR_UNASSIGNABLE_TOKEN:
-    case PC_EVAL_ERROR_UNEXPECTED_ARG_SEP:
-    case PC_EVAL_ERROR_UNEXPECTED_VAL:
-    case PC_EVAL_ERROR_UNEXPECTED_VAR:
-    case PC_EVAL_ERROR_UNEXPECTED_PARENS:
-    case PC_EVAL_ERROR_UNEXPECTED_STR:
-    case PC_EVAL_ERROR_STRING_EXPECTED:
-    case PC_EVAL_ERROR_VAL_EXPECTED:
-    case PC_EVAL_ERROR_UNEXPECTED_FUN:
-    case PC_EVAL_ERROR_UNTERMINATED_STRING:
-    case PC_EVAL_ERROR_OPRT_TYPE_CONFLICT:
-    case PC_EVAL_ERROR_STR_RESULT:
-    case PC_EVAL_ERROR_EMPTY_EXPRESSION:
-    case PC_EVAL_ERROR_NAME_CONFLICT:
-    case PC_EVAL_ERROR_DOMAIN:
-    case PC_EVAL_ERROR_DIV_BY_ZERO:
-    case PC_EVAL_ERROR_GENERIC:
-    case PC_EVAL_ERROR_UNEXPECTED_CONDITIONAL:
-    case PC_EVAL_ERROR_MISSING_ELSE_CLAUSE:
     case PC_EVAL_ERROR_MISPLACED_COLON:
-    case PC_EVAL_ERROR_TOO_MANY_COMPUTATIONS:
-    case PC_EVAL_ERROR_IDENTIFIER_TOO_LONG:
-    case PC_EVAL_ERROR_EXPRESSION_TOO_LONG:
-    case PC_EVAL_ERROR_INVALID_CHARACTERS:
-      i = pos < 0 ? -1 : token_at (tokens, pos);
-      if (i >= 0)
-        set_failure_at (failure, code, expr, tokens, i);
+      /* Reported after the colon. */
+      for (i = token_before (tokens, pos + 1); i >= 0; i--)
+        if (token_is (expr, TOK (tokens, i), ":"))
+          break;
+      break;
+
+    case PC_EVAL_ERROR_INTERNAL:
+      /* muparser 2.3.3 accepts a sign with nothing after it ("1*-") or
+       * before a "?" ("-?1"), then fails while building its bytecode. */
+      i = pos < 0 ? -1 : token_before (tokens, pos);
+      if (i < 0 || TOK (tokens, i)->kind != TOKEN_OPERATOR)
+        pos = i = -1;
+      else if (i == (int) tokens->len - 1)
+        {
+          code = PC_EVAL_ERROR_UNEXPECTED_EOF;
+          pos = len;
+          i = -1;
+        }
       else
-        set_failure (failure, code, pos, NULL);
-      return;
+        code = PC_EVAL_ERROR_UNEXPECTED_OPERATOR;
+      break;
 
     default:
-      /* Errors about defining names, which requests never do. */
-      set_failure (failure, PC_EVAL_ERROR_INTERNAL, -1, NULL);
-      return;
+      /* Codes 18-24, 27 and 31 are about defining names, operators and
+       * separators, which requests never do. */
+      if (code < 0 || code > PC_EVAL_ERROR_INTERNAL
+          || (code >= 18 && code <= 24) || code == 27 || code == 31)
+        {
+          code = PC_EVAL_ERROR_INTERNAL;
+          pos = i = -1;
+        }
+      break;
     }
+
+  if (i >= 0)
+    set_failure_at (failure, code, expr, tokens, i);
+  else
+    set_failure (failure, code, pos, NULL);
 }
 
 /* Where the right-hand side of "name = ..." (the token after @first)
@@ -597,18 +587,16 @@ check_created_names (PcEvaluator *self,
       int culprit;
 
       for (first = 0; first < tokens->len; first++)
-        if ((TOK (tokens, first)->kind == TOKEN_NAME || TOK (tokens, first)->kind == TOKEN_NUMBER)
+        if ((TOK (tokens, first)->kind == TOKEN_NAME
+             || TOK (tokens, first)->kind == TOKEN_NUMBER)
             && token_is (expr, TOK (tokens, first), name))
           break;
 
       if (first == tokens->len)
         {
           /* Our scan disagrees with muparser's; still refuse the name. */
-          const char *found = strstr (expr, name);
-          int pos = found != NULL ? found - expr : -1;
-
-          if (!failed || (pos >= 0 && (failure->pos < 0 || pos < failure->pos)))
-            failed = set_failure (failure, code, pos, g_strdup (name));
+          if (!failed)
+            failed = set_failure (failure, code, -1, g_strdup (name));
           continue;
         }
 
@@ -617,13 +605,17 @@ check_created_names (PcEvaluator *self,
         code = PC_EVAL_ERROR_INVALID_NUMBER;  /* out of range: "1e999" */
       else if (is_function (name))
         code = PC_EVAL_ERROR_UNEXPECTED_FUN;  /* "sin * 2" */
+      else if (first + 1 < tokens->len && TOK (tokens, first + 1)->kind == TOKEN_OPEN)
+        code = PC_EVAL_ERROR_UNKNOWN_FUNCTION;
       else if (first + 1 < tokens->len && token_is (expr, TOK (tokens, first + 1), "="))
         {
           culprit = self_reference (expr, tokens, first, name);
           if (culprit < 0)
             {
-              if (!evaluated || memcmp (g_hash_table_lookup (self->variables, name),
-                                        &unassigned_bits, sizeof (double)) != 0)
+              double *value = g_hash_table_lookup (self->variables, name);
+
+              if (!evaluated
+                  || memcmp (value, &unassigned_bits, sizeof *value) != 0)
                 continue;
               culprit = first;
             }
@@ -693,84 +685,80 @@ roll_back (PcEvaluator *self,
     }
 }
 
+/* How each error reads: the text, then the token in quotes if @quoted,
+ * then @tail, then the position. Codes muparser cannot raise for a request
+ * here (string types, name definitions, unused ones) read "Invalid
+ * expression". */
+static const struct
+{
+  PcEvalErrorCode code;
+  const char     *text;
+  gboolean        quoted;
+  const char     *tail;
+} messages[] = {
+  { PC_EVAL_ERROR_UNEXPECTED_OPERATOR, "Unexpected operator", TRUE, " found" },
+  { PC_EVAL_ERROR_UNASSIGNABLE_TOKEN, "Unexpected token", TRUE, " found" },
+  { PC_EVAL_ERROR_UNEXPECTED_EOF, "Unexpected end of expression", FALSE, "" },
+  { PC_EVAL_ERROR_UNEXPECTED_ARG_SEP, "Unexpected argument separator \",\"", FALSE, "" },
+  { PC_EVAL_ERROR_UNEXPECTED_ARG,
+    "Several arguments in parentheses without a function", FALSE, "" },
+  { PC_EVAL_ERROR_UNEXPECTED_VAL, "Unexpected value", TRUE, " found" },
+  { PC_EVAL_ERROR_UNEXPECTED_VAR, "Unexpected variable", TRUE, " found" },
+  { PC_EVAL_ERROR_UNEXPECTED_PARENS, "Unexpected parenthesis", TRUE, "" },
+  { PC_EVAL_ERROR_UNEXPECTED_STR, "Strings are not supported", FALSE, "" },
+  { PC_EVAL_ERROR_UNEXPECTED_FUN, "Unexpected function", TRUE, "" },
+  { PC_EVAL_ERROR_TOO_MANY_PARAMS, "Too many parameters for function", TRUE, "" },
+  { PC_EVAL_ERROR_TOO_FEW_PARAMS, "Too few parameters for function", TRUE, "" },
+  { PC_EVAL_ERROR_UNEXPECTED_CONDITIONAL, "Unexpected conditional", TRUE, "" },
+  { PC_EVAL_ERROR_MISSING_ELSE_CLAUSE,
+    "The \"?\" operator is missing its \":\" part", FALSE, "" },
+  { PC_EVAL_ERROR_MISPLACED_COLON, "Misplaced colon", FALSE, "" },
+  { PC_EVAL_ERROR_IDENTIFIER_TOO_LONG,
+    "Name longer than " G_STRINGIFY (PC_EVAL_MAX_IDENTIFIER) " characters", FALSE, "" },
+  { PC_EVAL_ERROR_INVALID_CHARACTERS, "Invalid character", TRUE, "" },
+  { PC_EVAL_ERROR_UNKNOWN_VARIABLE, "Unknown variable", TRUE, "" },
+  { PC_EVAL_ERROR_UNKNOWN_FUNCTION, "Unknown function", TRUE, "" },
+  { PC_EVAL_ERROR_ASSIGN_TO_CONSTANT, "Cannot assign to constant", TRUE, "" },
+  { PC_EVAL_ERROR_INVALID_NUMBER, "Invalid number", TRUE, "" },
+  { PC_EVAL_ERROR_NOT_A_VARIABLE, "No variable named", TRUE, "" },
+};
+
 static char *
 describe (PcEvalErrorCode  code,
           int              pos,
           const char      *token)
 {
-  g_autofree char *at = pos >= 0 ? g_strdup_printf (" at position %d", pos) : g_strdup ("");
+  GString *message;
+  gsize i;
 
-  switch (code)
+  /* These read better without a position. */
+  if (code == PC_EVAL_ERROR_MISSING_PARENS)
+    return g_strdup ("Missing closing parenthesis");
+  if (code == PC_EVAL_ERROR_EMPTY_EXPRESSION)
+    return g_strdup ("Empty expression");
+  if (code == PC_EVAL_ERROR_EXPRESSION_TOO_LONG)
+    return g_strdup ("Expression longer than "
+                     G_STRINGIFY (PC_EVAL_MAX_EXPRESSION) " bytes");
+
+  message = g_string_new (NULL);
+  for (i = 0; i < G_N_ELEMENTS (messages) && messages[i].code != code; i++)
+    ;
+  if (i == G_N_ELEMENTS (messages))
+    g_string_append (message, "Invalid expression");
+  else if (code == PC_EVAL_ERROR_INVALID_CHARACTERS
+           && ((guchar) token[0] < 0x20 || token[0] == 0x7f))
+    g_string_append_printf (message, "Invalid control character U+%04X",
+                            (guchar) token[0]);
+  else
     {
-    case PC_EVAL_ERROR_UNEXPECTED_OPERATOR:
-      return g_strdup_printf ("Unexpected operator \"%s\" found%s", token, at);
-    case PC_EVAL_ERROR_UNASSIGNABLE_TOKEN:
-      return g_strdup_printf ("Unexpected token \"%s\" found%s", token, at);
-    case PC_EVAL_ERROR_UNEXPECTED_EOF:
-      return g_strdup_printf ("Unexpected end of expression%s", at);
-    case PC_EVAL_ERROR_UNEXPECTED_ARG_SEP:
-      return g_strdup_printf ("Unexpected argument separator \",\"%s", at);
-    case PC_EVAL_ERROR_UNEXPECTED_ARG:
-      return g_strdup_printf ("Several arguments in parentheses without a function%s", at);
-    case PC_EVAL_ERROR_UNEXPECTED_VAL:
-      return g_strdup_printf ("Unexpected value \"%s\" found%s", token, at);
-    case PC_EVAL_ERROR_UNEXPECTED_VAR:
-      return g_strdup_printf ("Unexpected variable \"%s\" found%s", token, at);
-    case PC_EVAL_ERROR_UNEXPECTED_PARENS:
-      return g_strdup_printf ("Unexpected parenthesis \"%s\"%s", token, at);
-    case PC_EVAL_ERROR_UNEXPECTED_STR:
-    case PC_EVAL_ERROR_STRING_EXPECTED:
-    case PC_EVAL_ERROR_VAL_EXPECTED:
-    case PC_EVAL_ERROR_STR_RESULT:
-      return g_strdup_printf ("Strings are not supported%s", at);
-    case PC_EVAL_ERROR_UNTERMINATED_STRING:
-      return g_strdup_printf ("Unterminated string%s", at);
-    case PC_EVAL_ERROR_MISSING_PARENS:
-      return g_strdup ("Missing closing parenthesis");
-    case PC_EVAL_ERROR_UNEXPECTED_FUN:
-      return g_strdup_printf ("Unexpected function \"%s\"%s", token, at);
-    case PC_EVAL_ERROR_TOO_MANY_PARAMS:
-      return g_strdup_printf ("Too many parameters for function \"%s\"%s", token, at);
-    case PC_EVAL_ERROR_TOO_FEW_PARAMS:
-      return g_strdup_printf ("Too few parameters for function \"%s\"%s", token, at);
-    case PC_EVAL_ERROR_OPRT_TYPE_CONFLICT:
-      return g_strdup_printf ("Operator \"%s\" cannot be applied%s", token, at);
-    case PC_EVAL_ERROR_EMPTY_EXPRESSION:
-      return g_strdup ("Empty expression");
-    case PC_EVAL_ERROR_NAME_CONFLICT:
-      return g_strdup_printf ("Name conflict for \"%s\"%s", token, at);
-    case PC_EVAL_ERROR_DOMAIN:
-      return g_strdup_printf ("Argument out of domain%s", at);
-    case PC_EVAL_ERROR_DIV_BY_ZERO:
-      return g_strdup_printf ("Division by zero%s", at);
-    case PC_EVAL_ERROR_UNEXPECTED_CONDITIONAL:
-      return g_strdup_printf ("Unexpected conditional \"%s\"%s", token, at);
-    case PC_EVAL_ERROR_MISSING_ELSE_CLAUSE:
-      return g_strdup ("The \"?\" operator is missing its \":\" (else) part");
-    case PC_EVAL_ERROR_MISPLACED_COLON:
-      return g_strdup_printf ("Misplaced colon%s", at);
-    case PC_EVAL_ERROR_IDENTIFIER_TOO_LONG:
-      return g_strdup_printf ("Name longer than %d characters%s", PC_EVAL_MAX_IDENTIFIER, at);
-    case PC_EVAL_ERROR_EXPRESSION_TOO_LONG:
-      return g_strdup_printf ("Expression longer than %d bytes", PC_EVAL_MAX_EXPRESSION);
-    case PC_EVAL_ERROR_INVALID_CHARACTERS:
-      if ((guchar) token[0] < 0x20 || token[0] == 0x7f)
-        return g_strdup_printf ("Invalid control character U+%04X%s", (guchar) token[0], at);
-      return g_strdup_printf ("Invalid character \"%s\"%s", token, at);
-    case PC_EVAL_ERROR_UNKNOWN_VARIABLE:
-      return g_strdup_printf ("Unknown variable \"%s\"%s", token, at);
-    case PC_EVAL_ERROR_ASSIGN_TO_CONSTANT:
-      return g_strdup_printf ("Cannot assign to constant \"%s\"%s", token, at);
-    case PC_EVAL_ERROR_INVALID_NUMBER:
-      return g_strdup_printf ("Invalid number \"%s\"%s", token, at);
-    case PC_EVAL_ERROR_NOT_A_VARIABLE:
-      return g_strdup_printf ("No variable named \"%s\"", token);
-    case PC_EVAL_ERROR_GENERIC:
-    case PC_EVAL_ERROR_TOO_MANY_COMPUTATIONS:
-    case PC_EVAL_ERROR_INTERNAL:
-    default:
-      return g_strdup_printf ("Internal error in the expression parser%s", at);
+      g_string_append (message, messages[i].text);
+      if (messages[i].quoted && token[0] != '\0')
+        g_string_append_printf (message, " \"%s\"", token);
+      g_string_append (message, messages[i].tail);
     }
+  if (pos >= 0)
+    g_string_append_printf (message, " at position %d", pos);
+  return g_string_free (message, FALSE);
 }
 
 static void
@@ -855,7 +843,8 @@ pc_evaluator_eval (PcEvaluator        *self,
        * misused name also comes first when muparser gave no position. */
       const Failure *shown = &failure;
 
-      if (misused && (results != NULL || failure.pos < 0 || misuse.pos < failure.pos))
+      if (misused && (results != NULL || failure.pos < 0
+                      || misuse.pos < failure.pos))
         shown = &misuse;
       roll_back (self, saved);
       report (expr, shown, detail, error);
@@ -932,7 +921,11 @@ pc_evaluator_foreach_variable (PcEvaluator        *self,
   names = g_hash_table_get_keys_as_array (self->variables, &n);
   qsort (names, n, sizeof (gpointer), compare_names);
   for (guint i = 0; i < n; i++)
-    func (names[i], *(double *) g_hash_table_lookup (self->variables, names[i]), user_data);
+    {
+      double *value = g_hash_table_lookup (self->variables, names[i]);
+
+      func (names[i], *value, user_data);
+    }
 }
 
 gboolean
@@ -953,7 +946,8 @@ pc_evaluator_unset (PcEvaluator  *self,
     {
       g_autofree char *message = describe (PC_EVAL_ERROR_NOT_A_VARIABLE, -1, name);
 
-      g_set_error_literal (error, PC_EVAL_ERROR, PC_EVAL_ERROR_NOT_A_VARIABLE, message);
+      g_set_error_literal (error, PC_EVAL_ERROR, PC_EVAL_ERROR_NOT_A_VARIABLE,
+                           message);
       return FALSE;
     }
 

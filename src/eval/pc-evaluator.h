@@ -55,6 +55,7 @@ typedef enum
   PC_EVAL_ERROR_ASSIGN_TO_CONSTANT = 101, /* pi = 3 */
   PC_EVAL_ERROR_NOT_A_VARIABLE = 102,     /* unset of a name that is not a session variable */
   PC_EVAL_ERROR_INVALID_NUMBER = 103,     /* "1e", "1e+x", or out of range: "1e999" */
+  PC_EVAL_ERROR_UNKNOWN_FUNCTION = 104,   /* foo(2) */
 } PcEvalErrorCode;
 
 /* A failed evaluation: where and what. @pos is a character (not byte)
@@ -82,7 +83,13 @@ void         pc_evaluator_free          (PcEvaluator        *self);
  * assigned variables. On failure returns %NULL, sets @error (PC_EVAL_ERROR,
  * an English message written by pipecalc, never muparser's buffer) and, if
  * @detail is not %NULL, fills it (free with pc_eval_error_detail_clear());
- * nothing in the session changes. */
+ * nothing in the session changes.
+ *
+ * Only printable ASCII and blanks are accepted (anything else is
+ * PC_EVAL_ERROR_INVALID_CHARACTERS at its position), no string literals,
+ * and a name is only defined by assigning it ("x = 1"): reading one that
+ * is not defined is PC_EVAL_ERROR_UNKNOWN_VARIABLE, never 0. Numbers are
+ * read the same in every locale. */
 GArray      *pc_evaluator_eval          (PcEvaluator        *self,
                                          const char         *expr,
                                          PcEvalErrorDetail  *detail,

@@ -105,6 +105,7 @@ main (int   argc,
   int max_line = 65536;
   int idle_timeout = 0;
   gboolean verbose = FALSE;
+  gboolean allow_remote = FALSE;
   gboolean show_list = FALSE;
   gboolean show_version = FALSE;
   g_autoptr(GError) error = NULL;
@@ -123,6 +124,8 @@ main (int   argc,
       N_("Refuse requests longer than BYTES (default 65536)"), N_("BYTES") },
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
       N_("Close connections idle for S seconds (default 0: never)"), "S" },
+    { "allow-remote", 0, 0, G_OPTION_ARG_NONE, &allow_remote,
+      N_("Accept clients from other machines (tcp on a non-loopback address)"), NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
       N_("Log every request and reply"), NULL },
     { "list-transports", 0, 0, G_OPTION_ARG_NONE, &show_list,
@@ -194,6 +197,7 @@ main (int   argc,
     .max_clients = max_clients,
     .idle_timeout = (guint) idle_timeout,
     .verbose = verbose,
+    .allow_remote = allow_remote,
   };
   server = pc_server_new (transports, &config);
 

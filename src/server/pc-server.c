@@ -174,7 +174,7 @@ pc_server_listen (PcServer    *self,
                   GError     **error)
 {
   g_autoptr(PcAddress) address = pc_address_parse (address_text, error);
-  PcListenOptions options = { .allow_remote = FALSE };
+  PcListenOptions options = { .allow_remote = self->config.allow_remote };
   const PcTransportOps *ops;
   Listener *listener;
 

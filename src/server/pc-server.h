@@ -14,6 +14,7 @@ typedef struct
   int      max_clients;   /* sessions at once; more get error 1002 */
   guint    idle_timeout;  /* seconds; 0: never */
   gboolean verbose;       /* log the traffic */
+  gboolean allow_remote;  /* listen where other machines can connect */
 } PcServerConfig;
 
 #define PC_TYPE_SERVER (pc_server_get_type ())

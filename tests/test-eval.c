@@ -1,0 +1,665 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-FileCopyrightText: 2026 The pipecalc developers */
+#include <locale.h>
+#include <math.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "pc-evaluator.h"
+
+static GArray *
+eval_ok (PcEvaluator *ev,
+         const char  *expr)
+{
+  g_autoptr(GError) error = NULL;
+  GArray *values = pc_evaluator_eval (ev, expr, NULL, &error);
+
+  if (error != NULL)
+    g_test_message ("\"%s\" failed: %s", expr, error->message);
+  g_assert_no_error (error);
+  g_assert_nonnull (values);
+  return values;
+}
+
+/* The last (or only) result of @expr. */
+static double
+eval_one (PcEvaluator *ev,
+          const char  *expr)
+{
+  g_autoptr(GArray) values = eval_ok (ev, expr);
+
+  g_assert_cmpuint (values->len, >=, 1);
+  return g_array_index (values, double, values->len - 1);
+}
+
+/* Evaluates @expr, expects it to fail with @code at @pos with @token, and
+ * returns the message. */
+static char *
+eval_fails (PcEvaluator     *ev,
+            const char      *expr,
+            PcEvalErrorCode  code,
+            int              pos,
+            const char      *token)
+{
+  g_autoptr(GError) error = NULL;
+  PcEvalErrorDetail detail = { 42, NULL };
+  GArray *values = pc_evaluator_eval (ev, expr, &detail, &error);
+  g_autofree char *start = g_strndup (expr, 60);
+  g_autofree char *shown_expr = g_strescape (start, NULL);
+  g_autofree char *shown_token = NULL;
+
+  g_assert_null (values);
+  g_assert_nonnull (error);
+  g_assert_nonnull (detail.token);
+  /* Escaped, so that a control character cannot break the TAP output. */
+  shown_token = g_strescape (detail.token, NULL);
+  g_test_message ("%s -> %d \"%s\" pos %d token \"%s\"", shown_expr, error->code,
+                  error->message, detail.pos, shown_token);
+  g_assert_error (error, PC_EVAL_ERROR, (int) code);
+  g_assert_cmpint (detail.pos, ==, pos);
+  if (token != NULL)
+    g_assert_cmpstr (detail.token, ==, token);
+  g_assert_cmpuint (g_utf8_strlen (detail.token, -1), <=, PC_EVAL_MAX_TOKEN);
+  pc_eval_error_detail_clear (&detail);
+  g_assert_null (detail.token);
+
+  return g_strdup (error->message);
+}
+
+static void
+assert_fails (PcEvaluator     *ev,
+              const char      *expr,
+              PcEvalErrorCode  code,
+              int              pos,
+              const char      *token,
+              const char      *message)
+{
+  g_autofree char *got = eval_fails (ev, expr, code, pos, token);
+
+  if (message != NULL)
+    g_assert_cmpstr (got, ==, message);
+}
+
+static void
+collect_cb (const char *name,
+            double      value,
+            gpointer    user_data)
+{
+  g_string_append_printf (user_data, "%s=%.17g;", name, value);
+}
+
+static char *
+variables (PcEvaluator *ev)
+{
+  GString *s = g_string_new ("");
+
+  pc_evaluator_foreach_variable (ev, collect_cb, s);
+  return g_string_free (s, FALSE);
+}
+
+static char *
+repeat (const char *unit,
+        guint       times)
+{
+  GString *s = g_string_new ("");
+
+  for (guint i = 0; i < times; i++)
+    g_string_append (s, unit);
+  return g_string_free (s, FALSE);
+}
+
+static void
+test_basic (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+
+  g_assert_cmpfloat (eval_one (ev, "1+2"), ==, 3);
+  g_assert_cmpfloat (eval_one (ev, "2^10"), ==, 1024);
+  g_assert_cmpfloat (eval_one (ev, "2+3*4"), ==, 14);
+  g_assert_cmpfloat (eval_one (ev, "-2^2"), ==, -4);
+  g_assert_cmpfloat (eval_one (ev, "(1 + 2) * 3"), ==, 9);
+  g_assert_cmpfloat (eval_one (ev, "\t1 +\t2 "), ==, 3);
+  g_assert_cmpfloat (eval_one (ev, "0.1+0.2"), ==, 0.1 + 0.2);
+  g_assert_cmpfloat (eval_one (ev, "sin(pi/2)"), ==, 1);
+  g_assert_cmpfloat (eval_one (ev, "sum(1,2,3) + min(4,5) + max(6,7) + avg(2,4)"),
+                     ==, 6 + 4 + 7 + 3);
+  g_assert_cmpfloat (eval_one (ev, "atan2(1, 1)"), ==, atan2 (1, 1));
+  g_assert_cmpfloat (eval_one (ev, "1 < 2 ? 10 : 20"), ==, 10);
+  g_assert_cmpfloat (eval_one (ev, "1 == 1 && 2 != 3"), ==, 1);
+  g_assert_cmpfloat (eval_one (ev, ".5 + 5."), ==, 5.5);
+}
+
+static void
+test_constants (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+
+  /* Exact comparisons: the constants must be the nearest doubles. */
+  g_assert_true (eval_one (ev, "pi") == G_PI);
+  g_assert_true (eval_one (ev, "e") == G_E);
+  g_assert_true (eval_one (ev, "_pi") == G_PI);
+  g_assert_true (eval_one (ev, "_e") == G_E);
+  g_assert_true (eval_one (ev, "2*e") == 2 * G_E);
+  g_assert_true (eval_one (ev, "2e3") == 2000);
+  g_assert_true (eval_one (ev, "1.5E-7") == 1.5E-7);
+  g_assert_true (eval_one (ev, "2E+2") == 200);
+
+  assert_fails (ev, "pi = 3", PC_EVAL_ERROR_ASSIGN_TO_CONSTANT, 0, "pi",
+                "Cannot assign to constant \"pi\" at position 0");
+  assert_fails (ev, "1, e=2", PC_EVAL_ERROR_ASSIGN_TO_CONSTANT, 3, "e", NULL);
+  assert_fails (ev, "_pi=1", PC_EVAL_ERROR_ASSIGN_TO_CONSTANT, 0, "_pi", NULL);
+  g_assert_true (eval_one (ev, "pi") == G_PI);
+}
+
+static void
+test_ans (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+
+  g_assert_cmpfloat (eval_one (ev, "ans"), ==, 0);
+  g_assert_cmpfloat (eval_one (ev, "1+2"), ==, 3);
+  g_assert_cmpfloat (eval_one (ev, "ans*2"), ==, 6);
+  g_assert_cmpfloat (eval_one (ev, "ans"), ==, 6);
+  g_assert_cmpfloat (eval_one (ev, "10, 20"), ==, 20);
+  g_assert_cmpfloat (eval_one (ev, "ans + 1"), ==, 21);
+  /* Assigning ans is allowed; the result then becomes ans anyway. */
+  g_assert_cmpfloat (eval_one (ev, "ans = 5, ans * 3"), ==, 15);
+  g_assert_cmpfloat (eval_one (ev, "ans"), ==, 15);
+}
+
+static void
+test_assign (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+  g_autoptr(GArray) values = NULL;
+
+  g_assert_cmpfloat (eval_one (ev, "a = 3"), ==, 3);
+  g_assert_cmpfloat (eval_one (ev, "a * 2"), ==, 6);
+  g_assert_cmpfloat (eval_one (ev, "a = a + 1"), ==, 4);
+  g_assert_cmpfloat (eval_one (ev, "b = a * 10"), ==, 40);
+  g_assert_cmpfloat (eval_one (ev, "a + b"), ==, 44);
+  g_assert_cmpfloat (eval_one (ev, "x_1 = 2, y2 = x_1 ^ 3, y2"), ==, 8);
+  g_assert_cmpfloat (eval_one (ev, "1 + (c = 3) + c"), ==, 7);
+  g_assert_cmpfloat (eval_one (ev, "1 ? (d = 2) : 3, d"), ==, 2);
+  g_assert_cmpfloat (eval_one (ev, "a == 4"), ==, 1);
+
+  values = eval_ok (ev, "f = 3, f * 2");
+  g_assert_cmpuint (values->len, ==, 2);
+  g_assert_cmpfloat (g_array_index (values, double, 0), ==, 3);
+  g_assert_cmpfloat (g_array_index (values, double, 1), ==, 6);
+}
+
+static void
+test_multi (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+  g_autoptr(GArray) values = eval_ok (ev, "1, 2+3, sin(0), 4");
+
+  g_assert_cmpuint (values->len, ==, 4);
+  g_assert_cmpfloat (g_array_index (values, double, 0), ==, 1);
+  g_assert_cmpfloat (g_array_index (values, double, 1), ==, 5);
+  g_assert_cmpfloat (g_array_index (values, double, 2), ==, 0);
+  g_assert_cmpfloat (g_array_index (values, double, 3), ==, 4);
+  g_assert_cmpfloat (eval_one (ev, "ans"), ==, 4);
+}
+
+static void
+test_special_values (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+  double v;
+
+  v = eval_one (ev, "1/0");
+  g_assert_true (isinf (v) && v > 0);
+  v = eval_one (ev, "-1/0");
+  g_assert_true (isinf (v) && v < 0);
+  g_assert_true (isnan (eval_one (ev, "sqrt(-1)")));
+  g_assert_true (isnan (eval_one (ev, "ans")));
+  v = eval_one (ev, "ln(0)");
+  g_assert_true (isinf (v) && v < 0);
+  g_assert_cmpfloat (eval_one (ev, "1e-400"), ==, 0);
+}
+
+static void
+test_syntax_errors (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+
+  assert_fails (ev, "1+*2", PC_EVAL_ERROR_UNEXPECTED_OPERATOR, 2, "*",
+                "Unexpected operator \"*\" found at position 2");
+  assert_fails (ev, "--1", PC_EVAL_ERROR_UNEXPECTED_OPERATOR, 1, "-", NULL);
+  assert_fails (ev, "2 * - - 3", PC_EVAL_ERROR_UNEXPECTED_OPERATOR, 6, "-", NULL);
+  assert_fails (ev, "sin(", PC_EVAL_ERROR_UNEXPECTED_EOF, 4, "",
+                "Unexpected end of expression at position 4");
+  assert_fails (ev, "1+", PC_EVAL_ERROR_UNEXPECTED_EOF, 2, "", NULL);
+  assert_fails (ev, "1,", PC_EVAL_ERROR_UNEXPECTED_EOF, 2, "", NULL);
+  assert_fails (ev, "(1+2", PC_EVAL_ERROR_MISSING_PARENS, 0, "(",
+                "Missing closing parenthesis");
+  assert_fails (ev, "((1) + (2", PC_EVAL_ERROR_MISSING_PARENS, 7, "(", NULL);
+  assert_fails (ev, "1+2)", PC_EVAL_ERROR_UNEXPECTED_PARENS, 3, ")",
+                "Unexpected parenthesis \")\" at position 3");
+  assert_fails (ev, "()", PC_EVAL_ERROR_UNEXPECTED_PARENS, 1, ")", NULL);
+  assert_fails (ev, "2(3)", PC_EVAL_ERROR_UNEXPECTED_PARENS, 1, "(", NULL);
+  assert_fails (ev, "sin(1,2)", PC_EVAL_ERROR_TOO_MANY_PARAMS, 0, "sin",
+                "Too many parameters for function \"sin\" at position 0");
+  assert_fails (ev, "1 + atan2(1)", PC_EVAL_ERROR_TOO_FEW_PARAMS, 4, "atan2", NULL);
+  assert_fails (ev, "sin()", PC_EVAL_ERROR_TOO_FEW_PARAMS, 0, "sin", NULL);
+  assert_fails (ev, "2*sum()", PC_EVAL_ERROR_TOO_FEW_PARAMS, 2, "sum", NULL);
+  assert_fails (ev, "sin(8)cos(9)", PC_EVAL_ERROR_UNEXPECTED_FUN, 6, "cos", NULL);
+  assert_fails (ev, "sum(1,,2)", PC_EVAL_ERROR_UNEXPECTED_ARG_SEP, 6, ",", NULL);
+  assert_fails (ev, ",", PC_EVAL_ERROR_UNEXPECTED_ARG_SEP, 0, ",", NULL);
+  assert_fails (ev, "(1,2)", PC_EVAL_ERROR_UNEXPECTED_ARG, 0, "(", NULL);
+  assert_fails (ev, "1 2", PC_EVAL_ERROR_UNEXPECTED_VAL, 2, "2",
+                "Unexpected value \"2\" found at position 2");
+  assert_fails (ev, "3a", PC_EVAL_ERROR_UNEXPECTED_VAR, 1, "a", NULL);
+  assert_fails (ev, "1+$", PC_EVAL_ERROR_UNASSIGNABLE_TOKEN, 2, "$",
+                "Unexpected token \"$\" found at position 2");
+  assert_fails (ev, "5%2", PC_EVAL_ERROR_UNASSIGNABLE_TOKEN, 1, "%", NULL);
+  assert_fails (ev, "1:2", PC_EVAL_ERROR_MISPLACED_COLON, 1, ":", NULL);
+  /* muparser calls these internal errors; they are syntax errors. */
+  assert_fails (ev, "1*-", PC_EVAL_ERROR_UNEXPECTED_EOF, 3, "", NULL);
+  assert_fails (ev, "+ ", PC_EVAL_ERROR_UNEXPECTED_EOF, 2, "", NULL);
+  assert_fails (ev, "-?1", PC_EVAL_ERROR_UNEXPECTED_OPERATOR, 1, "?", NULL);
+  assert_fails (ev, "1 ? 2", PC_EVAL_ERROR_MISSING_ELSE_CLAUSE, -1, "", NULL);
+  assert_fails (ev, "1, \"abc\"", PC_EVAL_ERROR_UNEXPECTED_STR, 3, "\"",
+                "Strings are not supported at position 3");
+  assert_fails (ev, "sin(\"abc\")", PC_EVAL_ERROR_UNEXPECTED_STR, 4, "\"", NULL);
+  assert_fails (ev, "1 + \"abc", PC_EVAL_ERROR_UNEXPECTED_STR, 4, "\"", NULL);
+}
+
+static void
+test_assignment_errors (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+
+  assert_fails (ev, "a=", PC_EVAL_ERROR_UNEXPECTED_EOF, 2, "", NULL);
+  assert_fails (ev, "a = 3 = 4", PC_EVAL_ERROR_UNEXPECTED_OPERATOR, 6, "=", NULL);
+  assert_fails (ev, "3 = 4", PC_EVAL_ERROR_UNEXPECTED_OPERATOR, 2, "=", NULL);
+  g_assert_cmpfloat (eval_one (ev, "a = 1, b = 2"), ==, 2);
+  /* muparser reports these without a position; pipecalc finds the "=". */
+  assert_fails (ev, "a+b=3", PC_EVAL_ERROR_UNEXPECTED_OPERATOR, 3, "=", NULL);
+  assert_fails (ev, "-a = 3", PC_EVAL_ERROR_UNEXPECTED_OPERATOR, 3, "=", NULL);
+  assert_fails (ev, "a=b=3", PC_EVAL_ERROR_UNEXPECTED_OPERATOR, 3, "=", NULL);
+}
+
+static void
+test_unknown_variable (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+  g_autofree char *vars = NULL;
+
+  assert_fails (ev, "foo*2", PC_EVAL_ERROR_UNKNOWN_VARIABLE, 0, "foo",
+                "Unknown variable \"foo\" at position 0");
+  assert_fails (ev, "2*foo", PC_EVAL_ERROR_UNKNOWN_VARIABLE, 2, "foo", NULL);
+  assert_fails (ev, "x", PC_EVAL_ERROR_UNKNOWN_VARIABLE, 0, "x", NULL);
+  assert_fails (ev, "x == 3", PC_EVAL_ERROR_UNKNOWN_VARIABLE, 0, "x", NULL);
+  assert_fails (ev, "1, 2 + x = 3", PC_EVAL_ERROR_UNEXPECTED_OPERATOR, 9, "=", NULL);
+  /* The first mistake in the text wins over a later syntax error. */
+  assert_fails (ev, "x y", PC_EVAL_ERROR_UNKNOWN_VARIABLE, 0, "x", NULL);
+  assert_fails (ev, "foo + ", PC_EVAL_ERROR_UNKNOWN_VARIABLE, 0, "foo", NULL);
+  assert_fails (ev, "1+*2, foo", PC_EVAL_ERROR_UNEXPECTED_OPERATOR, 2, "*", NULL);
+  /* A new name may not read itself while being defined... */
+  assert_fails (ev, "n = n + 1", PC_EVAL_ERROR_UNKNOWN_VARIABLE, 4, "n", NULL);
+  assert_fails (ev, "m = (1, m)", PC_EVAL_ERROR_UNEXPECTED_ARG, 4, "(", NULL);
+  /* ...nor be defined only in a branch that did not run. */
+  assert_fails (ev, "0 ? (a = 1) : 2, a", PC_EVAL_ERROR_UNKNOWN_VARIABLE, 5, "a", NULL);
+  assert_fails (ev, "1 ? 2 : (a = 3)", PC_EVAL_ERROR_UNKNOWN_VARIABLE, 9, "a", NULL);
+  /* Numbers are not names: "e3" is, "2e3" is not. */
+  assert_fails (ev, "e3", PC_EVAL_ERROR_UNKNOWN_VARIABLE, 0, "e3", NULL);
+  assert_fails (ev, "1 + inf", PC_EVAL_ERROR_UNKNOWN_VARIABLE, 4, "inf", NULL);
+  /* Function names are not variables. */
+  assert_fails (ev, "sin * 2", PC_EVAL_ERROR_UNEXPECTED_FUN, 0, "sin", NULL);
+  assert_fails (ev, "sin = 2", PC_EVAL_ERROR_UNEXPECTED_FUN, 0, "sin", NULL);
+  assert_fails (ev, "sin (1)", PC_EVAL_ERROR_UNEXPECTED_FUN, 0, "sin", NULL);
+  assert_fails (ev, "2 * foo(2)", PC_EVAL_ERROR_UNKNOWN_FUNCTION, 4, "foo",
+                "Unknown function \"foo\" at position 4");
+  assert_fails (ev, "foo (2)", PC_EVAL_ERROR_UNKNOWN_FUNCTION, 0, "foo", NULL);
+
+  vars = variables (ev);
+  g_assert_cmpstr (vars, ==, "ans=0;");
+}
+
+static void
+test_invalid_numbers (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+  g_autofree char *digits = repeat ("9", 3000);
+  g_autofree char *vars = NULL;
+
+  assert_fails (ev, "1e", PC_EVAL_ERROR_INVALID_NUMBER, 0, "1e",
+                "Invalid number \"1e\" at position 0");
+  assert_fails (ev, "2 * 1e+x", PC_EVAL_ERROR_INVALID_NUMBER, 4, "1e+x", NULL);
+  assert_fails (ev, "1.5e", PC_EVAL_ERROR_INVALID_NUMBER, 0, "1.5e", NULL);
+  assert_fails (ev, "1 + 1e999", PC_EVAL_ERROR_INVALID_NUMBER, 4, "1e999", NULL);
+  assert_fails (ev, digits, PC_EVAL_ERROR_INVALID_NUMBER, 0, NULL, NULL);
+  assert_fails (ev, "0x10", PC_EVAL_ERROR_UNEXPECTED_VAR, 1, "x10", NULL);
+
+  vars = variables (ev);
+  g_assert_cmpstr (vars, ==, "ans=0;");
+}
+
+static void
+test_empty (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+
+  assert_fails (ev, "", PC_EVAL_ERROR_EMPTY_EXPRESSION, -1, "", "Empty expression");
+  assert_fails (ev, "   ", PC_EVAL_ERROR_EMPTY_EXPRESSION, -1, "", NULL);
+  assert_fails (ev, " \t\r\n", PC_EVAL_ERROR_EMPTY_EXPRESSION, -1, "", NULL);
+}
+
+static void
+test_invalid_characters (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+
+  assert_fails (ev, "1 + é", PC_EVAL_ERROR_INVALID_CHARACTERS, 4, "é",
+                "Invalid character \"é\" at position 4");
+  assert_fails (ev, "2 × 3", PC_EVAL_ERROR_INVALID_CHARACTERS, 2, "×", NULL);
+  assert_fails (ev, "1+\x01", PC_EVAL_ERROR_INVALID_CHARACTERS, 2, "\x01",
+                "Invalid control character U+0001 at position 2");
+  assert_fails (ev, "1\x0b+2", PC_EVAL_ERROR_INVALID_CHARACTERS, 1, NULL, NULL);
+  assert_fails (ev, "1+\x1f", PC_EVAL_ERROR_INVALID_CHARACTERS, 2, NULL, NULL);
+  assert_fails (ev, "1+\x7f", PC_EVAL_ERROR_INVALID_CHARACTERS, 2, NULL, NULL);
+}
+
+static void
+test_transaction (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  g_assert_cmpfloat (eval_one (ev, "a = 1"), ==, 1);
+  g_assert_cmpfloat (eval_one (ev, "40 + 2"), ==, 42);
+  before = variables (ev);
+  g_assert_cmpstr (before, ==, "a=1;ans=42;");
+
+  /* A syntax error after an assignment: nothing is defined. */
+  assert_fails (ev, "b=5, 1+*2", PC_EVAL_ERROR_UNEXPECTED_OPERATOR, 7, "*", NULL);
+  assert_fails (ev, "a=5, 1+*2", PC_EVAL_ERROR_UNEXPECTED_OPERATOR, 7, "*", NULL);
+  /* These parse and run, so the assignments happen, and are undone. */
+  assert_fails (ev, "a = 7, b = 8, zz", PC_EVAL_ERROR_UNKNOWN_VARIABLE, 14, "zz", NULL);
+  assert_fails (ev, "ans = 3, c = 1, 0 ? (d = 1) : 0",
+                PC_EVAL_ERROR_UNKNOWN_VARIABLE, 21, "d", NULL);
+  assert_fails (ev, "a = 9, 1 + 1e999", PC_EVAL_ERROR_INVALID_NUMBER, 11, "1e999", NULL);
+
+  after = variables (ev);
+  g_assert_cmpstr (after, ==, before);
+  assert_fails (ev, "b", PC_EVAL_ERROR_UNKNOWN_VARIABLE, 0, "b", NULL);
+  g_assert_cmpfloat (eval_one (ev, "a + ans"), ==, 43);
+}
+
+static void
+test_limits (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+  g_autofree char *name = repeat ("x", 3000);
+  g_autofree char *expr = g_strconcat ("1+", name, NULL);
+  g_autofree char *long_name = repeat ("v", PC_EVAL_MAX_IDENTIFIER);
+  g_autofree char *assign = g_strconcat (long_name, " = 2", NULL);
+  g_autofree char *too_long_name = g_strconcat (long_name, "w = 2", NULL);
+  g_autofree char *huge = repeat ("1+", 35000);
+  g_autofree char *open = repeat ("(", 20000);
+  g_autofree char *close = repeat (")", 20000);
+  g_autofree char *deep = g_strconcat (open, "1", close, NULL);
+  g_autofree char *open4k = repeat ("(", 4000);
+  g_autofree char *close4k = repeat (")", 4000);
+  g_autofree char *deep4k = g_strconcat (open4k, "1", close4k, NULL);
+  g_autofree char *sum = repeat ("1+", PC_EVAL_MAX_EXPRESSION / 2 - 1);
+  g_autofree char *at_limit = g_strconcat (sum, "11", NULL);
+  g_autofree char *dollars = repeat ("$", 5000);
+  g_autofree char *first64 = g_strndup (name, PC_EVAL_MAX_TOKEN);
+  g_autofree char *message = NULL;
+
+  message = eval_fails (ev, expr, PC_EVAL_ERROR_IDENTIFIER_TOO_LONG, 2, first64);
+  g_assert_null (strstr (message, name));
+  assert_fails (ev, too_long_name, PC_EVAL_ERROR_IDENTIFIER_TOO_LONG, 0, NULL, NULL);
+  g_assert_cmpfloat (eval_one (ev, assign), ==, 2);
+  g_assert_cmpfloat (eval_one (ev, long_name), ==, 2);
+
+  g_assert_cmpuint (strlen (huge), ==, 70000);
+  assert_fails (ev, huge, PC_EVAL_ERROR_EXPRESSION_TOO_LONG, PC_EVAL_MAX_EXPRESSION, "",
+                "Expression longer than 10000 bytes");
+  assert_fails (ev, deep, PC_EVAL_ERROR_EXPRESSION_TOO_LONG,
+                PC_EVAL_MAX_EXPRESSION, "", NULL);
+
+  /* 4000 nested parentheses fit in the limit and muparser, which keeps
+   * its own stacks rather than recursing, evaluates them. */
+  g_assert_cmpuint (strlen (deep4k), <=, PC_EVAL_MAX_EXPRESSION);
+  g_assert_cmpfloat (eval_one (ev, deep4k), ==, 1);
+
+  g_assert_cmpuint (strlen (at_limit), ==, PC_EVAL_MAX_EXPRESSION);
+  g_assert_cmpfloat (eval_one (ev, at_limit), ==, PC_EVAL_MAX_EXPRESSION / 2 - 1 + 11);
+
+  /* muparser would copy the whole rest of the text as the token. */
+  assert_fails (ev, dollars, PC_EVAL_ERROR_UNASSIGNABLE_TOKEN, 0, "$", NULL);
+}
+
+static void
+test_unset_reset_foreach (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *vars1 = NULL;
+  g_autofree char *vars2 = NULL;
+  g_autofree char *vars3 = NULL;
+  g_autofree char *vars4 = NULL;
+
+  vars1 = variables (ev);
+  g_assert_cmpstr (vars1, ==, "ans=0;");
+
+  eval_one (ev, "zeta = 1, alpha = 2, Beta = 3, m2 = 4");
+  vars2 = variables (ev);
+  g_assert_cmpstr (vars2, ==, "Beta=3;alpha=2;ans=4;m2=4;zeta=1;");
+
+  g_assert_true (pc_evaluator_unset (ev, "alpha", &error));
+  g_assert_no_error (error);
+  assert_fails (ev, "alpha", PC_EVAL_ERROR_UNKNOWN_VARIABLE, 0, "alpha", NULL);
+  g_assert_cmpfloat (eval_one (ev, "alpha = 7"), ==, 7);
+
+  g_assert_false (pc_evaluator_unset (ev, "nope", &error));
+  g_assert_error (error, PC_EVAL_ERROR, PC_EVAL_ERROR_NOT_A_VARIABLE);
+  g_assert_cmpstr (error->message, ==, "No variable named \"nope\"");
+  g_clear_error (&error);
+  g_assert_false (pc_evaluator_unset (ev, "pi", &error));
+  g_assert_error (error, PC_EVAL_ERROR, PC_EVAL_ERROR_NOT_A_VARIABLE);
+  g_clear_error (&error);
+
+  /* ans stays defined: unsetting it sets it to 0. */
+  g_assert_true (pc_evaluator_unset (ev, "ans", &error));
+  g_assert_no_error (error);
+  vars3 = variables (ev);
+  g_assert_cmpstr (vars3, ==, "Beta=3;alpha=7;ans=0;m2=4;zeta=1;");
+
+  eval_one (ev, "99");
+  pc_evaluator_reset (ev);
+  vars4 = variables (ev);
+  g_assert_cmpstr (vars4, ==, "ans=0;");
+  assert_fails (ev, "zeta", PC_EVAL_ERROR_UNKNOWN_VARIABLE, 0, "zeta", NULL);
+  g_assert_cmpfloat (eval_one (ev, "zeta = 5, zeta + ans"), ==, 5);
+  g_assert_true (eval_one (ev, "pi") == G_PI);
+}
+
+static void
+test_catalogue (void)
+{
+  guint n_functions = 0, n_operators = 0, n_constants = 0;
+  const PcCatalogFunction *functions = pc_evaluator_functions (&n_functions);
+  const char * const *operators = pc_evaluator_operators (&n_operators);
+  const PcCatalogConstant *constants = pc_evaluator_constants (&n_constants);
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+  gboolean have_sin = FALSE, have_sum = FALSE;
+
+  g_assert_cmpuint (n_functions, >=, 26);
+  for (guint i = 0; i < n_functions; i++)
+    {
+      g_autofree char *call = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) values = NULL;
+
+      g_assert_nonnull (functions[i].description);
+      g_assert_cmpstr (functions[i].description, !=, "");
+      if (strcmp (functions[i].name, "sin") == 0)
+        have_sin = functions[i].n_args == 1;
+      if (strcmp (functions[i].name, "sum") == 0)
+        have_sum = functions[i].n_args == -1;
+
+      /* Every catalogued function exists in muparser with that arity. */
+      call = g_strdup_printf ("%s(%s)", functions[i].name,
+                              functions[i].n_args == 2 ? "0.5, 0.5" : "0.5");
+      values = pc_evaluator_eval (ev, call, NULL, &error);
+      g_assert_no_error (error);
+    }
+  g_assert_true (have_sin);
+  g_assert_true (have_sum);
+
+  g_assert_cmpuint (n_operators, >=, 15);
+  g_assert_null (operators[n_operators]);
+  g_assert_true (g_strv_contains ((const char * const *) operators, "?:"));
+  g_assert_true (g_strv_contains ((const char * const *) operators, "&&"));
+
+  g_assert_cmpuint (n_constants, ==, 4);
+  for (guint i = 0; i < n_constants; i++)
+    g_assert_true (eval_one (ev, constants[i].name) == constants[i].value);
+}
+
+static void
+test_no_detail (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+
+  g_assert_null (pc_evaluator_eval (ev, "1+*2", NULL, NULL));
+  g_assert_null (pc_evaluator_eval (ev, "q", NULL, NULL));
+  g_assert_cmpfloat (eval_one (ev, "ans"), ==, 0);
+}
+
+static void
+test_locale (void)
+{
+  g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+  g_autoptr(PcEvaluator) ev = NULL;
+  g_autoptr(GArray) values = NULL;
+
+  if (setlocale (LC_ALL, "ru_RU.UTF-8") == NULL)
+    {
+      g_test_skip ("the ru_RU.UTF-8 locale is not installed (locale -a)");
+      return;
+    }
+  /* Check the locale really uses a decimal comma, or the test proves nothing. */
+  g_assert_cmpstr (localeconv ()->decimal_point, ==, ",");
+
+  ev = pc_evaluator_new ();
+  g_assert_cmpfloat (eval_one (ev, "0.5+0.25"), ==, 0.75);
+  g_assert_cmpfloat (eval_one (ev, "1.5e1"), ==, 15);
+  values = eval_ok (ev, "1,5");
+  g_assert_cmpuint (values->len, ==, 2);
+
+  setlocale (LC_ALL, saved);
+}
+
+/* Random expressions from pieces that trip muparser up: every one either
+ * succeeds or fails cleanly, with a position inside the text and the
+ * session untouched. */
+static void
+test_random (void)
+{
+  static const char * const pieces[] = {
+    "a", "b", "x", "ans", "pi", "e", "_pi", "sin", "sum", "foo", "(", ")",
+    ",", "=", "==", "+", "-", "*", "/", "^", "?", ":", "&&", "1", "2.5",
+    "1e", "2e3", ".", " ", "\"", "$", "1e999", "!", "<=", "\xc3\xa9", "\t",
+  };
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+
+  for (int n = 0; n < 20000; n++)
+    {
+      g_autoptr(GString) expr = g_string_new ("");
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) values = NULL;
+      g_autofree char *before = variables (ev);
+      PcEvalErrorDetail detail = { 0, NULL };
+
+      for (int i = g_test_rand_int_range (0, 12); i > 0; i--)
+        g_string_append (expr, pieces[g_test_rand_int_range (0, G_N_ELEMENTS (pieces))]);
+
+      values = pc_evaluator_eval (ev, expr->str, &detail, &error);
+      if (values == NULL)
+        {
+          g_autofree char *after = variables (ev);
+
+          g_assert_nonnull (error);
+          g_assert_cmpstr (after, ==, before);
+          g_assert_cmpint (detail.pos, >=, -1);
+          g_assert_cmpint (detail.pos, <=, g_utf8_strlen (expr->str, -1));
+          g_assert_cmpuint (g_utf8_strlen (detail.token, -1), <=, PC_EVAL_MAX_TOKEN);
+          pc_eval_error_detail_clear (&detail);
+        }
+      if (n % 1000 == 0)
+        pc_evaluator_reset (ev);
+    }
+}
+
+static gpointer
+thread_func (gpointer data)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+  int id = GPOINTER_TO_INT (data);
+
+  for (int i = 0; i < 300; i++)
+    {
+      g_autofree char *assign = g_strdup_printf ("v%d = %d", id, i);
+      g_autofree char *hostile = g_strdup_printf ("1+%0*d$$$", 3000, i);
+      g_autoptr(GArray) values = NULL;
+
+      g_assert_cmpfloat (eval_one (ev, assign), ==, i);
+      g_assert_null (pc_evaluator_eval (ev, hostile, NULL, NULL));
+      g_assert_null (pc_evaluator_eval (ev, "1+*2", NULL, NULL));
+      g_assert_null (pc_evaluator_eval (ev, "unknown_name", NULL, NULL));
+      values = eval_ok (ev, "ans * 2, pi");
+      g_assert_cmpfloat (g_array_index (values, double, 0), ==, 2 * i);
+    }
+  return NULL;
+}
+
+/* Evaluators on several threads at once share nothing. */
+static void
+test_threads (void)
+{
+  GThread *threads[4];
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("eval", thread_func, GINT_TO_POINTER (i));
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/eval/basic", test_basic);
+  g_test_add_func ("/eval/constants", test_constants);
+  g_test_add_func ("/eval/ans", test_ans);
+  g_test_add_func ("/eval/assign", test_assign);
+  g_test_add_func ("/eval/multi", test_multi);
+  g_test_add_func ("/eval/special-values", test_special_values);
+  g_test_add_func ("/eval/errors/syntax", test_syntax_errors);
+  g_test_add_func ("/eval/errors/assignment", test_assignment_errors);
+  g_test_add_func ("/eval/errors/unknown-variable", test_unknown_variable);
+  g_test_add_func ("/eval/errors/invalid-number", test_invalid_numbers);
+  g_test_add_func ("/eval/errors/empty", test_empty);
+  g_test_add_func ("/eval/errors/invalid-characters", test_invalid_characters);
+  g_test_add_func ("/eval/transaction", test_transaction);
+  g_test_add_func ("/eval/limits", test_limits);
+  g_test_add_func ("/eval/variables", test_unset_reset_foreach);
+  g_test_add_func ("/eval/catalogue", test_catalogue);
+  g_test_add_func ("/eval/no-detail", test_no_detail);
+  g_test_add_func ("/eval/locale", test_locale);
+  g_test_add_func ("/eval/random", test_random);
+  g_test_add_func ("/eval/threads", test_threads);
+
+  return g_test_run ();
+}

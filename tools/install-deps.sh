@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 The pipecalc developers
+#
+# Installs, with apt-get, whatever of pipecalc's build and test dependencies
+# is missing (Debian 12). Usage: tools/install-deps.sh [build|test]
+set -euo pipefail
+
+what=${1:-build}
+
+build_packages=(
+  gcc libc6-dev pkg-config meson ninja-build gettext python3
+  libglib2.0-dev libglib2.0-bin libjson-glib-dev libmuparser-dev libreadline-dev
+)
+test_packages=(
+  socat netcat-openbsd locales procps
+)
+
+wanted=("${build_packages[@]}")
+if [ "$what" = test ]; then
+  wanted+=("${test_packages[@]}")
+fi
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "pipecalc needs these packages: ${missing[*]}" >&2
+    echo "Run as root, or: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "Installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The formatting tests run under a locale whose decimal separator is a
+# comma, to prove numbers never follow LC_NUMERIC.
+if [ "$what" = test ] && ! locale -a 2>/dev/null | grep -qi '^ru_RU\.utf-\?8$'; then
+  if [ "$(id -u)" -eq 0 ]; then
+    sed -i 's/^# *\(ru_RU.UTF-8 UTF-8\)/\1/' /etc/locale.gen
+    grep -q '^ru_RU.UTF-8 UTF-8' /etc/locale.gen || echo 'ru_RU.UTF-8 UTF-8' >> /etc/locale.gen
+    locale-gen >/dev/null
+  else
+    echo "note: ru_RU.UTF-8 is not installed; the locale tests will say they were skipped" >&2
+  fi
+fi
