@@ -39,6 +39,24 @@ pc_rpc_error_clear (PcRpcError *error)
 }
 
 JsonNode *
+pc_json_take_object (JsonObject *object)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, object);
+  return node;
+}
+
+JsonNode *
+pc_json_take_array (JsonArray *array)
+{
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_take_array (node, array);
+  return node;
+}
+
+JsonNode *
 pc_json_number (double value)
 {
   JsonNode *node = json_node_alloc ();
@@ -420,7 +438,7 @@ error_response (JsonNode   *id,
   if (data != NULL)
     json_object_set_member (error, "data", json_node_ref (data));
   json_object_set_object_member (response, "error", error);
-  return json_node_init_object (json_node_alloc (), response);
+  return pc_json_take_object (response);
 }
 
 static JsonNode *
@@ -432,7 +450,7 @@ result_response (JsonNode *id,
   json_object_set_string_member (response, "jsonrpc", "2.0");
   json_object_set_member (response, "id", json_node_copy (id));
   json_object_set_member (response, "result", result);
-  return json_node_init_object (json_node_alloc (), response);
+  return pc_json_take_object (response);
 }
 
 /* An id is a string, a finite number or null (JSON-RPC 2.0, section 4). */
@@ -568,8 +586,7 @@ handle_json (const char             *line,
             json_array_unref (responses);
           else
             {
-              response = json_node_init_array (json_node_alloc (), responses);
-              json_array_unref (responses);
+              response = pc_json_take_array (responses);
             }
         }
     }

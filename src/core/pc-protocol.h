@@ -122,6 +122,9 @@ void pc_protocol_append_error    (const char *line,
 /* A JSON number for @value: an integer when it is one, %NULL node (JSON
  * null) for inf and nan, which JSON cannot hold. */
 JsonNode *pc_json_number (double value);
+/* A node holding @object or @array, taking the caller's reference. */
+JsonNode *pc_json_take_object (JsonObject *object);
+JsonNode *pc_json_take_array  (JsonArray  *array);
 
 /* ---- Client side ------------------------------------------------------ */
 

@@ -90,7 +90,7 @@ method_eval (PcEvaluator *evaluator,
   pc_format_append_values (text, (const double *) (void *) values->data, values->len);
   json_object_set_string_member (result, "text", text->str);
   g_string_free (text, TRUE);
-  return json_node_init_object (json_node_alloc (), result);
+  return pc_json_take_object (result);
 }
 
 static void
@@ -179,7 +179,7 @@ method_functions (void)
   json_object_set_array_member (result, "functions", functions);
   json_object_set_array_member (result, "operators", operators);
   json_object_set_object_member (result, "constants", constants);
-  return json_node_init_object (json_node_alloc (), result);
+  return pc_json_take_object (result);
 }
 
 static JsonNode *
@@ -198,7 +198,7 @@ method_info (const PcSessionConfig *config)
   json_object_set_int_member (limits, "idle_timeout", config->idle_timeout);
   json_object_set_int_member (limits, "max_expression", PC_EVAL_MAX_EXPRESSION);
   json_object_set_object_member (result, "limits", limits);
-  return json_node_init_object (json_node_alloc (), result);
+  return pc_json_take_object (result);
 }
 
 static gboolean
