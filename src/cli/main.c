@@ -107,9 +107,8 @@ evaluate (Cli        *cli,
 
   json_object_set_string_member (params, "expr", expr);
   pc_client_call_async (cli->client, "eval",
-                        json_node_init_object (json_node_alloc (), params),
+                        pc_json_take_object (params),
                         NULL, wait_cb, &wait);
-  json_object_unref (params);
   reply = pc_client_call_finish (cli->client, wait_for (&wait), &error);
   g_clear_object (&wait.result);
 

@@ -5,9 +5,11 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "pc-json.h"
+
 G_BEGIN_DECLS
 
-/* The wire protocol of docs/protocol.md: one codec for both sides. */
+/* The wire protocol (docs/protocol.md): one codec for both sides. */
 
 #define PC_PROTOCOL_VERSION 1
 #define PC_PROTOCOL_DEFAULT_MAX_LINE 65536
@@ -119,12 +121,6 @@ void pc_protocol_append_error    (const char *line,
                                   JsonNode   *data,
                                   GString    *out);
 
-/* A JSON number for @value: an integer when it is one, %NULL node (JSON
- * null) for inf and nan, which JSON cannot hold. */
-JsonNode *pc_json_number (double value);
-/* A node holding @object or @array, taking the caller's reference. */
-JsonNode *pc_json_take_object (JsonObject *object);
-JsonNode *pc_json_take_array  (JsonArray  *array);
 
 /* ---- Client side ------------------------------------------------------ */
 

@@ -18,9 +18,8 @@ expression_error (PcRpcError        *error,
   json_object_set_int_member (data, "pos", detail->pos);
   json_object_set_string_member (data, "token", detail->token ? detail->token : "");
   pc_rpc_error_set (error, PC_RPC_EXPRESSION_ERROR,
-                    json_node_init_object (json_node_alloc (), data),
+                    pc_json_take_object (data),
                     "%s", eval_error->message);
-  json_object_unref (data);
   return NULL;
 }
 
@@ -108,8 +107,7 @@ method_vars (PcEvaluator *evaluator)
   JsonNode *node;
 
   pc_evaluator_foreach_variable (evaluator, add_variable, vars);
-  node = json_node_init_object (json_node_alloc (), vars);
-  json_object_unref (vars);
+  node = pc_json_take_object (vars);
   return node;
 }
 

@@ -312,8 +312,7 @@ handle_line (PcSession  *self,
                                                   self->refuse_limit);
 
       json_object_set_string_member (data, "limit", self->refuse_limit);
-      node = json_node_init_object (json_node_alloc (), data);
-      json_object_unref (data);
+      node = pc_json_take_object (data);
       pc_protocol_append_error (line, len, PC_RPC_BUSY, message, node, self->output);
     }
   else
