@@ -7,6 +7,9 @@
 
 #include <muParserDLL.h>
 
+#include "pc-eval-catalog.h"
+#include "pc-eval-scan.h"
+
 /* muparser's C API is used with care here:
  *
  * - mupGetErrorMsg, mupGetErrorToken, mupGetExpr, mupGetVersion,
@@ -27,50 +30,6 @@
 G_DEFINE_QUARK (pc-eval-error-quark, pc_eval_error)
 /* clang-format on */
 
-static const PcCatalogFunction functions[] = {
-  { "sin", "sine (radians)", 1 },
-  { "cos", "cosine (radians)", 1 },
-  { "tan", "tangent (radians)", 1 },
-  { "asin", "arc sine, in radians", 1 },
-  { "acos", "arc cosine, in radians", 1 },
-  { "atan", "arc tangent, in radians", 1 },
-  { "atan2", "arc tangent of y/x, atan2(y, x), in radians", 2 },
-  { "sinh", "hyperbolic sine", 1 },
-  { "cosh", "hyperbolic cosine", 1 },
-  { "tanh", "hyperbolic tangent", 1 },
-  { "asinh", "inverse hyperbolic sine", 1 },
-  { "acosh", "inverse hyperbolic cosine", 1 },
-  { "atanh", "inverse hyperbolic tangent", 1 },
-  { "log2", "logarithm to base 2", 1 },
-  { "log10", "logarithm to base 10", 1 },
-  { "log", "natural logarithm (base e)", 1 },
-  { "ln", "natural logarithm (base e)", 1 },
-  { "exp", "e raised to the power x", 1 },
-  { "sqrt", "square root", 1 },
-  { "sign", "sign: -1, 0 or 1", 1 },
-  { "rint", "round to the nearest integer", 1 },
-  { "abs", "absolute value", 1 },
-  { "sum", "sum of the arguments", -1 },
-  { "avg", "mean of the arguments", -1 },
-  { "min", "smallest argument", -1 },
-  { "max", "largest argument", -1 },
-};
-
-static const char *const operators[] = {
-  "+", "-", "*", "/", "^", "==", "!=", "<", ">", "<=", ">=",
-  "&&", "||", "?:", "=", NULL,
-};
-
-/* muparser only knows _pi and _e, and Debian's build defines _pi with 13
- * digits (a speed hack for GCC in muParserTemplateMagic.h); defining the
- * constants again replaces them with the nearest doubles. */
-static const PcCatalogConstant constants[] = {
-  { "pi", "ratio of a circle's circumference to its diameter", G_PI },
-  { "e", "Euler's number, the base of the natural logarithm", G_E },
-  { "_pi", "same as pi (muparser's name)", G_PI },
-  { "_e", "same as e (muparser's name)", G_E },
-};
-
 /* A NaN with a payload of our own, stored in the variables the factory
  * creates. One still holding it after evaluation was never assigned, e.g.
  * "0 ? (a = 1) : 2, a". Assignments store computed values, never these bits. */
@@ -87,26 +46,6 @@ struct _PcEvaluator
   GPtrArray  *created;
 };
 
-typedef enum
-{
-  TOKEN_NAME,
-  TOKEN_NUMBER,
-  TOKEN_BAD_NUMBER,
-  TOKEN_OPERATOR,
-  TOKEN_OPEN,
-  TOKEN_CLOSE,
-  TOKEN_COMMA,
-  TOKEN_OTHER,
-} TokenKind;
-
-/* A token of our own scan; offsets are bytes into the expression. */
-typedef struct
-{
-  TokenKind kind;
-  int       start;
-  int       len;
-} Token;
-
 /* Why a request failed, before it becomes a message. @pos is a byte
  * offset or -1. */
 typedef struct
@@ -121,227 +60,6 @@ typedef struct
   double *value;
   double  saved;
 } SavedValue;
-
-#define TOK(tokens, i) (&g_array_index ((tokens), Token, (i)))
-
-static gboolean
-is_name_char (char c)
-{
-  return g_ascii_isalnum (c) || c == '_';
-}
-
-static gboolean
-is_blank (char c)
-{
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static int
-name_length (const char *s)
-{
-  int i = 0;
-
-  while (is_name_char (s[i]))
-    i++;
-  return i;
-}
-
-/* Length of the number at @s as muparser reads it (digits, an optional
- * point and fraction, an optional exponent), or -1 when an exponent is
- * malformed: muparser then reads "1e" as a variable name, and "1e+x" as
- * something else again, so such text is refused before it gets there. */
-static int
-number_length (const char *s)
-{
-  int i = 0;
-
-  while (g_ascii_isdigit (s[i]))
-    i++;
-  if (s[i] == '.')
-    for (i++; g_ascii_isdigit (s[i]); i++)
-      ;
-  if (s[i] == 'e' || s[i] == 'E')
-    {
-      i++;
-      if (s[i] == '+' || s[i] == '-')
-        i++;
-      if (!g_ascii_isdigit (s[i]))
-        return -1;
-      while (g_ascii_isdigit (s[i]))
-        i++;
-    }
-  return i;
-}
-
-/* How far a mistyped number reaches, to show all of it ("1.5e+x"). */
-static int
-bad_number_length (const char *s)
-{
-  int i = 0;
-
-  while (is_name_char (s[i]) || s[i] == '.'
-         || ((s[i] == '+' || s[i] == '-') && i > 0
-             && (s[i - 1] == 'e' || s[i - 1] == 'E')))
-    i++;
-  return i;
-}
-
-/* Splits the expression the way muparser's token reader does, as far as
- * pipecalc needs: where names are, which names are assigned, and which
- * token an error position points at. */
-static GArray *
-tokenize (const char *expr)
-{
-  GArray *tokens = g_array_new (FALSE, FALSE, sizeof (Token));
-  int i = 0;
-
-  while (expr[i] != '\0')
-    {
-      const char *p = expr + i;
-      Token t = { TOKEN_OTHER, i, 1 };
-
-      if (is_blank (*p))
-        {
-          i++;
-          continue;
-        }
-
-      if (g_ascii_isdigit (*p) || (*p == '.' && g_ascii_isdigit (p[1])))
-        {
-          t.kind = TOKEN_NUMBER;
-          t.len = number_length (p);
-          if (t.len < 0)
-            {
-              t.kind = TOKEN_BAD_NUMBER;
-              t.len = bad_number_length (p);
-            }
-        }
-      else if (is_name_char (*p))
-        {
-          t.kind = TOKEN_NAME;
-          t.len = name_length (p);
-        }
-      else if (*p == '(' || *p == ')' || *p == ',')
-        {
-          t.kind = *p == '(' ? TOKEN_OPEN : *p == ')' ? TOKEN_CLOSE : TOKEN_COMMA;
-        }
-      else if (strchr ("+-*/^<>=?:!&|", *p) != NULL)
-        {
-          t.kind = TOKEN_OPERATOR;
-          /* "&&", "||", "<=", ">=", "!=", "==" */
-          if ((strchr ("&|", *p) != NULL && p[1] == *p)
-              || (strchr ("<>!=", *p) != NULL && p[1] == '='))
-            t.len = 2;
-        }
-
-      g_array_append_val (tokens, t);
-      i += t.len;
-    }
-
-  return tokens;
-}
-
-static gboolean
-token_is (const char  *expr,
-          const Token *t,
-          const char  *text)
-{
-  return strncmp (expr + t->start, text, t->len) == 0 && text[t->len] == '\0';
-}
-
-static char *
-token_text (const char  *expr,
-            const Token *t)
-{
-  return g_strndup (expr + t->start, t->len);
-}
-
-/* The last token starting before byte @pos, or -1. */
-static int
-token_before (GArray *tokens,
-              int     pos)
-{
-  int i = tokens->len - 1;
-
-  while (i >= 0 && TOK (tokens, i)->start >= pos)
-    i--;
-  return i;
-}
-
-/* The token covering byte @pos, or -1 (a blank, or the end). */
-static int
-token_at (GArray *tokens,
-          int     pos)
-{
-  int i = token_before (tokens, pos + 1);
-
-  return i >= 0 && pos < TOK (tokens, i)->start + TOK (tokens, i)->len ? i : -1;
-}
-
-/* Walking back from token @i, the first "(" not closed before it, or -1. */
-static int
-unclosed_paren (GArray *tokens,
-                int     i)
-{
-  for (int depth = 0; i >= 0; i--)
-    {
-      if (TOK (tokens, i)->kind == TOKEN_CLOSE)
-        depth++;
-      else if (TOK (tokens, i)->kind == TOKEN_OPEN && depth-- == 0)
-        return i;
-    }
-  return -1;
-}
-
-/* The "(" matching the last ")" at or before byte @pos, or -1. muparser
- * reports argument errors at or just after the closing parenthesis. */
-static int
-open_paren_before (GArray *tokens,
-                   int     pos)
-{
-  int i = token_before (tokens, pos + 1);
-
-  while (i >= 0 && TOK (tokens, i)->kind != TOKEN_CLOSE)
-    i--;
-  return i < 0 ? -1 : unclosed_paren (tokens, i - 1);
-}
-
-/* muparser reports "a+b=3" or "a=b=3" without a position; the culprit is
- * the first "=" that does not follow a lone name. */
-static int
-misplaced_assignment (const char *expr,
-                      GArray     *tokens)
-{
-  for (guint i = 0; i < tokens->len; i++)
-    {
-      if (TOK (tokens, i)->kind != TOKEN_OPERATOR
-          || !token_is (expr, TOK (tokens, i), "="))
-        continue;
-      if (i == 0 || TOK (tokens, i - 1)->kind != TOKEN_NAME
-          || (i >= 2 && TOK (tokens, i - 2)->kind != TOKEN_OPEN
-              && TOK (tokens, i - 2)->kind != TOKEN_COMMA))
-        return i;
-    }
-  return -1;
-}
-
-static gboolean
-is_function (const char *name)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS (functions); i++)
-    if (strcmp (functions[i].name, name) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-is_constant (const char *name)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS (constants); i++)
-    if (strcmp (constants[i].name, name) == 0)
-      return TRUE;
-  return FALSE;
-}
 
 static gboolean
 set_failure (Failure         *failure,
@@ -366,8 +84,8 @@ set_failure_at (Failure         *failure,
   if (index < 0)
     set_failure (failure, code, -1, NULL);
   else
-    set_failure (failure, code, TOK (tokens, index)->start,
-                 token_text (expr, TOK (tokens, index)));
+    set_failure (failure, code, PC_TOKEN (tokens, index)->start,
+                 pc_token_text (expr, PC_TOKEN (tokens, index)));
 }
 
 /* Checks that need no parser: characters, emptiness, lengths. */
@@ -387,7 +105,7 @@ check_text (const char *expr,
     {
       guchar c = *p;
 
-      if ((c < 0x20 && !is_blank (c)) || c >= 0x7f)
+      if ((c < 0x20 && !pc_eval_is_blank (c)) || c >= 0x7f)
         {
           char buf[7] = { 0 };
           gunichar uc = g_utf8_get_char_validated (p, -1);
@@ -404,22 +122,22 @@ check_text (const char *expr,
                             p - expr, g_strdup ("\""));
     }
 
-  for (p = expr; is_blank (*p); p++)
+  for (p = expr; pc_eval_is_blank (*p); p++)
     ;
   if (*p == '\0')
     return set_failure (failure, PC_EVAL_ERROR_EMPTY_EXPRESSION, -1, NULL);
 
-  *tokens_out = tokenize (expr);
+  *tokens_out = pc_tokenize (expr);
   for (guint i = 0; i < (*tokens_out)->len; i++)
     {
-      const Token *t = TOK (*tokens_out, i);
+      const PcToken *t = PC_TOKEN (*tokens_out, i);
 
-      if (t->kind == TOKEN_NAME && t->len > PC_EVAL_MAX_IDENTIFIER)
+      if (t->kind == PC_TOKEN_NAME && t->len > PC_EVAL_MAX_IDENTIFIER)
         return set_failure (failure, PC_EVAL_ERROR_IDENTIFIER_TOO_LONG,
-                            t->start, token_text (expr, t));
-      if (t->kind == TOKEN_BAD_NUMBER)
+                            t->start, pc_token_text (expr, t));
+      if (t->kind == PC_TOKEN_BAD_NUMBER)
         return set_failure (failure, PC_EVAL_ERROR_INVALID_NUMBER,
-                            t->start, token_text (expr, t));
+                            t->start, pc_token_text (expr, t));
     }
 
   return FALSE;
@@ -435,13 +153,13 @@ operator_culprit (const char *expr,
 
   /* muparser reports "a+b=3" or "a=b=3" without a position. */
   if (pos < 0)
-    return misplaced_assignment (expr, tokens);
+    return pc_tokens_misplaced_assignment (expr, tokens);
 
   /* For a misplaced unary sign ("--1") it points after the sign. */
-  i = token_at (tokens, pos);
-  before = token_before (tokens, pos);
-  if ((i < 0 || TOK (tokens, i)->kind != TOKEN_OPERATOR)
-      && before >= 0 && TOK (tokens, before)->kind == TOKEN_OPERATOR)
+  i = pc_tokens_at (tokens, pos);
+  before = pc_tokens_before (tokens, pos);
+  if ((i < 0 || PC_TOKEN (tokens, i)->kind != PC_TOKEN_OPERATOR)
+      && before >= 0 && PC_TOKEN (tokens, before)->kind == PC_TOKEN_OPERATOR)
     return before;
   return i;
 }
@@ -461,18 +179,18 @@ read_parser_error (PcEvaluator *self,
 
   /* muparser appends a blank to the expression, so the end can be len+1. */
   pos = pos < 0 ? -1 : MIN (pos, len);
-  i = pos < 0 ? -1 : token_at (tokens, pos);
+  i = pos < 0 ? -1 : pc_tokens_at (tokens, pos);
 
   switch (code)
     {
     case PC_EVAL_ERROR_UNEXPECTED_OPERATOR:
       i = operator_culprit (expr, tokens, pos);
-      if (i > 0 && token_is (expr, TOK (tokens, i), "=")
-          && TOK (tokens, i - 1)->kind == TOKEN_NAME)
+      if (i > 0 && pc_token_is (expr, PC_TOKEN (tokens, i), "=")
+          && PC_TOKEN (tokens, i - 1)->kind == PC_TOKEN_NAME)
         {
-          g_autofree char *name = token_text (expr, TOK (tokens, i - 1));
+          g_autofree char *name = pc_token_text (expr, PC_TOKEN (tokens, i - 1));
 
-          if (is_constant (name))
+          if (pc_eval_is_constant (name))
             {
               code = PC_EVAL_ERROR_ASSIGN_TO_CONSTANT;
               i--;
@@ -483,16 +201,16 @@ read_parser_error (PcEvaluator *self,
     case PC_EVAL_ERROR_TOO_MANY_PARAMS:
     case PC_EVAL_ERROR_TOO_FEW_PARAMS:
       /* Reported at or after the ")"; the useful token is the function. */
-      i = open_paren_before (tokens, pos);
-      i = i >= 1 && TOK (tokens, i - 1)->kind == TOKEN_NAME ? i - 1 : -1;
+      i = pc_tokens_open_paren_before (tokens, pos);
+      i = i >= 1 && PC_TOKEN (tokens, i - 1)->kind == PC_TOKEN_NAME ? i - 1 : -1;
       break;
 
     case PC_EVAL_ERROR_UNEXPECTED_ARG:
-      i = open_paren_before (tokens, pos);
+      i = pc_tokens_open_paren_before (tokens, pos);
       break;
 
     case PC_EVAL_ERROR_MISSING_PARENS:
-      i = unclosed_paren (tokens, tokens->len - 1);
+      i = pc_tokens_unclosed_paren (tokens, tokens->len - 1);
       break;
 
     case PC_EVAL_ERROR_UNEXPECTED_EOF:
@@ -502,16 +220,16 @@ read_parser_error (PcEvaluator *self,
 
     case PC_EVAL_ERROR_MISPLACED_COLON:
       /* Reported after the colon. */
-      for (i = token_before (tokens, pos + 1); i >= 0; i--)
-        if (token_is (expr, TOK (tokens, i), ":"))
+      for (i = pc_tokens_before (tokens, pos + 1); i >= 0; i--)
+        if (pc_token_is (expr, PC_TOKEN (tokens, i), ":"))
           break;
       break;
 
     case PC_EVAL_ERROR_INTERNAL:
       /* muparser 2.3.3 accepts a sign with nothing after it ("1*-") or
        * before a "?" ("-?1"), then fails while building its bytecode. */
-      i = pos < 0 ? -1 : token_before (tokens, pos);
-      if (i < 0 || TOK (tokens, i)->kind != TOKEN_OPERATOR)
+      i = pos < 0 ? -1 : pc_tokens_before (tokens, pos);
+      if (i < 0 || PC_TOKEN (tokens, i)->kind != PC_TOKEN_OPERATOR)
         pos = i = -1;
       else if (i == (int) tokens->len - 1)
         {
@@ -553,14 +271,14 @@ self_reference (const char *expr,
 
   for (guint i = first + 2; i < tokens->len; i++)
     {
-      const Token *t = TOK (tokens, i);
+      const PcToken *t = PC_TOKEN (tokens, i);
 
-      if (t->kind == TOKEN_OPEN)
+      if (t->kind == PC_TOKEN_OPEN)
         depth++;
-      else if ((t->kind == TOKEN_CLOSE && depth-- == 0)
-               || (t->kind == TOKEN_COMMA && depth == 0))
+      else if ((t->kind == PC_TOKEN_CLOSE && depth-- == 0)
+               || (t->kind == PC_TOKEN_COMMA && depth == 0))
         return -1;
-      else if (t->kind == TOKEN_NAME && token_is (expr, t, name))
+      else if (t->kind == PC_TOKEN_NAME && pc_token_is (expr, t, name))
         return i;
     }
   return -1;
@@ -587,9 +305,9 @@ check_created_names (PcEvaluator *self,
       int culprit;
 
       for (first = 0; first < tokens->len; first++)
-        if ((TOK (tokens, first)->kind == TOKEN_NAME
-             || TOK (tokens, first)->kind == TOKEN_NUMBER)
-            && token_is (expr, TOK (tokens, first), name))
+        if ((PC_TOKEN (tokens, first)->kind == PC_TOKEN_NAME
+             || PC_TOKEN (tokens, first)->kind == PC_TOKEN_NUMBER)
+            && pc_token_is (expr, PC_TOKEN (tokens, first), name))
           break;
 
       if (first == tokens->len)
@@ -603,11 +321,11 @@ check_created_names (PcEvaluator *self,
       culprit = first;
       if (g_ascii_isdigit (name[0]))
         code = PC_EVAL_ERROR_INVALID_NUMBER;  /* out of range: "1e999" */
-      else if (is_function (name))
+      else if (pc_eval_is_function (name))
         code = PC_EVAL_ERROR_UNEXPECTED_FUN;  /* "sin * 2" */
-      else if (first + 1 < tokens->len && TOK (tokens, first + 1)->kind == TOKEN_OPEN)
+      else if (first + 1 < tokens->len && PC_TOKEN (tokens, first + 1)->kind == PC_TOKEN_OPEN)
         code = PC_EVAL_ERROR_UNKNOWN_FUNCTION;
-      else if (first + 1 < tokens->len && token_is (expr, TOK (tokens, first + 1), "="))
+      else if (first + 1 < tokens->len && pc_token_is (expr, PC_TOKEN (tokens, first + 1), "="))
         {
           culprit = self_reference (expr, tokens, first, name);
           if (culprit < 0)
@@ -621,7 +339,7 @@ check_created_names (PcEvaluator *self,
             }
         }
 
-      if (!failed || failure->pos < 0 || TOK (tokens, culprit)->start < failure->pos)
+      if (!failed || failure->pos < 0 || PC_TOKEN (tokens, culprit)->start < failure->pos)
         {
           set_failure_at (failure, code, expr, tokens, culprit);
           failed = TRUE;
@@ -870,13 +588,16 @@ PcEvaluator *
 pc_evaluator_new (void)
 {
   PcEvaluator *self = g_new0 (PcEvaluator, 1);
+  const PcCatalogConstant *constants;
+  guint n_constants;
 
   self->parser = mupCreate (muBASETYPE_FLOAT);
   self->variables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->created = g_ptr_array_new_with_free_func (g_free);
 
   mupSetVarFactory (self->parser, create_variable_cb, self);
-  for (gsize i = 0; i < G_N_ELEMENTS (constants); i++)
+  constants = pc_evaluator_constants (&n_constants);
+  for (guint i = 0; i < n_constants; i++)
     mupDefineConst (self->parser, constants[i].name, constants[i].value);
   define_ans (self);
 
@@ -973,28 +694,4 @@ pc_eval_error_detail_clear (PcEvalErrorDetail *detail)
 
   g_clear_pointer (&detail->token, g_free);
   detail->pos = -1;
-}
-
-const PcCatalogFunction *
-pc_evaluator_functions (guint *n_functions)
-{
-  if (n_functions != NULL)
-    *n_functions = G_N_ELEMENTS (functions);
-  return functions;
-}
-
-const char * const *
-pc_evaluator_operators (guint *n_operators)
-{
-  if (n_operators != NULL)
-    *n_operators = G_N_ELEMENTS (operators) - 1;
-  return operators;
-}
-
-const PcCatalogConstant *
-pc_evaluator_constants (guint *n_constants)
-{
-  if (n_constants != NULL)
-    *n_constants = G_N_ELEMENTS (constants);
-  return constants;
 }

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-FileCopyrightText: 2026 The pipecalc developers */
+#include "pc-evaluator.h"
+#include "pc-eval-catalog.h"
+
+#include <string.h>
+
+/* What the `functions` method answers: muparser 2.3.3's built-in
+ * functions and operators, and the constants pipecalc defines. */
+
+static const PcCatalogFunction functions[] = {
+  { "sin", "sine (radians)", 1 },
+  { "cos", "cosine (radians)", 1 },
+  { "tan", "tangent (radians)", 1 },
+  { "asin", "arc sine, in radians", 1 },
+  { "acos", "arc cosine, in radians", 1 },
+  { "atan", "arc tangent, in radians", 1 },
+  { "atan2", "arc tangent of y/x, atan2(y, x), in radians", 2 },
+  { "sinh", "hyperbolic sine", 1 },
+  { "cosh", "hyperbolic cosine", 1 },
+  { "tanh", "hyperbolic tangent", 1 },
+  { "asinh", "inverse hyperbolic sine", 1 },
+  { "acosh", "inverse hyperbolic cosine", 1 },
+  { "atanh", "inverse hyperbolic tangent", 1 },
+  { "log2", "logarithm to base 2", 1 },
+  { "log10", "logarithm to base 10", 1 },
+  { "log", "natural logarithm (base e)", 1 },
+  { "ln", "natural logarithm (base e)", 1 },
+  { "exp", "e raised to the power x", 1 },
+  { "sqrt", "square root", 1 },
+  { "sign", "sign: -1, 0 or 1", 1 },
+  { "rint", "round to the nearest integer", 1 },
+  { "abs", "absolute value", 1 },
+  { "sum", "sum of the arguments", -1 },
+  { "avg", "mean of the arguments", -1 },
+  { "min", "smallest argument", -1 },
+  { "max", "largest argument", -1 },
+};
+
+static const char *const operators[] = {
+  "+", "-", "*", "/", "^", "==", "!=", "<", ">", "<=", ">=",
+  "&&", "||", "?:", "=", NULL,
+};
+
+/* muparser only knows _pi and _e, and Debian's build defines _pi with 13
+ * digits (a speed hack for GCC in muParserTemplateMagic.h); defining the
+ * constants again replaces them with the nearest doubles. */
+static const PcCatalogConstant constants[] = {
+  { "pi", "ratio of a circle's circumference to its diameter", G_PI },
+  { "e", "Euler's number, the base of the natural logarithm", G_E },
+  { "_pi", "same as pi (muparser's name)", G_PI },
+  { "_e", "same as e (muparser's name)", G_E },
+};
+
+gboolean
+pc_eval_is_function (const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (functions); i++)
+    if (strcmp (functions[i].name, name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+pc_eval_is_constant (const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (constants); i++)
+    if (strcmp (constants[i].name, name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+const PcCatalogFunction *
+pc_evaluator_functions (guint *n_functions)
+{
+  if (n_functions != NULL)
+    *n_functions = G_N_ELEMENTS (functions);
+  return functions;
+}
+
+const char * const *
+pc_evaluator_operators (guint *n_operators)
+{
+  if (n_operators != NULL)
+    *n_operators = G_N_ELEMENTS (operators) - 1;
+  return operators;
+}
+
+const PcCatalogConstant *
+pc_evaluator_constants (guint *n_constants)
+{
+  if (n_constants != NULL)
+    *n_constants = G_N_ELEMENTS (constants);
+  return constants;
+}
