@@ -86,7 +86,7 @@ test_basic (Fixture       *fixture,
   assert_reply (stream, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":{\"expr\":\"a=3, a*2\"}}",
                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"value\":6,\"values\":[3,6],\"text\":\"3, 6\"}}");
   assert_reply (stream, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eval\",\"params\":{\"expr\":\"1+*2\"}}",
-                "{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":1000,\"message\":\"Unexpected operator \\\"*\\\" found at position 2\",\"data\":{\"pos\":2,\"token\":\"*\"}}}");
+                "{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":1000,\"message\":\"Unexpected operator \\\"*\\\" found at position 2\",\"data\":{\"pos\":2,\"token\":\"*\",\"reason\":\"unexpected-operator\"}}}");
   assert_reply (stream, "1+*2", "error: Unexpected operator \"*\" found at position 2");
   assert_reply (stream, "{\"jsonrpc\":\"2.0\",\"id\":\"p\",\"method\":\"ping\"}",
                 "{\"jsonrpc\":\"2.0\",\"id\":\"p\",\"result\":\"pong\"}");

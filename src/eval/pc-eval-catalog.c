@@ -93,3 +93,55 @@ pc_evaluator_constants (guint *n_constants)
     *n_constants = G_N_ELEMENTS (constants);
   return constants;
 }
+
+const char *
+pc_eval_error_reason (int code)
+{
+  static const struct
+  {
+    int         code;
+    const char *reason;
+  } reasons[] = {
+    { PC_EVAL_ERROR_UNEXPECTED_OPERATOR, "unexpected-operator" },
+    { PC_EVAL_ERROR_UNASSIGNABLE_TOKEN, "unassignable-token" },
+    { PC_EVAL_ERROR_UNEXPECTED_EOF, "unexpected-eof" },
+    { PC_EVAL_ERROR_UNEXPECTED_ARG_SEP, "unexpected-arg-sep" },
+    { PC_EVAL_ERROR_UNEXPECTED_ARG, "unexpected-arg" },
+    { PC_EVAL_ERROR_UNEXPECTED_VAL, "unexpected-val" },
+    { PC_EVAL_ERROR_UNEXPECTED_VAR, "unexpected-var" },
+    { PC_EVAL_ERROR_UNEXPECTED_PARENS, "unexpected-parens" },
+    { PC_EVAL_ERROR_UNEXPECTED_STR, "unexpected-str" },
+    { PC_EVAL_ERROR_STRING_EXPECTED, "string-expected" },
+    { PC_EVAL_ERROR_VAL_EXPECTED, "val-expected" },
+    { PC_EVAL_ERROR_MISSING_PARENS, "missing-parens" },
+    { PC_EVAL_ERROR_UNEXPECTED_FUN, "unexpected-fun" },
+    { PC_EVAL_ERROR_UNTERMINATED_STRING, "unterminated-string" },
+    { PC_EVAL_ERROR_TOO_MANY_PARAMS, "too-many-params" },
+    { PC_EVAL_ERROR_TOO_FEW_PARAMS, "too-few-params" },
+    { PC_EVAL_ERROR_OPRT_TYPE_CONFLICT, "oprt-type-conflict" },
+    { PC_EVAL_ERROR_STR_RESULT, "str-result" },
+    { PC_EVAL_ERROR_EMPTY_EXPRESSION, "empty-expression" },
+    { PC_EVAL_ERROR_NAME_CONFLICT, "name-conflict" },
+    { PC_EVAL_ERROR_DOMAIN, "domain" },
+    { PC_EVAL_ERROR_DIV_BY_ZERO, "div-by-zero" },
+    { PC_EVAL_ERROR_GENERIC, "generic" },
+    { PC_EVAL_ERROR_UNEXPECTED_CONDITIONAL, "unexpected-conditional" },
+    { PC_EVAL_ERROR_MISSING_ELSE_CLAUSE, "missing-else-clause" },
+    { PC_EVAL_ERROR_MISPLACED_COLON, "misplaced-colon" },
+    { PC_EVAL_ERROR_TOO_MANY_COMPUTATIONS, "too-many-computations" },
+    { PC_EVAL_ERROR_IDENTIFIER_TOO_LONG, "identifier-too-long" },
+    { PC_EVAL_ERROR_EXPRESSION_TOO_LONG, "expression-too-long" },
+    { PC_EVAL_ERROR_INVALID_CHARACTERS, "invalid-characters" },
+    { PC_EVAL_ERROR_INTERNAL, "internal" },
+    { PC_EVAL_ERROR_UNKNOWN_VARIABLE, "unknown-variable" },
+    { PC_EVAL_ERROR_ASSIGN_TO_CONSTANT, "assign-to-constant" },
+    { PC_EVAL_ERROR_NOT_A_VARIABLE, "not-a-variable" },
+    { PC_EVAL_ERROR_INVALID_NUMBER, "invalid-number" },
+    { PC_EVAL_ERROR_UNKNOWN_FUNCTION, "unknown-function" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (reasons); i++)
+    if (reasons[i].code == code)
+      return reasons[i].reason;
+  return "invalid-expression";
+}

@@ -110,6 +110,11 @@ void         pc_evaluator_reset         (PcEvaluator        *self);
 
 void         pc_eval_error_detail_clear (PcEvalErrorDetail  *detail);
 
+/* A stable name for @code ("unexpected-operator"), sent as "reason" in
+ * the data of error 1000 so that clients can word the error in their own
+ * language; "invalid-expression" for codes without a name of their own. */
+const char  *pc_eval_error_reason       (int                 code);
+
 /* The catalogue answering the `functions` method: every function muparser
  * defines, and the constants pi, e and their muparser names _pi, _e. */
 typedef struct

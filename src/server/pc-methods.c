@@ -17,6 +17,7 @@ expression_error (PcRpcError        *error,
 
   json_object_set_int_member (data, "pos", detail->pos);
   json_object_set_string_member (data, "token", detail->token ? detail->token : "");
+  json_object_set_string_member (data, "reason", pc_eval_error_reason (eval_error->code));
   pc_rpc_error_set (error, PC_RPC_EXPRESSION_ERROR,
                     pc_json_take_object (data),
                     "%s", eval_error->message);
