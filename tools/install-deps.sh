@@ -11,9 +11,12 @@ what=${1:-build}
 build_packages=(
   gcc libc6-dev pkg-config meson ninja-build gettext python3
   libglib2.0-dev libglib2.0-bin libjson-glib-dev libmuparser-dev libreadline-dev
+  libgtk-3-dev
 )
 test_packages=(
   socat netcat-openbsd locales procps
+  xvfb xauth dbus dbus-x11 at-spi2-core python3-gi gir1.2-gtk-3.0 python3-dogtail
+  imagemagick
 )
 
 wanted=("${build_packages[@]}")

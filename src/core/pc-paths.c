@@ -61,6 +61,14 @@ pc_paths_locale_dir (void)
 }
 
 void
+pc_paths_init_build_tree (void)
+{
+  /* A window run from the build tree finds the schema compiled there. */
+  if (pc_paths_in_build_tree () && g_getenv ("GSETTINGS_SCHEMA_DIR") == NULL)
+    g_setenv ("GSETTINGS_SCHEMA_DIR", PC_BUILD_ROOT "/data", FALSE);
+}
+
+void
 pc_paths_init_i18n (void)
 {
   setlocale (LC_ALL, "");

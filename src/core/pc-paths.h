@@ -18,6 +18,8 @@ GStrv     pc_paths_transport_dirs (void);
  * tree's, or the installed one. */
 char     *pc_paths_server         (void);
 const char *pc_paths_locale_dir   (void);
+/* Points GSettings at the build tree's compiled schema when run there. */
+void      pc_paths_init_build_tree (void);
 /* Binds the gettext domain to the right folder (see above). */
 void      pc_paths_init_i18n      (void);
 

@@ -1,0 +1,562 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-FileCopyrightText: 2026 The pipecalc developers */
+#define G_LOG_DOMAIN "pipecalc-client"
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "pc-connection.h"
+
+#define MAX_BACKOFF_SECONDS 30
+
+struct _PcConnection
+{
+  GObject parent_instance;
+
+  PcTransports      *transports;  /* unowned: outlives the connection */
+  char              *target;      /* NULL: the default local address */
+  gboolean           start_private;
+  guint              timeout;
+
+  PcClient          *client;
+  GCancellable      *connect_cancellable;
+  PcConnectionState  state;
+  guint              backoff;     /* seconds before the next attempt */
+  guint              retry_in;
+  guint              retry_source;
+  char              *transport;   /* scheme of the address in use */
+
+  GQueue             waiting;     /* GTask*: evaluations for when connected */
+};
+
+enum { PROP_0, PROP_STATE, PROP_RETRY_IN, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+enum { SIGNAL_LOG, SIGNAL_CONNECTED, SIGNAL_FUNCTIONS, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (PcConnection, pc_connection, G_TYPE_OBJECT)
+
+static void start_connecting (PcConnection *self);
+static void send_eval (PcConnection *self,
+                       GTask        *task);
+
+void
+pc_eval_outcome_free (PcEvalOutcome *outcome)
+{
+  if (outcome == NULL)
+    return;
+  g_free (outcome->expression);
+  g_free (outcome->text);
+  g_free (outcome->reason);
+  g_free (outcome->message);
+  g_free (outcome->error_token);
+  g_free (outcome);
+}
+
+static void
+log_line (PcConnection        *self,
+          PcConnectionLogKind  kind,
+          const char          *format,
+          ...) G_GNUC_PRINTF (3, 4);
+
+static void
+log_line (PcConnection        *self,
+          PcConnectionLogKind  kind,
+          const char          *format,
+          ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_signal_emit (self, signals[SIGNAL_LOG], 0, kind, text);
+}
+
+static void
+set_state (PcConnection      *self,
+           PcConnectionState  state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+drop_client (PcConnection *self)
+{
+  if (self->connect_cancellable != NULL)
+    g_cancellable_cancel (self->connect_cancellable);
+  g_clear_object (&self->connect_cancellable);
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  if (self->client != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->client, self);
+      pc_client_close (self->client);
+      g_clear_object (&self->client);
+    }
+}
+
+static void
+fail_waiting (PcConnection *self,
+              const char   *why)
+{
+  GTask *task;
+
+  while ((task = g_queue_pop_head (&self->waiting)) != NULL)
+    {
+      g_task_return_new_error (task, PC_CLIENT_ERROR, PC_CLIENT_ERROR_NOT_CONNECTED,
+                               "%s", why);
+      g_object_unref (task);
+    }
+}
+
+static void
+pc_connection_dispose (GObject *object)
+{
+  PcConnection *self = PC_CONNECTION (object);
+
+  drop_client (self);
+  fail_waiting (self, _("The connection was closed"));
+  G_OBJECT_CLASS (pc_connection_parent_class)->dispose (object);
+}
+
+static void
+pc_connection_finalize (GObject *object)
+{
+  PcConnection *self = PC_CONNECTION (object);
+
+  g_free (self->target);
+  g_free (self->transport);
+  G_OBJECT_CLASS (pc_connection_parent_class)->finalize (object);
+}
+
+static void
+pc_connection_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  PcConnection *self = PC_CONNECTION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    case PROP_RETRY_IN:
+      g_value_set_uint (value, self->retry_in);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pc_connection_class_init (PcConnectionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = pc_connection_dispose;
+  object_class->finalize = pc_connection_finalize;
+  object_class->get_property = pc_connection_get_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL, PC_CONNECTION_DISCONNECTED,
+                      PC_CONNECTION_WAITING, PC_CONNECTION_DISCONNECTED,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RETRY_IN] =
+    g_param_spec_uint ("retry-in", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_LOG] =
+    g_signal_new ("log", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_STRING);
+  signals[SIGNAL_CONNECTED] =
+    g_signal_new ("connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_FUNCTIONS] =
+    g_signal_new ("functions", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRV);
+}
+
+static void
+pc_connection_init (PcConnection *self)
+{
+  g_queue_init (&self->waiting);
+  self->timeout = 5;
+  self->backoff = 1;
+}
+
+PcConnection *
+pc_connection_new (PcTransports *transports)
+{
+  PcConnection *self = g_object_new (PC_TYPE_CONNECTION, NULL);
+
+  self->transports = transports;
+  return self;
+}
+
+PcConnectionState
+pc_connection_get_state (PcConnection *self)
+{
+  return self->state;
+}
+
+guint
+pc_connection_get_retry_in (PcConnection *self)
+{
+  return self->retry_in;
+}
+
+const char *
+pc_connection_get_address (PcConnection *self)
+{
+  if (self->client != NULL && pc_client_get_address (self->client) != NULL)
+    return pc_client_get_address (self->client);
+  return self->target;
+}
+
+const char *
+pc_connection_get_transport (PcConnection *self)
+{
+  return self->transport;
+}
+
+gboolean
+pc_connection_is_private (PcConnection *self)
+{
+  return self->client != NULL && pc_client_is_private (self->client);
+}
+
+void
+pc_connection_set_timeout (PcConnection *self,
+                           guint         seconds)
+{
+  self->timeout = seconds;
+  if (self->client != NULL)
+    pc_client_set_timeout (self->client, seconds);
+}
+
+/* ---- Reconnecting ----------------------------------------------------- */
+
+static gboolean
+retry_tick_cb (gpointer user_data)
+{
+  PcConnection *self = user_data;
+
+  if (self->retry_in > 1)
+    {
+      self->retry_in--;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_IN]);
+      return G_SOURCE_CONTINUE;
+    }
+  self->retry_source = 0;
+  self->retry_in = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_IN]);
+  start_connecting (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_retry (PcConnection *self)
+{
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  self->retry_in = self->backoff;
+  self->backoff = MIN (self->backoff * 2, MAX_BACKOFF_SECONDS);
+  log_line (self, PC_CONNECTION_LOG_EVENT,
+            ngettext ("Retrying in %u second", "Retrying in %u seconds", self->retry_in),
+            self->retry_in);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_IN]);
+  set_state (self, PC_CONNECTION_WAITING);
+  self->retry_source = g_timeout_add_seconds (1, retry_tick_cb, self);
+}
+
+static void
+client_disconnected_cb (PcClient     *client,
+                        const char   *reason,
+                        PcConnection *self)
+{
+  log_line (self, PC_CONNECTION_LOG_ERROR, _("Disconnected: %s"), reason);
+  self->backoff = 1;
+  schedule_retry (self);
+}
+
+static void
+client_log_cb (PcClient     *client,
+               const char   *line,
+               PcConnection *self)
+{
+  g_signal_emit (self, signals[SIGNAL_LOG], 0, PC_CONNECTION_LOG_SERVER, line);
+}
+
+static void
+info_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(PcConnection) self = user_data;
+  g_autoptr(PcClientReply) reply = NULL;
+  g_autofree char *summary = NULL;
+  JsonObject *info;
+
+  reply = pc_client_call_finish (PC_CLIENT (source), result, NULL);
+  if (reply == NULL || reply->result == NULL || !JSON_NODE_HOLDS_OBJECT (reply->result))
+    return;
+  info = json_node_get_object (reply->result);
+  summary = g_strdup_printf ("%s %s, muparser %s",
+                             json_object_get_string_member_with_default (info, "server", "?"),
+                             json_object_get_string_member_with_default (info, "version", "?"),
+                             json_object_get_string_member_with_default (info, "muparser", "?"));
+  log_line (self, PC_CONNECTION_LOG_EVENT, _("Server: %s"), summary);
+  g_signal_emit (self, signals[SIGNAL_CONNECTED], 0, summary);
+}
+
+static void
+functions_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(PcConnection) self = user_data;
+  g_autoptr(PcClientReply) reply = pc_client_call_finish (PC_CLIENT (source), result, NULL);
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_auto(GStrv) list = NULL;
+  JsonArray *functions = NULL;
+  JsonNode *member;
+
+  if (reply == NULL || reply->result == NULL || !JSON_NODE_HOLDS_OBJECT (reply->result))
+    return;
+  member = json_object_get_member (json_node_get_object (reply->result), "functions");
+  if (member != NULL && JSON_NODE_HOLDS_ARRAY (member))
+    functions = json_node_get_array (member);
+  for (guint i = 0; functions != NULL && i < json_array_get_length (functions); i++)
+    {
+      JsonNode *node = json_array_get_element (functions, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        {
+          const char *name = json_object_get_string_member_with_default (json_node_get_object (node),
+                                                                          "name", NULL);
+          if (name != NULL)
+            g_strv_builder_add (names, name);
+        }
+    }
+  list = g_strv_builder_end (names);
+  g_signal_emit (self, signals[SIGNAL_FUNCTIONS], 0, list);
+}
+
+static void
+connected_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(PcConnection) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PcAddress) address = NULL;
+  PcClient *client = PC_CLIENT (source);
+
+  if (!pc_client_connect_finish (client, result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || client != self->client)
+        return;
+      log_line (self, PC_CONNECTION_LOG_ERROR, "%s", error->message);
+      schedule_retry (self);
+      return;
+    }
+  if (client != self->client)
+    return;
+
+  g_clear_object (&self->connect_cancellable);
+  self->backoff = 1;
+  address = pc_address_parse (pc_client_get_address (client), NULL);
+  g_free (self->transport);
+  self->transport = g_strdup (address ? address->scheme : "");
+  log_line (self, PC_CONNECTION_LOG_EVENT,
+            pc_client_is_private (client) ? _("Connected to %s (a private server started for this window)")
+                                          : _("Connected to %s"),
+            pc_client_get_address (client));
+  set_state (self, PC_CONNECTION_CONNECTED);
+  pc_client_call_async (client, "info", NULL, NULL, info_cb, g_object_ref (self));
+  pc_client_call_async (client, "functions", NULL, NULL, functions_cb, g_object_ref (self));
+
+  /* What was typed while disconnected goes now, in order. */
+  while (self->state == PC_CONNECTION_CONNECTED && !g_queue_is_empty (&self->waiting))
+    {
+      GTask *task = g_queue_pop_head (&self->waiting);
+
+      send_eval (self, task);
+      g_object_unref (task);
+    }
+}
+
+static void
+start_connecting (PcConnection *self)
+{
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  if (self->client == NULL)
+    {
+      self->client = pc_client_new (self->transports);
+      g_signal_connect (self->client, "disconnected", G_CALLBACK (client_disconnected_cb), self);
+      g_signal_connect (self->client, "log", G_CALLBACK (client_log_cb), self);
+    }
+  pc_client_set_timeout (self->client, self->timeout);
+  if (self->connect_cancellable != NULL)
+    g_cancellable_cancel (self->connect_cancellable);
+  g_clear_object (&self->connect_cancellable);
+  self->connect_cancellable = g_cancellable_new ();
+
+  set_state (self, PC_CONNECTION_CONNECTING);
+  log_line (self, PC_CONNECTION_LOG_EVENT, _("Connecting to %s…"),
+            self->target ? self->target : _("the local server"));
+  pc_client_connect_async (self->client, self->target, self->target == NULL && self->start_private,
+                           self->connect_cancellable, connected_cb, g_object_ref (self));
+}
+
+void
+pc_connection_set_target (PcConnection *self,
+                          const char   *address,
+                          gboolean      start_private)
+{
+  drop_client (self);
+  g_free (self->target);
+  self->target = g_strdup (address);
+  self->start_private = start_private;
+  self->backoff = 1;
+  start_connecting (self);
+}
+
+void
+pc_connection_retry_now (PcConnection *self)
+{
+  if (self->state == PC_CONNECTION_WAITING)
+    {
+      self->retry_in = 0;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_IN]);
+      start_connecting (self);
+    }
+}
+
+void
+pc_connection_stop (PcConnection *self)
+{
+  drop_client (self);
+  fail_waiting (self, _("The connection was closed"));
+  set_state (self, PC_CONNECTION_DISCONNECTED);
+}
+
+/* ---- Evaluating ------------------------------------------------------- */
+
+static PcEvalOutcome *
+outcome_from_reply (const char    *expression,
+                    PcClientReply *reply)
+{
+  PcEvalOutcome *outcome = g_new0 (PcEvalOutcome, 1);
+
+  outcome->expression = g_strdup (expression);
+  outcome->error_pos = -1;
+  if (reply->result != NULL)
+    {
+      JsonObject *result = JSON_NODE_HOLDS_OBJECT (reply->result)
+                           ? json_node_get_object (reply->result) : NULL;
+
+      outcome->text = g_strdup (result ? json_object_get_string_member_with_default (result, "text", "?")
+                                       : "?");
+      return outcome;
+    }
+  outcome->error_code = reply->error.code;
+  outcome->message = g_strdup (reply->error.message);
+  if (reply->error.data != NULL && JSON_NODE_HOLDS_OBJECT (reply->error.data))
+    {
+      JsonObject *data = json_node_get_object (reply->error.data);
+
+      outcome->error_pos = (int) json_object_get_int_member_with_default (data, "pos", -1);
+      outcome->error_token = g_strdup (json_object_get_string_member_with_default (data, "token", NULL));
+      outcome->reason = g_strdup (json_object_get_string_member_with_default (data, "reason", NULL));
+    }
+  return outcome;
+}
+
+static void
+eval_reply_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PcConnection *self = g_task_get_source_object (task);
+  const char *expression = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PcClientReply) reply = pc_client_call_finish (PC_CLIENT (source), result, &error);
+  PcEvalOutcome *outcome;
+
+  if (reply == NULL)
+    {
+      /* Lost in flight: it goes again after reconnecting, unless the
+       * person gave up on it. */
+      if (g_error_matches (error, PC_CLIENT_ERROR, PC_CLIENT_ERROR_NOT_CONNECTED)
+          && !g_cancellable_is_cancelled (g_task_get_cancellable (task))
+          && self->state != PC_CONNECTION_DISCONNECTED)
+        {
+          g_queue_push_tail (&self->waiting, g_steal_pointer (&task));
+          return;
+        }
+      log_line (self, PC_CONNECTION_LOG_ERROR, "%s: %s", expression, error->message);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  outcome = outcome_from_reply (expression, reply);
+  if (outcome->error_code == 0)
+    log_line (self, PC_CONNECTION_LOG_RECEIVED, "← %s", outcome->text);
+  else
+    log_line (self, PC_CONNECTION_LOG_RECEIVED, "← error %d: %s", outcome->error_code,
+              outcome->message);
+  g_task_return_pointer (task, outcome, (GDestroyNotify) pc_eval_outcome_free);
+}
+
+static void
+send_eval (PcConnection *self,
+           GTask        *task)
+{
+  JsonObject *params;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  params = json_object_new ();
+  json_object_set_string_member (params, "expr", g_task_get_task_data (task));
+  log_line (self, PC_CONNECTION_LOG_SENT, "→ %s", (const char *) g_task_get_task_data (task));
+  pc_client_call_async (self->client, "eval", pc_json_take_object (params),
+                        g_task_get_cancellable (task), eval_reply_cb, g_object_ref (task));
+}
+
+void
+pc_connection_eval_async (PcConnection        *self,
+                          const char          *expression,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, pc_connection_eval_async);
+  g_task_set_task_data (task, g_strdup (expression), g_free);
+  if (self->state == PC_CONNECTION_CONNECTED)
+    send_eval (self, task);
+  else
+    {
+      log_line (self, PC_CONNECTION_LOG_EVENT,
+                _("Not connected: “%s” will be evaluated after reconnecting"), expression);
+      g_queue_push_tail (&self->waiting, g_steal_pointer (&task));
+    }
+}
+
+PcEvalOutcome *
+pc_connection_eval_finish (PcConnection  *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-FileCopyrightText: 2026 The pipecalc developers */
+#pragma once
+
+#include "pc-client.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  PC_CONNECTION_DISCONNECTED,  /* not started, or stopped */
+  PC_CONNECTION_CONNECTING,
+  PC_CONNECTION_CONNECTED,
+  PC_CONNECTION_WAITING,       /* lost or refused: retrying after a delay */
+} PcConnectionState;
+
+typedef enum
+{
+  PC_CONNECTION_LOG_EVENT,     /* connecting, connected, lost... */
+  PC_CONNECTION_LOG_SENT,      /* a request */
+  PC_CONNECTION_LOG_RECEIVED,  /* a reply */
+  PC_CONNECTION_LOG_ERROR,
+  PC_CONNECTION_LOG_SERVER,    /* a line the private server logged */
+} PcConnectionLogKind;
+
+/* The result of one evaluation, for the window. */
+typedef struct
+{
+  char    *expression;
+  char    *text;         /* the values as the server wrote them, on success */
+  int      error_code;   /* 0 on success, else a PcRpcErrorCode */
+  char    *reason;       /* data.reason of error 1000, or NULL */
+  char    *message;      /* the server's English message, or NULL */
+  int      error_pos;    /* character position, -1 if none */
+  char    *error_token;  /* or NULL */
+} PcEvalOutcome;
+
+void pc_eval_outcome_free (PcEvalOutcome *outcome);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcEvalOutcome, pc_eval_outcome_free)
+
+#define PC_TYPE_CONNECTION (pc_connection_get_type ())
+G_DECLARE_FINAL_TYPE (PcConnection, pc_connection, PC, CONNECTION, GObject)
+
+/* A connection that stays up: connects to its target, reconnects with
+ * backoff (1, 2, 4... up to 30 s) when the server goes away, and keeps
+ * evaluations asked for while disconnected until it is back. Properties:
+ * "state" (PcConnectionState), "retry-in" (seconds until the next attempt
+ * while WAITING). Signals: "log" (PcConnectionLogKind, const char *text),
+ * "connected" (const char *server_info_text), "functions" (GStrv: the
+ * names the server knows, for completion). */
+PcConnection *pc_connection_new          (PcTransports        *transports);
+/* @address %NULL means the default local address, where a private server
+ * is started when @start_private and nobody answers. Reconnects. */
+void          pc_connection_set_target   (PcConnection        *self,
+                                          const char          *address,
+                                          gboolean             start_private);
+void          pc_connection_set_timeout  (PcConnection        *self,
+                                          guint                seconds);
+void          pc_connection_retry_now    (PcConnection        *self);
+void          pc_connection_stop         (PcConnection        *self);
+
+PcConnectionState pc_connection_get_state   (PcConnection     *self);
+guint             pc_connection_get_retry_in (PcConnection    *self);
+/* The address in use (the private server's when one was started). */
+const char   *pc_connection_get_address  (PcConnection        *self);
+const char   *pc_connection_get_transport (PcConnection       *self);
+gboolean      pc_connection_is_private   (PcConnection        *self);
+
+/* Evaluates @expression in the connection's session. Fails only when
+ * cancelled, timed out, or the connection is lost while it was in flight
+ * (a server error is an outcome with error_code set, not a failure). */
+void           pc_connection_eval_async  (PcConnection        *self,
+                                          const char          *expression,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+PcEvalOutcome *pc_connection_eval_finish (PcConnection        *self,
+                                          GAsyncResult        *result,
+                                          GError             **error);
+
+G_END_DECLS

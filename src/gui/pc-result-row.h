@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-FileCopyrightText: 2026 The pipecalc developers */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define PC_TYPE_RESULT_ROW (pc_result_row_get_type ())
+G_DECLARE_FINAL_TYPE (PcResultRow, pc_result_row, PC, RESULT_ROW, GtkListBoxRow)
+
+/* One evaluation in the results list: the expression and, once the
+ * server answered, its value, or what is wrong with the failing position
+ * marked in the expression. */
+PcResultRow *pc_result_row_new            (const char  *expression);
+void         pc_result_row_set_value      (PcResultRow *self,
+                                           const char  *value);
+/* @pos is a character position in the expression, -1 for none. */
+void         pc_result_row_set_error      (PcResultRow *self,
+                                           const char  *message,
+                                           int          pos);
+const char  *pc_result_row_get_expression (PcResultRow *self);
+/* The value, %NULL while pending or after an error. */
+const char  *pc_result_row_get_value      (PcResultRow *self);
+gboolean     pc_result_row_is_pending     (PcResultRow *self);
+
+G_END_DECLS

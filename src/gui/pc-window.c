@@ -1,0 +1,670 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-FileCopyrightText: 2026 The pipecalc developers */
+#define G_LOG_DOMAIN "pipecalc"
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "pc-error-text.h"
+#include "pc-result-row.h"
+#include "pc-window.h"
+
+/* The log keeps this many lines; older ones are dropped. */
+#define LOG_MAX_LINES 5000
+
+struct _PcWindow
+{
+  GtkApplicationWindow parent_instance;
+
+  /* Template children */
+  GtkHeaderBar    *header_bar;
+  GtkComboBoxText *expression_combo;
+  GtkEntry        *expression_entry;
+  GtkButton       *evaluate_button;
+  GtkSpinner      *spinner;
+  GtkButton       *cancel_button;
+  GtkListBox      *results_list;
+  GtkScrolledWindow *results_scroll;
+  GtkBox          *log_box;
+  GtkTextView     *log_view;
+
+  GSettings       *settings;
+  PcConnection    *connection;
+  PcHistory       *history;
+  GtkListStore    *completion_store;
+  GStrv            function_names;
+
+  GCancellable    *cancellable;   /* every request in flight */
+  guint            in_flight;
+  int              history_index; /* -1: not walking the history */
+  char            *draft;         /* what was typed before walking it */
+  gboolean         setting_text;  /* the entry changes because of us */
+  gulong           handlers[4];
+};
+
+G_DEFINE_FINAL_TYPE (PcWindow, pc_window, GTK_TYPE_APPLICATION_WINDOW)
+
+typedef struct
+{
+  PcWindow    *window;  /* a strong reference while the request runs */
+  PcResultRow *row;
+} Request;
+
+/* ---- Log -------------------------------------------------------------- */
+
+static void
+append_log (PcWindow   *self,
+            const char *prefix,
+            const char *text)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->log_view);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%H:%M:%S");
+  g_autofree char *line = g_strdup_printf ("%s %s%s\n", stamp, prefix, text);
+  GtkTextIter end;
+  int lines;
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, line, -1);
+
+  lines = gtk_text_buffer_get_line_count (buffer);
+  if (lines > LOG_MAX_LINES)
+    {
+      GtkTextIter start, cut;
+
+      gtk_text_buffer_get_start_iter (buffer, &start);
+      gtk_text_buffer_get_iter_at_line (buffer, &cut, lines - LOG_MAX_LINES);
+      gtk_text_buffer_delete (buffer, &start, &cut);
+    }
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_view_scroll_to_iter (self->log_view, &end, 0.0, FALSE, 0, 0);
+}
+
+static void
+connection_log_cb (PcConnection        *connection,
+                   PcConnectionLogKind  kind,
+                   const char          *text,
+                   PcWindow            *self)
+{
+  switch (kind)
+    {
+    case PC_CONNECTION_LOG_ERROR:
+      append_log (self, "! ", text);
+      break;
+    case PC_CONNECTION_LOG_SERVER:
+      /* TRANSLATORS: prefix of log lines written by the private server */
+      append_log (self, _("[server] "), text);
+      break;
+    default:
+      append_log (self, "", text);
+    }
+}
+
+static void
+clear_log_clicked_cb (PcWindow *self)
+{
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->log_view), "", -1);
+}
+
+static void
+log_saved_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(PcWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+    {
+      GtkWidget *dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                                  GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
+                                                  _("The log could not be saved"));
+
+      gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", error->message);
+      g_signal_connect (dialog, "response", G_CALLBACK (gtk_widget_destroy), NULL);
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+}
+
+static void
+save_log_response_cb (GtkNativeDialog *chooser,
+                      int              response,
+                      PcWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->log_view);
+      GtkTextIter start, end;
+      char *text;
+
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+      /* Written in the background, so a slow disk never freezes the window. */
+      g_file_replace_contents_bytes_async (file, g_bytes_new_take (text, strlen (text)),
+                                           NULL, FALSE, G_FILE_CREATE_NONE, NULL,
+                                           log_saved_cb, g_object_ref (self));
+    }
+  g_object_unref (chooser);
+}
+
+static void
+save_log_clicked_cb (PcWindow *self)
+{
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new (_("Save Log"), GTK_WINDOW (self),
+                                 GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+
+  gtk_file_chooser_set_do_overwrite_confirmation (GTK_FILE_CHOOSER (chooser), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "pipecalc.log");
+  g_signal_connect (chooser, "response", G_CALLBACK (save_log_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* ---- Connection state in the header bar ------------------------------- */
+
+static void
+update_subtitle (PcWindow *self)
+{
+  g_autofree char *subtitle = NULL;
+  const char *address = pc_connection_get_address (self->connection);
+
+  switch (pc_connection_get_state (self->connection))
+    {
+    case PC_CONNECTION_CONNECTED:
+      if (address == NULL || pc_connection_is_private (self->connection)
+          || g_str_has_prefix (address, "unix:") || g_str_has_prefix (address, "fifo:"))
+        /* TRANSLATORS: %s is a transport name: unix, fifo, tcp */
+        subtitle = g_strdup_printf (_("Local server · %s"),
+                                    pc_connection_get_transport (self->connection));
+      else
+        subtitle = g_strdup (address);
+      break;
+    case PC_CONNECTION_CONNECTING:
+      subtitle = g_strdup (_("Connecting…"));
+      break;
+    case PC_CONNECTION_WAITING:
+      subtitle = g_strdup_printf (ngettext ("Disconnected — retrying in %u s",
+                                            "Disconnected — retrying in %u s",
+                                            pc_connection_get_retry_in (self->connection)),
+                                  pc_connection_get_retry_in (self->connection));
+      break;
+    case PC_CONNECTION_DISCONNECTED:
+    default:
+      subtitle = g_strdup (_("Disconnected"));
+    }
+  gtk_header_bar_set_subtitle (self->header_bar, subtitle);
+}
+
+static void
+connection_notify_cb (PcConnection *connection,
+                      GParamSpec   *pspec,
+                      PcWindow     *self)
+{
+  update_subtitle (self);
+}
+
+/* ---- History and completion ------------------------------------------- */
+
+static void
+refill_completion (PcWindow *self)
+{
+  const char * const *items = pc_history_get_items (self->history);
+  GtkTreeIter iter;
+
+  gtk_list_store_clear (self->completion_store);
+  for (guint i = 0; items[i] != NULL; i++)
+    gtk_list_store_insert_with_values (self->completion_store, &iter, -1, 0, items[i], -1);
+  for (guint i = 0; self->function_names != NULL && self->function_names[i] != NULL; i++)
+    {
+      g_autofree char *call = g_strdup_printf ("%s(", self->function_names[i]);
+
+      gtk_list_store_insert_with_values (self->completion_store, &iter, -1, 0, call, -1);
+    }
+}
+
+static void
+history_changed_cb (PcHistory *history,
+                    PcWindow  *self)
+{
+  const char * const *items = pc_history_get_items (history);
+
+  /* Newest first, as the history keeps them; the entry text stays. */
+  self->setting_text = TRUE;
+  gtk_combo_box_text_remove_all (self->expression_combo);
+  for (guint i = 0; items[i] != NULL; i++)
+    gtk_combo_box_text_append_text (self->expression_combo, items[i]);
+  self->setting_text = FALSE;
+  refill_completion (self);
+}
+
+static void
+functions_cb (PcConnection *connection,
+              GStrv         names,
+              PcWindow     *self)
+{
+  g_strfreev (self->function_names);
+  self->function_names = g_strdupv (names);
+  refill_completion (self);
+}
+
+static void
+set_entry_text (PcWindow   *self,
+                const char *text)
+{
+  self->setting_text = TRUE;
+  gtk_entry_set_text (self->expression_entry, text);
+  gtk_editable_set_position (GTK_EDITABLE (self->expression_entry), -1);
+  self->setting_text = FALSE;
+}
+
+static void
+clear_error_mark (PcWindow *self)
+{
+  gtk_entry_set_attributes (self->expression_entry, NULL);
+  gtk_style_context_remove_class (gtk_widget_get_style_context (GTK_WIDGET (self->expression_entry)),
+                                  "error");
+}
+
+static void
+mark_error_in_entry (PcWindow *self,
+                     int       pos)
+{
+  const char *text = gtk_entry_get_text (self->expression_entry);
+  glong length = g_utf8_strlen (text, -1);
+  g_autoptr(PangoAttrList) attrs = pango_attr_list_new ();
+  PangoAttribute *underline = pango_attr_underline_new (PANGO_UNDERLINE_ERROR);
+  PangoAttribute *color = pango_attr_foreground_new (0xc000, 0x1c00, 0x2800);
+
+  if (pos < 0 || pos >= length)
+    pos = MAX (length - 1, 0);
+  underline->start_index = color->start_index =
+    g_utf8_offset_to_pointer (text, pos) - text;
+  underline->end_index = color->end_index =
+    g_utf8_next_char (g_utf8_offset_to_pointer (text, pos)) - text;
+  pango_attr_list_insert (attrs, underline);
+  pango_attr_list_insert (attrs, color);
+  gtk_entry_set_attributes (self->expression_entry, attrs);
+  gtk_style_context_add_class (gtk_widget_get_style_context (GTK_WIDGET (self->expression_entry)),
+                               "error");
+  gtk_editable_set_position (GTK_EDITABLE (self->expression_entry), pos);
+}
+
+static void
+entry_changed_cb (PcWindow *self)
+{
+  clear_error_mark (self);
+  if (!self->setting_text)
+    {
+      /* Typing ends a walk through the history. */
+      self->history_index = -1;
+      g_clear_pointer (&self->draft, g_free);
+    }
+}
+
+static void
+walk_history (PcWindow *self,
+              int       step)
+{
+  guint length = pc_history_get_length (self->history);
+  const char * const *items = pc_history_get_items (self->history);
+  int index = self->history_index + step;
+
+  if (length == 0 || index < -1 || index >= (int) length)
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self->expression_entry));
+      return;
+    }
+  if (self->history_index == -1)
+    {
+      g_free (self->draft);
+      self->draft = g_strdup (gtk_entry_get_text (self->expression_entry));
+    }
+  self->history_index = index;
+  set_entry_text (self, index == -1 ? (self->draft ? self->draft : "") : items[index]);
+}
+
+/* ---- Evaluating ------------------------------------------------------- */
+
+static void
+update_busy (PcWindow *self)
+{
+  gboolean busy = self->in_flight > 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), busy);
+  if (busy)
+    gtk_spinner_start (self->spinner);
+  else
+    gtk_spinner_stop (self->spinner);
+}
+
+static void
+scroll_to_row (PcWindow      *self,
+               GtkListBoxRow *row)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->results_scroll);
+
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  (void) row;
+}
+
+static void
+eval_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Request *request = user_data;
+  PcWindow *self = request->window;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PcEvalOutcome) outcome = pc_connection_eval_finish (PC_CONNECTION (source),
+                                                                 result, &error);
+
+  self->in_flight--;
+  update_busy (self);
+
+  if (outcome == NULL)
+    {
+      g_autofree char *message =
+        pc_error_text_for_error (error, g_settings_get_uint (self->settings, "request-timeout"));
+
+      pc_result_row_set_error (request->row, message, -1);
+    }
+  else if (outcome->error_code == 0)
+    {
+      pc_result_row_set_value (request->row, outcome->text);
+    }
+  else
+    {
+      g_autofree char *message = pc_error_text_for_outcome (outcome);
+      const char *now = gtk_entry_get_text (self->expression_entry);
+
+      pc_result_row_set_error (request->row, message, outcome->error_pos);
+      /* Give the expression back to fix, unless something new is typed. */
+      if (now[0] == '\0' || g_str_equal (now, outcome->expression))
+        {
+          set_entry_text (self, outcome->expression);
+          mark_error_in_entry (self, outcome->error_pos);
+        }
+    }
+
+  g_object_unref (request->row);
+  g_object_unref (request->window);
+  g_free (request);
+}
+
+static void
+evaluate (PcWindow *self)
+{
+  g_autofree char *expression = g_strstrip (g_strdup (gtk_entry_get_text (self->expression_entry)));
+  g_autoptr(GError) error = NULL;
+  Request *request;
+
+  if (expression[0] == '\0')
+    return;
+  if (!pc_history_add (self->history, expression, &error))
+    append_log (self, "! ", error->message);
+
+  request = g_new0 (Request, 1);
+  request->window = g_object_ref (self);
+  request->row = g_object_ref_sink (pc_result_row_new (expression));
+  gtk_list_box_insert (self->results_list, GTK_WIDGET (request->row), -1);
+  scroll_to_row (self, GTK_LIST_BOX_ROW (request->row));
+
+  set_entry_text (self, "");
+  self->history_index = -1;
+  self->in_flight++;
+  update_busy (self);
+  pc_connection_eval_async (self->connection, expression, self->cancellable, eval_cb, request);
+}
+
+static void
+entry_activate_cb (PcWindow *self)
+{
+  evaluate (self);
+}
+
+static void
+evaluate_clicked_cb (PcWindow *self)
+{
+  evaluate (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->expression_entry));
+}
+
+static void
+cancel_clicked_cb (PcWindow *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_object_unref (self->cancellable);
+  self->cancellable = g_cancellable_new ();
+}
+
+static gboolean
+entry_key_press_cb (PcWindow    *self,
+                    GdkEventKey *event)
+{
+  GdkModifierType mods = event->state & gtk_accelerator_get_default_mod_mask ();
+
+  if (mods != 0)
+    return GDK_EVENT_PROPAGATE;
+  switch (event->keyval)
+    {
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      walk_history (self, +1);
+      return GDK_EVENT_STOP;
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      walk_history (self, -1);
+      return GDK_EVENT_STOP;
+    case GDK_KEY_Escape:
+      set_entry_text (self, "");
+      self->history_index = -1;
+      return GDK_EVENT_STOP;
+    default:
+      return GDK_EVENT_PROPAGATE;
+    }
+}
+
+static void
+row_activated_cb (PcWindow      *self,
+                  GtkListBoxRow *row)
+{
+  set_entry_text (self, pc_result_row_get_expression (PC_RESULT_ROW (row)));
+  gtk_widget_grab_focus (GTK_WIDGET (self->expression_entry));
+  gtk_editable_set_position (GTK_EDITABLE (self->expression_entry), -1);
+}
+
+static gboolean
+results_key_press_cb (PcWindow    *self,
+                      GdkEventKey *event)
+{
+  GdkModifierType mods = event->state & gtk_accelerator_get_default_mod_mask ();
+  GtkListBoxRow *row;
+  const char *value;
+
+  if (mods != GDK_CONTROL_MASK || (event->keyval != GDK_KEY_c && event->keyval != GDK_KEY_C))
+    return GDK_EVENT_PROPAGATE;
+  row = gtk_list_box_get_selected_row (self->results_list);
+  if (row == NULL || (value = pc_result_row_get_value (PC_RESULT_ROW (row))) == NULL)
+    return GDK_EVENT_PROPAGATE;
+  gtk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self), GDK_SELECTION_CLIPBOARD),
+                          value, -1);
+  return GDK_EVENT_STOP;
+}
+
+/* ---- Actions ---------------------------------------------------------- */
+
+static void
+clear_history_activated (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  PcWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!pc_history_clear (self->history, &error))
+    append_log (self, "! ", error->message);
+  self->history_index = -1;
+}
+
+static void
+show_log_changed (GSimpleAction *action,
+                  GVariant      *state,
+                  gpointer       user_data)
+{
+  PcWindow *self = user_data;
+
+  g_simple_action_set_state (action, state);
+  gtk_widget_set_visible (GTK_WIDGET (self->log_box), g_variant_get_boolean (state));
+  g_settings_set_boolean (self->settings, "show-log", g_variant_get_boolean (state));
+}
+
+static const GActionEntry win_actions[] = {
+  { .name = "clear-history", .activate = clear_history_activated },
+  { .name = "show-log", .state = "false", .change_state = show_log_changed },
+};
+
+/* ---- Life cycle ------------------------------------------------------- */
+
+static void
+pc_window_dispose (GObject *object)
+{
+  PcWindow *self = PC_WINDOW (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  for (guint i = 0; i < G_N_ELEMENTS (self->handlers); i++)
+    {
+      gpointer instance = i < 3 ? (gpointer) self->connection : (gpointer) self->history;
+
+      if (self->handlers[i] != 0 && instance != NULL)
+        g_clear_signal_handler (&self->handlers[i], instance);
+    }
+  g_clear_object (&self->connection);
+  g_clear_object (&self->history);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->completion_store);
+  g_clear_pointer (&self->function_names, g_strfreev);
+  g_clear_pointer (&self->draft, g_free);
+  G_OBJECT_CLASS (pc_window_parent_class)->dispose (object);
+}
+
+static void
+pc_window_size_allocate (GtkWidget     *widget,
+                         GtkAllocation *allocation)
+{
+  PcWindow *self = PC_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (pc_window_parent_class)->size_allocate (widget, allocation);
+  if (self->settings != NULL && !gtk_window_is_maximized (GTK_WINDOW (self)))
+    {
+      int width, height;
+
+      gtk_window_get_size (GTK_WINDOW (self), &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+}
+
+static void
+pc_window_class_init (PcWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = pc_window_dispose;
+  widget_class->size_allocate = pc_window_size_allocate;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/pipecalc/PipeCalc/pc-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PcWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, PcWindow, expression_combo);
+  gtk_widget_class_bind_template_child (widget_class, PcWindow, expression_entry);
+  gtk_widget_class_bind_template_child (widget_class, PcWindow, evaluate_button);
+  gtk_widget_class_bind_template_child (widget_class, PcWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, PcWindow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, PcWindow, results_list);
+  gtk_widget_class_bind_template_child (widget_class, PcWindow, results_scroll);
+  gtk_widget_class_bind_template_child (widget_class, PcWindow, log_box);
+  gtk_widget_class_bind_template_child (widget_class, PcWindow, log_view);
+  gtk_widget_class_bind_template_callback (widget_class, entry_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, entry_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, entry_key_press_cb);
+  gtk_widget_class_bind_template_callback (widget_class, evaluate_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, results_key_press_cb);
+  gtk_widget_class_bind_template_callback (widget_class, clear_log_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, save_log_clicked_cb);
+}
+
+static void
+pc_window_init (PcWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->history_index = -1;
+  self->cancellable = g_cancellable_new ();
+}
+
+static void
+load_css (void)
+{
+  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (provider, "/io/github/pipecalc/PipeCalc/style.css");
+  gtk_style_context_add_provider_for_screen (gdk_screen_get_default (),
+                                             GTK_STYLE_PROVIDER (provider),
+                                             GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+PcWindow *
+pc_window_new (PcApplication *application)
+{
+  PcWindow *self = g_object_new (PC_TYPE_WINDOW, "application", application, NULL);
+  GtkApplication *app = GTK_APPLICATION (application);
+  const char *log_accels[] = { "<Control>l", NULL };
+  GtkEntryCompletion *completion;
+  gboolean show_log;
+
+  load_css ();
+  self->settings = g_object_ref (pc_application_get_settings (application));
+  self->connection = g_object_ref (pc_application_get_connection (application));
+  self->history = g_object_ref (pc_application_get_history (application));
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
+                                   G_N_ELEMENTS (win_actions), self);
+  gtk_application_set_accels_for_action (app, "win.show-log", log_accels);
+  show_log = g_settings_get_boolean (self->settings, "show-log");
+  g_action_group_change_action_state (G_ACTION_GROUP (self), "show-log",
+                                      g_variant_new_boolean (show_log));
+  gtk_widget_set_visible (GTK_WIDGET (self->log_box), show_log);
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+
+  self->completion_store = gtk_list_store_new (1, G_TYPE_STRING);
+  completion = gtk_entry_completion_new ();
+  gtk_entry_completion_set_model (completion, GTK_TREE_MODEL (self->completion_store));
+  gtk_entry_completion_set_text_column (completion, 0);
+  gtk_entry_completion_set_inline_completion (completion, FALSE);
+  gtk_entry_completion_set_popup_single_match (completion, FALSE);
+  gtk_entry_set_completion (self->expression_entry, completion);
+  g_object_unref (completion);
+
+  self->handlers[0] = g_signal_connect (self->connection, "log",
+                                        G_CALLBACK (connection_log_cb), self);
+  self->handlers[1] = g_signal_connect (self->connection, "notify",
+                                        G_CALLBACK (connection_notify_cb), self);
+  self->handlers[2] = g_signal_connect (self->connection, "functions",
+                                        G_CALLBACK (functions_cb), self);
+  self->handlers[3] = g_signal_connect (self->history, "changed",
+                                        G_CALLBACK (history_changed_cb), self);
+  history_changed_cb (self->history, self);
+  update_subtitle (self);
+  update_busy (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->expression_entry));
+  return self;
+}
