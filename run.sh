@@ -4,7 +4,8 @@
 #
 # Installs what is missing, builds, and starts the calculator against an
 # embedded local server: a private pipecalcd is started when none runs,
-# and stopped on exit. Arguments go to pipecalc-cli (e.g. ./run.sh '2^10').
+# and stopped on exit. With a display it opens the window; without one (or
+# with arguments: ./run.sh '2^10') it runs pipecalc-cli.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -16,4 +17,9 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 ninja -C "$build" >/dev/null
 
+if [ $# -eq 0 ] && { [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; }; then
+  # Run from the build tree, the window finds its schema, translations,
+  # transports and server there.
+  exec "$build/src/gui/pipecalc"
+fi
 exec "$build/src/cli/pipecalc-cli" "$@"

@@ -3,6 +3,9 @@
 #include "config.h"
 
 #include <signal.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <glib/gi18n-lib.h>
 
 #include "pc-paths.h"
@@ -75,6 +78,19 @@ read_log_line (PcPrivateServer *self)
                                        g_rc_box_acquire (self));
 }
 
+/* The private server belongs to its client: if the client dies without
+ * stopping it (SIGKILL, a crash), the kernel stops the server too instead
+ * of leaving it running with nobody to use it. */
+#ifdef G_OS_UNIX
+static void
+die_with_client (gpointer user_data)
+{
+#ifdef __linux__
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+#endif
+}
+#endif
+
 char *
 pc_private_server_address (void)
 {
@@ -96,15 +112,20 @@ pc_private_server_start (const char              *address,
 {
   g_autofree char *server_path = pc_paths_server ();
   g_autofree char *dir = pc_runtime_dir_path ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   PcPrivateServer *self;
   GSubprocess *process;
 
   if (!pc_ensure_private_dir (dir, error))
     return NULL;
 
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
-                              | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                              error, server_path, "--listen", address, NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+#ifdef G_OS_UNIX
+  g_subprocess_launcher_set_child_setup (launcher, die_with_client, NULL, NULL);
+#endif
+  process = g_subprocess_launcher_spawn (launcher, error, server_path,
+                                         "--listen", address, NULL);
   if (process == NULL)
     {
       g_prefix_error (error, _("Cannot start the server %s: "), server_path);

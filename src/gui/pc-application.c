@@ -4,6 +4,9 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#ifdef G_OS_UNIX
+#include <glib-unix.h>
+#endif
 
 #include "pc-application.h"
 #include "pc-connection-dialog.h"
@@ -121,6 +124,17 @@ connection_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+#ifdef G_OS_UNIX
+/* SIGINT and SIGTERM quit like Ctrl+Q: the history is saved as it goes,
+ * and the private server must be stopped, not left behind. */
+static gboolean
+quit_signal_cb (gpointer user_data)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (user_data), "quit", NULL);
+  return G_SOURCE_CONTINUE;
+}
+#endif
+
 static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = quit_activated },
   { .name = "about", .activate = about_activated },
@@ -181,6 +195,10 @@ pc_application_startup (GApplication *application)
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
 
+#ifdef G_OS_UNIX
+  g_unix_signal_add (SIGINT, quit_signal_cb, self);
+  g_unix_signal_add (SIGTERM, quit_signal_cb, self);
+#endif
   self->settings = g_settings_new (PC_APPLICATION_ID);
   self->transports = pc_transports_load (&error);
   if (self->transports == NULL)

@@ -13,6 +13,7 @@ struct _PcResultRow
   GtkLabel   *expression_label;
   GtkLabel   *value_label;
   GtkLabel   *error_label;
+  GtkLabel   *equals_label;
   GtkSpinner *spinner;
 
   char       *expression;
@@ -44,6 +45,7 @@ pc_result_row_class_init (PcResultRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PcResultRow, value_label);
   gtk_widget_class_bind_template_child (widget_class, PcResultRow, error_label);
   gtk_widget_class_bind_template_child (widget_class, PcResultRow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, PcResultRow, equals_label);
 }
 
 static void
@@ -100,6 +102,7 @@ pc_result_row_set_error (PcResultRow *self,
   self->pending = FALSE;
   gtk_spinner_stop (self->spinner);
   gtk_widget_hide (GTK_WIDGET (self->spinner));
+  gtk_widget_hide (GTK_WIDGET (self->equals_label));
   gtk_label_set_text (self->error_label, message);
   gtk_widget_show (GTK_WIDGET (self->error_label));
   gtk_style_context_add_class (gtk_widget_get_style_context (GTK_WIDGET (self)), "error-row");

@@ -274,20 +274,24 @@ mark_error_in_entry (PcWindow *self,
   glong length = g_utf8_strlen (text, -1);
   g_autoptr(PangoAttrList) attrs = pango_attr_list_new ();
   PangoAttribute *underline = pango_attr_underline_new (PANGO_UNDERLINE_ERROR);
-  PangoAttribute *color = pango_attr_foreground_new (0xc000, 0x1c00, 0x2800);
+  PangoAttribute *weight = pango_attr_weight_new (PANGO_WEIGHT_BOLD);
 
   if (pos < 0 || pos >= length)
     pos = MAX (length - 1, 0);
-  underline->start_index = color->start_index =
+  /* Underline and weight, no colour: the text stays readable when the
+   * selection colours it. */
+  underline->start_index = weight->start_index =
     g_utf8_offset_to_pointer (text, pos) - text;
-  underline->end_index = color->end_index =
+  underline->end_index = weight->end_index =
     g_utf8_next_char (g_utf8_offset_to_pointer (text, pos)) - text;
   pango_attr_list_insert (attrs, underline);
-  pango_attr_list_insert (attrs, color);
+  pango_attr_list_insert (attrs, weight);
   gtk_entry_set_attributes (self->expression_entry, attrs);
   gtk_style_context_add_class (gtk_widget_get_style_context (GTK_WIDGET (self->expression_entry)),
                                "error");
-  gtk_editable_set_position (GTK_EDITABLE (self->expression_entry), pos);
+  /* Selected, so typing a new expression replaces it, while the arrow
+   * keys start editing the old one. */
+  gtk_editable_select_region (GTK_EDITABLE (self->expression_entry), 0, -1);
 }
 
 static void
