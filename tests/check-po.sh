@@ -7,8 +7,10 @@
 # Usage: check-po.sh SOURCE_ROOT [LANG...]
 #
 # LANG defaults to every language listed in po/LINGUAS.  Fails (exit 1) when:
-#  1. a file under src/, transports/ or ui/ holds a translatable string but is
-#     not listed in po/POTFILES.in, or a POTFILES.in entry does not exist;
+#  1. a file under src/, transports/ or ui/ (*.c, *.h, *.ui), or a desktop or
+#     metainfo file under data/ (*.desktop.in, *.metainfo.xml.in), holds a
+#     translatable string but is not listed in po/POTFILES.in, or a
+#     POTFILES.in entry does not exist or is listed twice;
 #  2. after merging po/LANG.po with a template freshly extracted from the
 #     sources, any message is untranslated, fuzzy, or has an empty plural form;
 #  3. msgfmt --check reports an error for po/LANG.po (or for the merged
@@ -94,12 +96,14 @@ done < "$tmp/dups"
 # listed if xgettext extracts at least one message from it (so a keyword
 # that only appears in a comment does not count).
 dirs=
-for d in src transports ui; do
+for d in src transports ui data; do
   [ -d "$d" ] && dirs="$dirs $d"
 done
 if [ -n "$dirs" ]; then
   # shellcheck disable=SC2086 # $dirs is a list of plain directory names
-  find $dirs -type f \( -name '*.c' -o -name '*.h' -o -name '*.ui' \) \
+  find $dirs -type f \( -name '*.c' -o -name '*.h' -o -name '*.ui' \
+                        -o -name '*.desktop.in' -o -name '*.metainfo.xml.in' \
+                        -o -name '*.appdata.xml.in' \) \
     | LC_ALL=C sort > "$tmp/sources"
 else
   : > "$tmp/sources"
@@ -107,6 +111,7 @@ fi
 while IFS= read -r file; do
   case $file in
     *.ui) pattern='translatable="yes"' ;;
+    *.in) pattern='.' ;;   # desktop and metainfo files: ask xgettext
     *) pattern='(^|[^A-Za-z0-9_])(_|N_|C_|NC_)[[:space:]]*\(|ngettext[[:space:]]*\(' ;;
   esac
   grep -Eq "$pattern" "$file" || continue
@@ -206,7 +211,7 @@ for lang in "$@"; do
     fail "msgattrib failed on $po"
     continue
   fi
-  if ! awk -v po="$po" '
+  if [ -s "$tmp/all.po" ] && ! awk -v po="$po" '
     function check() {
       if (pending) { print po ": empty plural form " form " for " id; bad = 1 }
       pending = 0

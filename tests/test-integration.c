@@ -558,6 +558,9 @@ test_max_clients (void)
       g_assert_cmpint (tries, <, 100);
       g_usleep (20000);
     }
+  g_clear_object (&two);
+  g_clear_object (&three);
+  g_assert_cmpint (pc_test_server_stop (server), ==, 0);
   pc_test_server_free (server);
   g_rmdir (dir);
 }

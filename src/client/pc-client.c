@@ -570,9 +570,10 @@ connected_cb (GObject      *source,
 
   if (nobody_there)
     g_task_return_new_error (task, PC_CLIENT_ERROR, PC_CLIENT_ERROR_NO_SERVER,
-                             /* TRANSLATORS: %s are the address (twice) and the reason */
-                             _("No pipecalc server answers at %s (%s). Start one with: pipecalcd --listen %s"),
-                             data->address->text, error->message, data->address->text);
+                             /* TRANSLATORS: the first %s is the transport's own message,
+                              * which names the address; the second is the address */
+                             _("%s. Start a server with: pipecalcd --listen %s"),
+                             error->message, data->address->text);
   else
     g_task_return_new_error (task, PC_CLIENT_ERROR, PC_CLIENT_ERROR_NO_SERVER,
                              _("Cannot connect to %s: %s"),

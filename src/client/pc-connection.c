@@ -410,8 +410,10 @@ start_connecting (PcConnection *self)
   self->connect_cancellable = g_cancellable_new ();
 
   set_state (self, PC_CONNECTION_CONNECTING);
-  log_line (self, PC_CONNECTION_LOG_EVENT, _("Connecting to %s…"),
-            self->target ? self->target : _("the local server"));
+  if (self->target != NULL)
+    log_line (self, PC_CONNECTION_LOG_EVENT, _("Connecting to %s…"), self->target);
+  else
+    log_line (self, PC_CONNECTION_LOG_EVENT, "%s", _("Connecting to the local server…"));
   pc_client_connect_async (self->client, self->target, self->target == NULL && self->start_private,
                            self->connect_cancellable, connected_cb, g_object_ref (self));
 }

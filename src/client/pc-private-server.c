@@ -156,9 +156,10 @@ pc_private_server_check (PcPrivateServer  *self,
 
   tail = g_string_new (NULL);
   for (GList *l = self->last_lines.head; l != NULL; l = l->next)
-    g_string_append_printf (tail, "\n%s", (const char *) l->data);
+    g_string_append_printf (tail, "%s%s", tail->len ? "\n" : "", (const char *) l->data);
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-               _("The private server exited at once%s"), tail->str);
+               /* TRANSLATORS: %s is the last lines the server logged */
+               _("The private server exited at once:\n%s"), tail->str);
   return FALSE;
 }
 

@@ -220,7 +220,7 @@ describe_local_peer (GSocketConnection *connection)
 
   /* TRANSLATORS: the client of a local connection whose process we cannot
    * identify. */
-  return g_strdup (_("local"));
+  return g_strdup (C_("peer", "local"));
 }
 
 char *

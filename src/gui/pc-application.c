@@ -79,7 +79,7 @@ about_activated (GSimpleAction *action,
                          "program-name", _("Pipe Calculator"),
                          "logo-icon-name", "accessories-calculator",
                          "version", PACKAGE_VERSION,
-                         "comments", _("A calculator whose server computes over unix sockets, FIFOs, TCP or named pipes."),
+                         "comments", _("A calculator that evaluates on a server, reached over unix sockets, FIFOs, TCP or named pipes."),
                          "authors", authors,
                          /* TRANSLATORS: your name and e-mail address, one per line */
                          "translator-credits", _("translator-credits"),

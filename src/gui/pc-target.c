@@ -55,7 +55,7 @@ pc_target_new (gboolean    remote,
       else
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       _("“%s” cannot reach a local server"), local_transport);
+                       _("The “%s” transport cannot reach a local server"), local_transport);
           return NULL;
         }
     }

@@ -60,12 +60,20 @@ list_transports (PcTransports *transports)
       const PcTransportOps *ops = g_ptr_array_index (list, i);
       g_autofree char *address = ops->default_address ? ops->default_address () : NULL;
 
-      printf ("%-6s %-24s %s%s%s  %s\n", ops->scheme,
-              pc_transport_display_name (ops),
-              (ops->flags & PC_TRANSPORT_FLAG_LOCAL) ? _("local") : "",
-              (ops->flags & PC_TRANSPORT_FLAG_LOCAL) && (ops->flags & PC_TRANSPORT_FLAG_REMOTE)
-              ? "," : "",
-              (ops->flags & PC_TRANSPORT_FLAG_REMOTE) ? _("remote") : "",
+      const char *name = pc_transport_display_name (ops);
+      g_autoptr(GString) reach = g_string_new (NULL);
+      /* printf pads by bytes; translated names need padding by characters. */
+      int pad = MAX (0, 26 - (int) g_utf8_strlen (name, -1));
+
+      if (ops->flags & PC_TRANSPORT_FLAG_LOCAL)
+        /* TRANSLATORS: in --list-transports: the transport reaches servers on this machine */
+        g_string_append (reach, C_("reach", "local"));
+      if (ops->flags & PC_TRANSPORT_FLAG_REMOTE)
+        g_string_append_printf (reach, "%s%s", reach->len ? "," : "",
+                                /* TRANSLATORS: in --list-transports: it reaches other machines */
+                                C_("reach", "remote"));
+      printf ("%-6s %s%*s %s%*s %s\n", ops->scheme, name, pad, "", reach->str,
+              MAX (1, 20 - (int) g_utf8_strlen (reach->str, -1)), "",
               address ? address : "");
     }
   for (guint i = 0; warnings[i] != NULL; i++)
