@@ -1,0 +1,130 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 The pipecalc developers
+"""Takes the screenshots of docs/screenshots/ from a real window, driven as
+in the GUI tests: main-en.png, main-ru.png, error.png, log.png.
+
+Run through the runner, which provides the display and the private session:
+  PIPECALC_SCREENSHOTS=docs/screenshots tests/gui/run-gui-tests.sh [BUILDDIR]
+Arguments: the names of the shots to take; all when none."""
+
+import os
+import subprocess
+import sys
+import time
+
+if os.environ.get("PIPECALC_TAP_FD"):
+    OUT = os.fdopen(int(os.environ["PIPECALC_TAP_FD"]), "w", buffering=1)
+else:
+    OUT = os.fdopen(os.dup(1), "w", buffering=1)
+os.dup2(2, 1)
+sys.stdout = sys.stderr
+
+import pcgui  # noqa: E402
+from pcgui import App, Case, combo, wait_until  # noqa: E402
+
+DIR = os.environ["PIPECALC_SCREENSHOTS"]
+RESULTS = ["2^10", "sqrt(2)", "sin(pi/6)*2", "(1+2)*3/4"]
+
+
+def settle(app):
+    """Rests the pointer on the header bar title (the window keeps the
+    keyboard, and no tooltip opens), then lets GTK finish drawing."""
+    title = app.header_labels()[0]
+    x, y = pcgui.center(title)
+    pcgui.rawinput.absoluteMotion(x, y)
+    time.sleep(1.0)
+
+
+def shoot(app, name):
+    """Saves the window's area of the screen as DIR/name."""
+    frame = app.frame()
+    x, y = frame.position
+    w, h = frame.size
+    path = os.path.join(DIR, name)
+    subprocess.run(["import", "-window", "root", "-crop", f"{w}x{h}+{x}+{y}", "+repage",
+                    "-strip", path], check=True, timeout=30)
+    print(f"# {path}: {w}x{h}", file=OUT)
+
+
+def start(c, language=None):
+    # A size that shows the rows and the log together without scrolling.
+    c.set_settings(window_width=600, window_height=520)
+    app = App(c, language=language)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_local_connected()
+    return app
+
+
+def main_window(c, name, language=None):
+    app = start(c, language)
+    for expression in RESULTS:
+        app.evaluate(expression)
+    # Focus on the = button, so the entry shows its (translated) placeholder.
+    # (The combo box's arrow comes first.)
+    button = app.button(app.strings("Evaluate"))
+    for _ in range(3):
+        pcgui.key("Tab")
+        time.sleep(0.3)
+        if pcgui.has_state(button, pcgui.pyatspi.STATE_FOCUSED):
+            break
+    settle(app)
+    shoot(app, name)
+
+
+def main_en(c):
+    main_window(c, "main-en.png")
+
+
+def main_ru(c):
+    main_window(c, "main-ru.png", "ru")
+
+
+def error(c):
+    app = start(c)
+    app.evaluate("2^10")
+    app.evaluate("1+*2")
+    wait_until(lambda: app.entry_text() == "1+*2", 5, "the expression back in the entry")
+    settle(app)
+    shoot(app, "error.png")
+
+
+def log(c):
+    app = start(c)
+    combo("<Control>l")
+    wait_until(lambda: pcgui.is_showing(app.log_view()), 5, "the log panel")
+    for expression in ("2+2", "2^10", "1+*2"):
+        app.evaluate(expression)
+    settle(app)
+    shoot(app, "log.png")
+
+
+SHOTS = [main_en, main_ru, error, log]
+
+
+def main(argv):
+    chosen = [s for s in SHOTS if not argv or s.__name__ in argv]
+    failed = 0
+    print(f"1..{len(chosen)}", file=OUT)
+    for number, shot in enumerate(chosen, 1):
+        c = Case(number, shot.__name__)
+        problems = []
+        try:
+            shot(c)
+        except pcgui.Failure as error_:
+            problems.append(str(error_))
+        problems += c.finish()
+        name = shot.__name__.replace("_", "-")
+        if problems:
+            failed += 1
+            print(f"not ok {number} - {name}", file=OUT)
+            for problem in problems:
+                print(f"# {problem}", file=OUT)
+        else:
+            print(f"ok {number} - {name}", file=OUT)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,585 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 The pipecalc developers
+"""The GUI tests: a real pipecalc window under Xvfb, driven through
+AT-SPI (dogtail) the way a person uses it. Prints TAP, one line per case.
+
+Run by run-gui-tests.sh, which provides the display, the D-Bus session and
+the private directories. Arguments: names (or numbers) of the cases to run;
+all when none."""
+
+import os
+import sys
+import time
+
+# TAP goes to the real stdout; everything else (dogtail, GLib) to stderr.
+# The runner hands TAP a descriptor of its own (PIPECALC_TAP_FD), since the
+# D-Bus session's services print on the standard output they inherit.
+if os.environ.get("PIPECALC_TAP_FD"):
+    TAP = os.fdopen(int(os.environ["PIPECALC_TAP_FD"]), "w", buffering=1)
+else:
+    TAP = os.fdopen(os.dup(1), "w", buffering=1)
+os.dup2(2, 1)
+sys.stdout = sys.stderr
+
+import signal  # noqa: E402
+
+sys.dont_write_bytecode = True
+
+import pcgui  # noqa: E402
+from pcgui import App, Case, Failure, check, combo, key, type_text, wait_until  # noqa: E402
+
+CASES = []
+
+
+def case(function):
+    CASES.append(function)
+    return function
+
+
+# ---- Cases -------------------------------------------------------------
+
+@case
+def first_result(c):
+    """Launch → window → 2+2 → 4, timed."""
+    app = App(c)
+    window = app.wait_window()
+    app.wait_local_connected()
+    connected = time.monotonic() - app.started
+    app.focus_entry()
+    pressed = app.submit("2+2")
+    answer = app.wait_outcome("2+2")
+    total = time.monotonic() - app.started
+    check(answer == "4", f"2+2 gave {answer!r}")
+    c.note(f"launch to window {window:.2f} s, to connected {connected:.2f} s, "
+           f"to first result {total:.2f} s (Enter to result {total - (pressed - app.started):.2f} s, "
+           f"the rest is the simulated click and typing)")
+
+
+@case
+def evaluate_power(c):
+    """2^10 typed in the entry, Enter: a row shows 1024."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    answer = app.evaluate("2^10")
+    check(answer == "1024", f"the row of 2^10 says {answer!r}, not 1024")
+    labels = app.row_labels("2^10")
+    check(("1024", True) in labels, f"no visible label 1024 in the row: {labels}")
+    check(app.entry_text() == "", f"the entry still holds {app.entry_text()!r} after Enter")
+
+
+@case
+def error_position(c):
+    """1+*2: the row says what is wrong and where (from 1), the entry gets
+    the expression back with the character marked."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    message = app.evaluate("1+*2")
+    check("character 3" in message and "*" in message,
+          f"the error row says {message!r}: no 'character 3' and '*'")
+    wait_until(lambda: app.entry_text() == "1+*2", 5, "the expression back in the entry",
+               state=app.entry_text)
+    # The failing character is marked in the entry (underline, bold).
+    run = app.entry().queryText().getAttributeRun(2, False)
+    attributes, start, end = run[0], run[1], run[2]
+    check(start <= 2 < end and any(a.startswith("underline:") and a != "underline:none"
+                                   for a in attributes),
+          f"character 3 of the entry is not marked: {attributes} [{start}, {end})")
+    # Typing replaces the returned expression (it is selected).
+    type_text("5-1")
+    wait_until(lambda: app.entry_text() == "5-1", 5, "typing to replace the expression",
+               state=app.entry_text)
+
+
+@case
+def history_after_restart(c):
+    """Two expressions, Ctrl+Q, start again: Up gives the newest, Up again
+    the older one; the history file holds them."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    check(app.evaluate("11+1") == "12", "11+1 is not 12")
+    check(app.evaluate("3*7") == "21", "3*7 is not 21")
+    status = app.quit()
+    check(status == 0, f"pipecalc exited with status {status} after Ctrl+Q")
+    check(os.path.isfile(c.history_path), f"no history file at {c.history_path}")
+    with open(c.history_path, encoding="utf-8") as history:
+        saved = history.read()
+    check("11+1" in saved and "3*7" in saved, f"the history file holds {saved!r}")
+
+    again = App(c)
+    again.wait_window()
+    again.focus_entry()
+    check(again.entry_text() == "", f"the entry starts with {again.entry_text()!r}")
+    key("Up")
+    wait_until(lambda: again.entry_text() == "3*7", 5, "Up to recall 3*7", state=again.entry_text)
+    key("Up")
+    wait_until(lambda: again.entry_text() == "11+1", 5, "Up again to recall 11+1",
+               state=again.entry_text)
+    key("Down")
+    wait_until(lambda: again.entry_text() == "3*7", 5, "Down to come back to 3*7",
+               state=again.entry_text)
+
+
+@case
+def history_survives_kill(c):
+    """The history is on disk as soon as an expression is evaluated: a
+    window killed (SIGKILL) between evaluations loses nothing."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    check(app.evaluate("40+2") == "42", "40+2 is not 42")
+    pcgui.os.kill(app.pid, pcgui.signal.SIGKILL)
+    app.proc.wait(timeout=10)
+    again = App(c)
+    again.wait_window()
+    again.focus_entry()
+    key("Up")
+    wait_until(lambda: again.entry_text() == "40+2", 5, "Up to recall 40+2 after a kill",
+               state=again.entry_text)
+
+
+@case
+def clear_history(c):
+    """Main menu → Clear History empties the combo box and the file, for
+    good: after a restart Up recalls nothing."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.evaluate("5+5")
+    menu = pcgui.find(app.combo_box(), lambda n: n.roleName == "menu")
+    check([n.name for n in menu.children] == ["5+5"], "5+5 is not in the combo box")
+    pcgui.click(app.button("Main menu"))
+    item = wait_until(lambda: pcgui.find(app.frame(), lambda n: n.roleName == "push button"
+                                         and n.name == "Clear History" and pcgui.is_showing(n)),
+                      5, "Clear History in the main menu")
+    pcgui.click(item)
+    wait_until(lambda: not [n for n in menu.children if n is not None], 5,
+               "the combo box to empty", state=lambda: [n.name for n in menu.children])
+    check(not os.path.exists(c.history_path) or "5+5" not in open(c.history_path).read(),
+          "5+5 is still in the history file")
+    check(app.quit() == 0, "pipecalc did not quit cleanly")
+    again = App(c)
+    again.wait_window()
+    again.focus_entry()
+    key("Up")
+    time.sleep(0.5)
+    check(again.entry_text() == "", f"Up recalls {again.entry_text()!r} after Clear History")
+
+
+@case
+def quit_stops_private_server(c):
+    """Ctrl+Q quits cleanly and stops the private server the window started."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_local_connected()
+    servers = wait_until(app.note_servers, 10, "a private pipecalcd started by the window")
+    status = app.quit()
+    check(status == 0, f"pipecalc exited with status {status} after Ctrl+Q")
+    wait_until(lambda: not any(pcgui.alive(pid) for pid in servers), 8,
+               "the private pipecalcd to stop after Ctrl+Q",
+               state=lambda: [pid for pid in servers if pcgui.alive(pid)])
+    socket_dir = os.path.join(c.dir, "runtime", "pipecalc")
+    left = [name for name in os.listdir(socket_dir) if name.endswith(".socket")] \
+        if os.path.isdir(socket_dir) else []
+    check(not left, f"sockets left behind in {socket_dir}: {left}")
+
+
+@case
+def combo_newest_first(c):
+    """a, b, a: the combo box lists a then b, once each."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    for expression in ("1+2", "3*4", "1+2"):
+        app.evaluate(expression)
+    menu = pcgui.find(app.combo_box(), lambda n: n.roleName == "menu")
+
+    def items():
+        return [n.name for n in menu.children if n is not None and n.roleName == "menu item"]
+    wait_until(lambda: items() == ["1+2", "3*4"], 5, "the combo box to list 1+2, 3*4",
+               state=items)
+
+    # Open it as a person does, with the arrow at the right of the entry.
+    x, y = app.combo_box().position
+    w, h = app.combo_box().size
+    ex, _ = app.entry().position
+    ew, _ = app.entry().size
+    check(x + w - (ex + ew) > 8, "the combo box has no arrow button right of its entry")
+    pcgui.rawinput.click((ex + ew + x + w) // 2, y + h // 2)
+    shown = wait_until(lambda: [n.name for n in menu.children
+                                if n is not None and pcgui.is_showing(n)], 5,
+                       "the history popup to open", state=items)
+    check(shown == ["1+2", "3*4"], f"the popup shows {shown}")
+    key("Escape")
+    wait_until(lambda: not any(pcgui.is_showing(n) for n in menu.children if n is not None), 5,
+               "the popup to close")
+
+
+def remote_settings(c, port, **more):
+    c.set_settings(mode="remote", remote_host="127.0.0.1", remote_transport="tcp",
+                   remote_port=port, **more)
+
+
+@case
+def remote_from_settings(c):
+    """Remote mode set in the settings before launch: a tcp server the
+    test started computes 6*7."""
+    server = pcgui.TestServer(c).start()
+    remote_settings(c, server.port)
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_subtitle(lambda s: s == server.address, f"to read {server.address}")
+    check(app.evaluate("6*7") == "42", "6*7 is not 42")
+    check(not app.note_servers(), "the window started a private server in remote mode")
+
+
+@case
+def remote_from_dialog(c):
+    """Connection… → Remote server, host, port, Connect: the window moves
+    from its private server to the test's tcp server."""
+    server = pcgui.TestServer(c).start()
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_local_connected()
+    private = set(app.note_servers())
+
+    menu_button = app.button("Main menu")
+    pcgui.click(menu_button)
+    item = wait_until(lambda: pcgui.find(app.frame(), lambda n: n.roleName == "push button"
+                                         and n.name == "Connection…" and pcgui.is_showing(n)),
+                      5, "Connection… in the main menu")
+    pcgui.click(item)
+    dialog = wait_until(lambda: next((n for n in app.node.children if n is not None
+                                      and n.roleName == "dialog" and pcgui.is_showing(n)), None),
+                        10, "the Connection dialog")
+
+    def control(role, name):
+        # Named itself, or by its label (the mnemonic label's relation, as
+        # a screen reader reads it).
+        return wait_until(lambda: pcgui.find(dialog, lambda n: n.roleName == role
+                                             and (n.name or pcgui.label_of(n)) == name
+                                             and pcgui.is_showing(n)),
+                          5, f"a {role} named {name!r} in the Connection dialog",
+                          state=lambda: sorted({(n.roleName, n.name) for n in pcgui.descendants(dialog)
+                                                if n.name}))
+    remote = control("radio button", "Remote server")
+    pcgui.click(remote)
+    wait_until(lambda: pcgui.has_state(remote, pcgui.pyatspi.STATE_CHECKED), 5,
+               "Remote server to be chosen")
+    host = control("text", "Host")
+    wait_until(lambda: pcgui.has_state(host, pcgui.pyatspi.STATE_SENSITIVE), 5,
+               "the host entry to become usable")
+    pcgui.click(host)
+    combo("<Control>a")
+    type_text("127.0.0.1")
+    wait_until(lambda: pcgui.text_of(host) == "127.0.0.1", 5, "the host typed",
+               state=lambda: pcgui.text_of(host))
+    port = control("spin button", "Port")
+    pcgui.click(port)
+    combo("<Control>a")
+    type_text(str(server.port))
+    key("Tab")
+    wait_until(lambda: pcgui.text_of(port) == str(server.port), 5, "the port typed",
+               state=lambda: pcgui.text_of(port))
+    pcgui.click(control("push button", "Connect"))
+    wait_until(lambda: not pcgui.is_showing(dialog), 10, "the dialog to close",
+               state=lambda: [n.name for n in pcgui.descendants(dialog)
+                              if n.roleName == "label" and pcgui.is_showing(n)])
+
+    app.wait_subtitle(lambda s: s == server.address, f"to read {server.address}")
+    app.focus_entry()
+    check(app.evaluate("6*7") == "42", "6*7 is not 42")
+    check(c.gsettings("get", pcgui.SCHEMA, "mode") == "'remote'",
+          "the dialog did not save mode=remote")
+    check(c.gsettings("get", pcgui.SCHEMA, "remote-port") == str(server.port),
+          "the dialog did not save the port")
+    left = [pid for pid in private if pcgui.alive(pid)]
+    if left:
+        c.note(f"the private server {left} still runs after switching to remote")
+
+
+@case
+def log_panel(c):
+    """Ctrl+L shows the log: the connection, → 2+2 and ← 4."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_local_connected()
+    log = app.log_view()
+    check(not pcgui.is_showing(log), "the log panel shows before Ctrl+L")
+    combo("<Control>l")
+    wait_until(lambda: pcgui.is_showing(log), 5, "Ctrl+L to show the log")
+    check(app.evaluate("2+2") == "4", "2+2 is not 4")
+    wait_until(lambda: all(s in app.log_text() for s in ("Connected to", "→ 2+2", "← 4")), 5,
+               "the log to show 'Connected to', '→ 2+2', '← 4'",
+               state=lambda: app.log_text()[-600:])
+    combo("<Control>l")
+    wait_until(lambda: not pcgui.is_showing(log), 5, "Ctrl+L again to hide the log")
+
+
+@case
+def newest_in_view(c):
+    """With more results than fit, the newest row and the newest log line
+    are scrolled into view, as a person expects after pressing Enter."""
+    c.set_settings(show_log="true")
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_local_connected()
+    expressions = [f"{i}*{i}" for i in range(1, 13)]
+    for expression in expressions:
+        app.evaluate(expression)
+
+    def inside(box, pane):
+        """box (x, y, w, h) lies within the visible part of pane."""
+        py, ph = pane.position[1], pane.size[1]
+        return box[3] > 0 and py - 1 <= box[1] and box[1] + box[3] <= py + ph + 1
+
+    def newest_row():
+        row = [r for r in app.results().children if r is not None][-1]
+        return (*row.position, *row.size)
+
+    def last_log_line():
+        text = app.log_view().queryText()
+        extents = text.getCharacterExtents(max(text.characterCount - 2, 0), pcgui.pyatspi.DESKTOP_COORDS)
+        return tuple(extents)
+
+    results_pane = app.results().parent.parent
+    log_pane = app.log_view().parent
+    problems = []
+    for what, box, pane in (("the newest result row", newest_row, results_pane),
+                            ("the newest log line", last_log_line, log_pane)):
+        try:
+            wait_until(lambda: inside(box(), pane), 3, f"{what} in view",
+                       state=lambda: f"{box()} (x, y, w, h) in a pane at {pane.position} "
+                                     f"sized {pane.size}")
+        except Failure as error:
+            problems.append(str(error))
+    check(not problems, "; ".join(problems))
+
+
+@case
+def server_lost_and_back(c):
+    """kill -9 of the server: Disconnected, still responsive, 1+1 waits and
+    is answered once the server is back on the same port."""
+    server = pcgui.TestServer(c).start()
+    remote_settings(c, server.port)
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_subtitle(lambda s: s == server.address, f"to read {server.address}")
+    check(app.evaluate("2*2") == "4", "2*2 is not 4")
+
+    server.kill()
+    app.wait_subtitle(lambda s: "Disconnected" in s, "to say Disconnected", timeout=10)
+    app.submit("1+1")
+    check(app.outcome("1+1") == "…", f"the 1+1 row is not pending: {app.rows()}")
+    # The window keeps working meanwhile: the entry takes text, Escape clears it.
+    type_text("77")
+    wait_until(lambda: app.entry_text() == "77", 5, "the entry to take text while disconnected",
+               state=app.entry_text)
+    key("Escape")
+    wait_until(lambda: app.entry_text() == "", 5, "Escape to clear the entry",
+               state=app.entry_text)
+    time.sleep(1.5)
+    check(app.outcome("1+1") == "…", f"the 1+1 row gave up while disconnected: {app.rows()}")
+
+    server.start()
+    app.wait_subtitle(lambda s: s == server.address, f"to come back to {server.address}",
+                      timeout=45)
+    answer = app.wait_outcome("1+1", timeout=10)
+    check(answer == "2", f"the 1+1 typed while disconnected gave {answer!r}")
+
+
+@case
+def silent_server_timeout(c):
+    """A server that accepts and never answers: the row says it did not
+    answer within 2 seconds, and the window stays responsive meanwhile."""
+    server = pcgui.SilentServer(c)
+    remote_settings(c, server.port, request_timeout=2)
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_subtitle(lambda s: s == server.address, f"to read {server.address}")
+    sent = app.submit("2+2")
+    # Responsive while waiting: the log opens, the Cancel button shows.
+    combo("<Control>l")
+    wait_until(lambda: pcgui.is_showing(app.log_view()), 1.5,
+               "Ctrl+L to show the log while the request waits")
+    check(app.outcome("2+2") == "…", f"the row did not wait for the answer: {app.rows()}")
+    cancel = app.button("Cancel")
+    check(cancel is not None and pcgui.is_showing(cancel),
+          "no Cancel button shows while a request waits")
+    answer = app.wait_outcome("2+2", timeout=6)
+    waited = time.monotonic() - sent
+    check("did not answer within 2 seconds" in answer, f"the row says {answer!r}")
+    check(1.5 <= waited <= 5 * pcgui.SCALE, f"the timeout came after {waited:.1f} s, not ~2 s")
+    check(b'"2+2"' in server.received, "the request never reached the server")
+    c.note(f"timeout shown after {waited:.2f} s")
+
+
+@case
+def russian(c):
+    """LANGUAGE=ru: the window's title, names and subtitle are Russian."""
+    locales = pcgui.subprocess.run(["locale", "-a"], capture_output=True, text=True).stdout.lower()
+    check("ru_ru.utf8" in locales or "ru_ru.utf-8" in locales,
+          "the ru_RU.UTF-8 locale is not installed (tools/install-deps.sh test generates it)")
+    app = App(c, language="ru")
+    t = app.strings
+    # The results placeholder is not on the AT-SPI bus; its translation
+    # must exist all the same.
+    t.translated("Type an expression and press Enter")
+    app.wait_window()
+    app.focus_entry()
+    app.wait_local_connected()
+
+    def names(role):
+        return {n.name for n in pcgui.descendants(app.frame()) if n.roleName == role}
+
+    def attribute(node, name):
+        return dict(a.split(":", 1) for a in node.getAttributes()).get(name)
+
+    wrong = []
+    for what, read, want in [
+            ("the title", lambda: app.frame().name, t.translated("Pipe Calculator")),
+            ("the entry's name", lambda: app.entry().name, t.translated("Expression")),
+            ("the combo box's name", lambda: app.combo_box().name, t.translated("History")),
+            ("the results list's name", lambda: app.results().name, t.translated("Results")),
+            ("the log's name", lambda: app.log_view() and app.log_view().name, t.translated("Log")),
+            ("the entry's placeholder", lambda: attribute(app.entry(), "placeholder-text"),
+             t.translated("Expression, e.g. 2^10")),
+            ("the subtitle", app.subtitle, t.translated("Local server · %s") % "unix")]:
+        try:
+            seen = read()
+        except pcgui._TRANSIENT as error:
+            seen = f"(unreadable: {error})"
+        if seen != want:
+            wrong.append(f"{what} is {seen!r}, not {want!r}")
+    buttons = names("push button") | names("toggle button")
+    for msgid in ("Evaluate", "Main menu", "_Connection…", "_Quit"):
+        want = t.translated(msgid).replace("_", "")
+        if want not in buttons:
+            wrong.append(f"no button {want!r} (for {msgid!r}); buttons: {sorted(buttons)}")
+    check(not wrong, "; ".join(wrong))
+
+    english = ["Pipe Calculator", "Expression", "Evaluate", "Results", "Main menu", "History",
+               "Expression, e.g. 2^10", "Local server · unix", "Type an expression and press Enter",
+               "Connection…", "Show Log", "Clear History", "Preferences", "Quit", "Log",
+               "Save As…", "Clear", "Cancel", "Waiting for the server"]
+    strings = set(pcgui.all_strings(app.frame()))
+    left = [s for s in english if s in strings]
+    check(not left, f"English strings in the Russian window: {left}")
+    # Numbers keep the protocol's decimal point in any language.
+    answer = app.evaluate("1/4")
+    check(answer == "0.25", f"1/4 shows {answer!r} in Russian, not 0.25")
+
+
+@case
+def single_instance(c):
+    """A second launch presents the existing window and exits."""
+    first = App(c)
+    first.wait_window()
+    first.focus_entry()
+    first.wait_local_connected()
+    # The pointer leaves the window, and the keyboard with it (no window
+    # manager: the focus follows the pointer), so presenting shows.
+    pcgui.rawinput.absoluteMotion(1270, 890)
+    wait_until(lambda: not pcgui.has_state(first.frame(), pcgui.pyatspi.STATE_ACTIVE), 5,
+               "the window to be inactive with the pointer away")
+    second = App(c)
+    try:
+        status = second.proc.wait(timeout=15 * pcgui.SCALE)
+    except pcgui.subprocess.TimeoutExpired:
+        raise Failure("the second launch is still running after 15 s") from None
+    check(status == 0, f"the second launch exited with status {status}")
+    time.sleep(1)
+    running = pcgui.processes_of(pcgui.PIPECALC)
+    check(running == [first.pid], f"pipecalc processes: {running}, expected only {first.pid}")
+    apps = [a for a in pcgui.tree.root.applications() if a is not None and a.name == first.node.name]
+    frames = [f for a in apps for f in a.children if f is not None and f.roleName == "frame"
+              and pcgui.is_showing(f)]
+    check(len(frames) == 1, f"{len(frames)} windows show")
+    wait_until(lambda: pcgui.has_state(first.frame(), pcgui.pyatspi.STATE_ACTIVE), 5,
+               "the second launch to present (activate) the existing window")
+    first.focus_entry()
+    check(first.evaluate("1+1") == "2", "the window does not work after the second launch")
+
+
+# ---- Running -----------------------------------------------------------
+
+class CaseTimeout(BaseException):
+    pass
+
+
+def alarm(signum, frame):
+    raise CaseTimeout()
+
+
+def main(argv):
+    chosen = [f for i, f in enumerate(CASES, 1)
+              if not argv or f.__name__ in argv or str(i) in argv]
+    limit = int(float(os.environ.get("PIPECALC_GUI_CASE_TIMEOUT", "120")) * pcgui.SCALE)
+    signal.signal(signal.SIGALRM, alarm)
+    print(f"1..{len(chosen)}", file=TAP)
+    failed = 0
+    suite_start = time.monotonic()
+    for number, function in enumerate(chosen, 1):
+        name = function.__name__.replace("_", "-")
+        c = Case(number, name)
+        start = time.monotonic()
+        problems = []
+        signal.alarm(limit)
+        try:
+            pcgui.check_runner()
+            function(c)
+        except pcgui.RunnerGone:
+            signal.alarm(0)
+            c.finish()
+            print("Bail out! the runner script is gone", file=TAP)
+            return 2
+        except Failure as error:
+            problems.append(str(error))
+        except CaseTimeout:
+            problems.append(f"the case ran longer than {limit} s")
+        except Exception as error:  # noqa: BLE001 - a broken case is a failed case
+            problems.append(f"{type(error).__name__}: {error}")
+        finally:
+            signal.alarm(0)
+        signal.alarm(60)
+        try:
+            problems += c.finish()
+        except CaseTimeout:
+            problems.append("cleaning up took longer than 60 s")
+        finally:
+            signal.alarm(0)
+        elapsed = time.monotonic() - start
+        if problems:
+            failed += 1
+            print(f"not ok {number} - {name}", file=TAP)
+            for problem in problems:
+                for line in problem.splitlines():
+                    print(f"# {line}", file=TAP)
+            for app in c.apps:
+                tail = app.log_tail()
+                if tail:
+                    print(f"# output of pipecalc (pid {app.pid}):", file=TAP)
+                    for line in tail.splitlines():
+                        print(f"#   {line}", file=TAP)
+        else:
+            print(f"ok {number} - {name}", file=TAP)
+        for note in c.notes:
+            print(f"# {note}", file=TAP)
+        print(f"# {name}: {elapsed:.1f} s", file=TAP)
+    print(f"# {len(chosen) - failed}/{len(chosen)} passed in {time.monotonic() - suite_start:.1f} s",
+          file=TAP)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-FileCopyrightText: 2026 The pipecalc developers */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "pc-history.h"
+#include "pc-target.h"
+
+typedef struct
+{
+  char *dir;
+  char *path;
+} Fixture;
+
+static void
+set_up (Fixture       *fixture,
+        gconstpointer  data)
+{
+  fixture->dir = g_dir_make_tmp ("pipecalc-history-XXXXXX", NULL);
+  fixture->path = g_build_filename (fixture->dir, "sub", "history", NULL);
+}
+
+static void
+tear_down (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autofree char *sub = g_path_get_dirname (fixture->path);
+
+  g_unlink (fixture->path);
+  g_rmdir (sub);
+  g_rmdir (fixture->dir);
+  g_free (fixture->path);
+  g_free (fixture->dir);
+}
+
+static void
+assert_items (PcHistory   *history,
+              const char **expected)
+{
+  const char * const *items = pc_history_get_items (history);
+
+  g_assert_cmpstrv (items, expected);
+}
+
+static void
+test_order_and_duplicates (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(PcHistory) history = pc_history_new (fixture->path, 100, TRUE);
+  g_autoptr(GError) error = NULL;
+  const char *expected[] = { "1+1", "2^10", "sin(pi)", NULL };
+
+  g_assert_true (pc_history_add (history, "1+1", &error));
+  g_assert_true (pc_history_add (history, "sin(pi)", &error));
+  g_assert_true (pc_history_add (history, "2^10", &error));
+  /* Entered again: it moves to the top, once. Blank text is not kept. */
+  g_assert_true (pc_history_add (history, "  1+1 ", &error));
+  g_assert_true (pc_history_add (history, "   ", &error));
+  g_assert_no_error (error);
+  assert_items (history, expected);
+}
+
+static void
+test_persisted (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(PcHistory) first = pc_history_new (fixture->path, 100, TRUE);
+  g_autoptr(PcHistory) second = pc_history_new (fixture->path, 100, TRUE);
+  g_autoptr(GError) error = NULL;
+  const char *expected[] = { "b", "a", NULL };
+  GStatBuf st;
+
+  pc_history_add (first, "a", &error);
+  pc_history_add (first, "b", &error);
+  g_assert_no_error (error);
+  /* Written at once: a second program (or a restart after a crash)
+   * reads it back without the first one closing anything. */
+  g_assert_true (pc_history_load (second, &error));
+  g_assert_no_error (error);
+  assert_items (second, expected);
+  /* Private to the user. */
+  g_assert_cmpint (g_stat (fixture->path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+}
+
+static void
+test_max_size (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(PcHistory) history = pc_history_new (fixture->path, 3, TRUE);
+  g_autoptr(PcHistory) reread = pc_history_new (fixture->path, 3, TRUE);
+  const char *expected[] = { "5", "4", "3", NULL };
+  const char *smaller[] = { "5", "4", NULL };
+
+  for (int i = 1; i <= 5; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("%d", i);
+
+      pc_history_add (history, text, NULL);
+    }
+  assert_items (history, expected);
+  pc_history_load (reread, NULL);
+  assert_items (reread, expected);
+  pc_history_set_max_size (history, 2);
+  assert_items (history, smaller);
+}
+
+static void
+test_not_persistent_and_clear (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(PcHistory) history = pc_history_new (fixture->path, 100, TRUE);
+  g_autoptr(GError) error = NULL;
+  const char *empty[] = { NULL };
+
+  pc_history_add (history, "kept", NULL);
+  g_assert_true (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+  /* "Keep history after closing" off: the file goes, and stays gone. */
+  g_assert_true (pc_history_set_persistent (history, FALSE, &error));
+  g_assert_false (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+  pc_history_add (history, "not kept", NULL);
+  g_assert_false (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (pc_history_get_length (history), ==, 2);
+
+  g_assert_true (pc_history_set_persistent (history, TRUE, &error));
+  g_assert_true (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+  g_assert_true (pc_history_clear (history, &error));
+  g_assert_no_error (error);
+  assert_items (history, empty);
+  g_assert_false (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_damaged_file (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(PcHistory) history = pc_history_new (fixture->path, 100, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sub = g_path_get_dirname (fixture->path);
+  const char *expected[] = { "1+1", "2*3", NULL };
+
+  /* Invalid UTF-8, blank lines and duplicates never reach the entry. */
+  g_mkdir_with_parents (sub, 0700);
+  g_file_set_contents (fixture->path, "1+1\n\n\xff\xfe\n2*3\n1+1\n", -1, NULL);
+  g_assert_true (pc_history_load (history, &error));
+  g_assert_no_error (error);
+  assert_items (history, expected);
+}
+
+static void
+test_missing_file (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(PcHistory) history = pc_history_new (fixture->path, 100, TRUE);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pc_history_load (history, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (pc_history_get_length (history), ==, 0);
+}
+
+static void
+test_targets (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PcTarget) local = pc_target_new (FALSE, "unix", 7878, TRUE, NULL, "tcp", 7878, NULL, &error);
+  g_autoptr(PcTarget) local_tcp = pc_target_new (FALSE, "tcp", 9000, TRUE, NULL, "tcp", 7878, NULL, &error);
+  g_autoptr(PcTarget) remote = pc_target_new (TRUE, "unix", 7878, TRUE, " calc.example.org ", "tcp", 7979, NULL, &error);
+  g_autoptr(PcTarget) remote6 = pc_target_new (TRUE, "unix", 7878, TRUE, "::1", "tcp", 7878, NULL, &error);
+  g_autoptr(PcTarget) pipe = pc_target_new (TRUE, "unix", 7878, TRUE, "server", "npipe", 0, "pipecalc", &error);
+  g_autoptr(PcTarget) no_host = NULL;
+  g_autoptr(PcTarget) bad_host = NULL;
+
+  g_assert_no_error (error);
+  /* Local unix is the default address, where a private server may start. */
+  g_assert_null (local->address);
+  g_assert_true (local->start_private);
+  g_assert_cmpstr (local_tcp->address, ==, "tcp://127.0.0.1:9000");
+  g_assert_false (local_tcp->start_private);
+  g_assert_cmpstr (remote->address, ==, "tcp://calc.example.org:7979");
+  g_assert_cmpstr (remote6->address, ==, "tcp://[::1]:7878");
+  g_assert_cmpstr (pipe->address, ==, "npipe://server/pipecalc");
+
+  no_host = pc_target_new (TRUE, "unix", 7878, TRUE, "  ", "tcp", 7878, NULL, &error);
+  g_assert_null (no_host);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  bad_host = pc_target_new (TRUE, "unix", 7878, TRUE, "bad host!", "tcp", 7878, NULL, &error);
+  g_assert_null (bad_host);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "tcp://"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/history/order-and-duplicates", Fixture, NULL, set_up,
+              test_order_and_duplicates, tear_down);
+  g_test_add ("/history/persisted", Fixture, NULL, set_up, test_persisted, tear_down);
+  g_test_add ("/history/max-size", Fixture, NULL, set_up, test_max_size, tear_down);
+  g_test_add ("/history/not-persistent-and-clear", Fixture, NULL, set_up,
+              test_not_persistent_and_clear, tear_down);
+  g_test_add ("/history/damaged-file", Fixture, NULL, set_up, test_damaged_file, tear_down);
+  g_test_add ("/history/missing-file", Fixture, NULL, set_up, test_missing_file, tear_down);
+  g_test_add_func ("/gui/targets", test_targets);
+  return g_test_run ();
+}
