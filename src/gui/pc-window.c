@@ -3,6 +3,7 @@
 #define G_LOG_DOMAIN "pipecalc"
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "pc-error-text.h"
@@ -18,6 +19,7 @@ struct _PcWindow
 
   /* Template children */
   GtkHeaderBar    *header_bar;
+  GtkMenuButton   *menu_button;
   GtkComboBoxText *expression_combo;
   GtkEntry        *expression_entry;
   GtkButton       *evaluate_button;
@@ -39,6 +41,9 @@ struct _PcWindow
   int              history_index; /* -1: not walking the history */
   char            *draft;         /* what was typed before walking it */
   gboolean         setting_text;  /* the entry changes because of us */
+  gboolean         follow_results;
+  int              saved_width;   /* the size to remember, saved on close */
+  int              saved_height;
   gulong           handlers[4];
 };
 
@@ -66,6 +71,8 @@ append_log (PcWindow   *self,
 
   gtk_text_buffer_get_end_iter (buffer, &end);
   gtk_text_buffer_insert (buffer, &end, line, -1);
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_place_cursor (buffer, &end);
 
   lines = gtk_text_buffer_get_line_count (buffer);
   if (lines > LOG_MAX_LINES)
@@ -76,8 +83,10 @@ append_log (PcWindow   *self,
       gtk_text_buffer_get_iter_at_line (buffer, &cut, lines - LOG_MAX_LINES);
       gtk_text_buffer_delete (buffer, &start, &cut);
     }
-  gtk_text_buffer_get_end_iter (buffer, &end);
-  gtk_text_view_scroll_to_iter (self->log_view, &end, 0.0, FALSE, 0, 0);
+  /* A mark, not an iter: the new line's height is only known after the
+   * view revalidates, and scrolling to a mark waits for that. */
+  gtk_text_view_scroll_to_mark (self->log_view,
+                                gtk_text_buffer_get_insert (buffer), 0.0, TRUE, 0.0, 1.0);
 }
 
 static void
@@ -92,6 +101,15 @@ connection_log_cb (PcConnection        *connection,
       append_log (self, "! ", text);
       break;
     case PC_CONNECTION_LOG_SERVER:
+      /* The panel stamps every line: drop the server's own
+       * "pipecalcd: HH:MM:SS.mmm " prefix. */
+      if (g_str_has_prefix (text, "pipecalcd: "))
+        {
+          const char *rest = strchr (text + strlen ("pipecalcd: "), ' ');
+
+          if (rest != NULL)
+            text = rest + 1;
+        }
       /* TRANSLATORS: prefix of log lines written by the private server */
       append_log (self, _("[server] "), text);
       break;
@@ -343,14 +361,34 @@ update_busy (PcWindow *self)
     gtk_spinner_stop (self->spinner);
 }
 
+/* The results list follows its newest row while the person has not
+ * scrolled up. The new row's height is only known once it is allocated,
+ * which changes the adjustment's upper bound: follow that change. */
+static void
+results_adjustment_changed_cb (GtkAdjustment *adjustment,
+                               PcWindow      *self)
+{
+  if (self->follow_results)
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment)
+                                          - gtk_adjustment_get_page_size (adjustment));
+}
+
+static void
+results_value_changed_cb (GtkAdjustment *adjustment,
+                          PcWindow      *self)
+{
+  self->follow_results = gtk_adjustment_get_value (adjustment)
+                         >= gtk_adjustment_get_upper (adjustment)
+                            - gtk_adjustment_get_page_size (adjustment) - 1.0;
+}
+
 static void
 scroll_to_row (PcWindow      *self,
                GtkListBoxRow *row)
 {
-  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->results_scroll);
-
-  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
-  (void) row;
+  self->follow_results = TRUE;
+  results_adjustment_changed_cb (gtk_scrolled_window_get_vadjustment (self->results_scroll),
+                                 self);
 }
 
 static void
@@ -524,7 +562,18 @@ show_log_changed (GSimpleAction *action,
   g_settings_set_boolean (self->settings, "show-log", g_variant_get_boolean (state));
 }
 
+static void
+show_menu_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  PcWindow *self = user_data;
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->menu_button), TRUE);
+}
+
 static const GActionEntry win_actions[] = {
+  { .name = "show-menu", .activate = show_menu_activated },
   { .name = "clear-history", .activate = clear_history_activated },
   { .name = "show-log", .state = "false", .change_state = show_log_changed },
 };
@@ -562,14 +611,23 @@ pc_window_size_allocate (GtkWidget     *widget,
   PcWindow *self = PC_WINDOW (widget);
 
   GTK_WIDGET_CLASS (pc_window_parent_class)->size_allocate (widget, allocation);
-  if (self->settings != NULL && !gtk_window_is_maximized (GTK_WINDOW (self)))
-    {
-      int width, height;
+  /* Only remembered here: writing settings on every relayout would mean a
+   * disk or D-Bus write per frame. Saved once, on close. */
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)))
+    gtk_window_get_size (GTK_WINDOW (self), &self->saved_width, &self->saved_height);
+}
 
-      gtk_window_get_size (GTK_WINDOW (self), &width, &height);
-      g_settings_set_int (self->settings, "window-width", width);
-      g_settings_set_int (self->settings, "window-height", height);
+static void
+pc_window_unrealize (GtkWidget *widget)
+{
+  PcWindow *self = PC_WINDOW (widget);
+
+  if (self->settings != NULL && self->saved_width > 0 && self->saved_height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", self->saved_width);
+      g_settings_set_int (self->settings, "window-height", self->saved_height);
     }
+  GTK_WIDGET_CLASS (pc_window_parent_class)->unrealize (widget);
 }
 
 static void
@@ -580,10 +638,12 @@ pc_window_class_init (PcWindowClass *klass)
 
   object_class->dispose = pc_window_dispose;
   widget_class->size_allocate = pc_window_size_allocate;
+  widget_class->unrealize = pc_window_unrealize;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/pipecalc/PipeCalc/pc-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PcWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, PcWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, PcWindow, expression_combo);
   gtk_widget_class_bind_template_child (widget_class, PcWindow, expression_entry);
   gtk_widget_class_bind_template_child (widget_class, PcWindow, evaluate_button);
@@ -629,6 +689,7 @@ pc_window_new (PcApplication *application)
   PcWindow *self = g_object_new (PC_TYPE_WINDOW, "application", application, NULL);
   GtkApplication *app = GTK_APPLICATION (application);
   const char *log_accels[] = { "<Control>l", NULL };
+  const char *menu_accels[] = { "F10", NULL };
   GtkEntryCompletion *completion;
   gboolean show_log;
 
@@ -640,6 +701,7 @@ pc_window_new (PcApplication *application)
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
   gtk_application_set_accels_for_action (app, "win.show-log", log_accels);
+  gtk_application_set_accels_for_action (app, "win.show-menu", menu_accels);
   show_log = g_settings_get_boolean (self->settings, "show-log");
   g_action_group_change_action_state (G_ACTION_GROUP (self), "show-log",
                                       g_variant_new_boolean (show_log));
@@ -666,6 +728,11 @@ pc_window_new (PcApplication *application)
                                         G_CALLBACK (functions_cb), self);
   self->handlers[3] = g_signal_connect (self->history, "changed",
                                         G_CALLBACK (history_changed_cb), self);
+  self->follow_results = TRUE;
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->results_scroll), "changed",
+                           G_CALLBACK (results_adjustment_changed_cb), self, 0);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->results_scroll), "value-changed",
+                           G_CALLBACK (results_value_changed_cb), self, 0);
   history_changed_cb (self->history, self);
   update_subtitle (self);
   update_busy (self);
