@@ -440,6 +440,7 @@ typedef struct
   PcAddress            *address;
   const PcTransportOps *ops;
   gboolean              start_private;
+  gboolean              default_address;  /* none was given */
   gboolean              trying_private;
   gint64                deadline;
   guint                 retry_id;
@@ -543,7 +544,11 @@ connected_cb (GObject      *source,
 
   if (nobody_there && data->start_private)
     {
-      g_autofree char *private_text = pc_private_server_address ();
+      /* For the default address the private server gets an address of its
+       * own; for another local address (fifo, tcp on loopback) it listens
+       * exactly where the person asked for a server. */
+      g_autofree char *private_text = data->default_address ? pc_private_server_address ()
+                                                            : g_strdup (data->address->text);
       g_autoptr(PcAddress) private_address = pc_address_parse (private_text, &server_error);
       const PcTransportOps *ops = NULL;
 
@@ -624,6 +629,7 @@ pc_client_connect_async (PcClient            *self,
           return;
         }
       address = default_address;
+      data->default_address = TRUE;
     }
 
   data->address = pc_address_parse (address, &error);
@@ -634,6 +640,9 @@ pc_client_connect_async (PcClient            *self,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  /* A private server is only ever started on this machine. */
+  if (!pc_address_is_loopback (data->address))
+    data->start_private = FALSE;
   try_connect (g_steal_pointer (&task));
 }
 

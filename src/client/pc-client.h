@@ -46,9 +46,11 @@ PcClient   *pc_client_new            (PcTransports         *transports);
 void        pc_client_set_timeout    (PcClient             *self,
                                       guint                 seconds);
 
-/* Connects to @address, or with %NULL to the default local address; when
- * nobody answers there and @start_private is set, starts a private
- * pipecalcd (stopped when the client is disposed) and connects to it. */
+/* Connects to @address, or with %NULL to the default local address. When
+ * nobody answers and @start_private is set, starts a private pipecalcd
+ * (stopped when the client is closed) and connects to it: for the default
+ * address on an address of its own, for another address on this machine
+ * (fifo, tcp on loopback) on that address; never for a remote one. */
 void        pc_client_connect_async  (PcClient             *self,
                                       const char           *address,
                                       gboolean              start_private,

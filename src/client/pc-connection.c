@@ -414,7 +414,7 @@ start_connecting (PcConnection *self)
     log_line (self, PC_CONNECTION_LOG_EVENT, _("Connecting to %s…"), self->target);
   else
     log_line (self, PC_CONNECTION_LOG_EVENT, "%s", _("Connecting to the local server…"));
-  pc_client_connect_async (self->client, self->target, self->target == NULL && self->start_private,
+  pc_client_connect_async (self->client, self->target, self->start_private,
                            self->connect_cancellable, connected_cb, g_object_ref (self));
 }
 

@@ -52,7 +52,7 @@ struct _PcConnectionDialog
   PcClient        *test_client;
   GCancellable    *test_cancellable;
   guint            test_timeout_id;
-  gboolean         test_local_default; /* nobody there may be fine */
+  gboolean         test_local_default; /* local: nobody there may be fine */
   char            *test_token;
 };
 
@@ -371,7 +371,7 @@ start_test (PcConnectionDialog *self)
   self->test_cancellable = g_cancellable_new ();
   self->test_client = pc_client_new (self->transports);
   pc_client_set_timeout (self->test_client, seconds);
-  self->test_local_default = target->address == NULL;
+  self->test_local_default = !target->remote;
   self->test_token = target->remote && token[0] != '\0' ? g_strdup (token) : NULL;
   /* The request timeout bounds the whole test, the connect included: a
    * host that drops packets would otherwise keep it going for minutes. */
@@ -397,7 +397,6 @@ update_widgets (PcConnectionDialog *self)
   gboolean remote = is_remote (self);
   const char *local = combo_scheme (self->local_transport_combo);
   gboolean local_tcp = g_str_equal (local, "tcp");
-  gboolean local_unix = g_str_equal (local, "unix");
   gboolean npipe = g_str_equal (combo_scheme (self->remote_transport_combo), "npipe");
 
   gtk_widget_set_sensitive (self->local_grid, !remote);
@@ -406,13 +405,10 @@ update_widgets (PcConnectionDialog *self)
   gtk_widget_set_visible (self->local_port_label, local_tcp);
   gtk_widget_set_visible (GTK_WIDGET (self->local_port_spin), local_tcp);
 
-  /* Only the default local address (unix) is where the client starts a
-   * private server; for the others the option would silently do
-   * nothing, so it is greyed out and says why. */
-  gtk_widget_set_sensitive (GTK_WIDGET (self->private_check), local_unix);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->private_check),
-                               local_unix ? self->private_tooltip
-                                          : _("Only the unix transport can start a private server"));
+  /* Every local transport can start a private server: unix on an
+   * address of its own, fifo and tcp on the address chosen here. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->private_check), TRUE);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->private_check), self->private_tooltip);
 
   gtk_widget_set_visible (self->remote_port_label, !npipe);
   gtk_widget_set_visible (GTK_WIDGET (self->remote_port_spin), !npipe);

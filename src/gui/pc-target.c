@@ -38,10 +38,10 @@ pc_target_new (gboolean    remote,
   if (!remote)
     {
       target->transport = g_strdup (local_transport);
+      target->start_private = start_private;
       if (g_str_equal (local_transport, "unix"))
         {
-          /* The default local address, where a private server may start. */
-          target->start_private = start_private;
+          /* The default local address. */
           return g_steal_pointer (&target);
         }
       if (g_str_equal (local_transport, "fifo"))

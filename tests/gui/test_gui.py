@@ -225,6 +225,26 @@ def remote_settings(c, port, **more):
 
 
 @case
+def local_fifo_private(c):
+    """Local server over fifo with nothing running: the window starts a
+    private server on the fifo address, computes with it, and stops it on
+    quit, leaving no FIFO behind."""
+    c.gsettings("set", pcgui.SCHEMA, "local-transport", "fifo")
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_subtitle(lambda s: s.endswith("fifo"), "to show the local fifo server")
+    servers = wait_until(app.note_servers, 10, "a private pipecalcd started by the window")
+    check(app.evaluate("2^10") == "1024", "2^10 is not 1024 over fifo")
+    status = app.quit()
+    check(status == 0, f"pipecalc exited with status {status} after Ctrl+Q")
+    wait_until(lambda: not any(pcgui.alive(pid) for pid in servers), 8,
+               "the private pipecalcd to stop after Ctrl+Q")
+    fifo = os.path.join(c.dir, "runtime", "pipecalc", "fifo")
+    check(not os.path.exists(fifo), f"the request FIFO {fifo} was left behind")
+
+
+@case
 def remote_from_settings(c):
     """Remote mode set in the settings before launch: a tcp server the
     test started computes 6*7."""
