@@ -26,6 +26,12 @@ export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 status=0
 meson test -C "$build" --print-errorlogs --num-processes 2 "$@" || status=$?
 
+# The benchmark still builds and runs: every scenario for an instant, in
+# its own optimised build, asserting nothing about speed (bench/run.sh).
+if [ $# -eq 0 ]; then
+  bench/run.sh --quick || status=1
+fi
+
 # Count the individual test cases (TAP lines) of every test program.
 python3 tools/count-tests.py "$build/meson-logs/testlog.json"
 exit $status

@@ -634,6 +634,157 @@ test_threads (void)
     g_thread_join (threads[i]);
 }
 
+/* Evaluates @expr twice, expecting @value both times: an expression is
+ * kept in the parse cache from its second success on. */
+static void
+eval_twice (PcEvaluator *ev,
+            const char  *expr,
+            double       value)
+{
+  g_assert_cmpfloat (eval_one (ev, expr), ==, value);
+  g_assert_cmpfloat (eval_one (ev, expr), ==, value);
+  g_assert_true (pc_evaluator_is_cached (ev, expr));
+}
+
+/* The parse cache: an expression seen before is evaluated from its kept
+ * bytecode, and still reads the variables' current values. */
+static void
+test_cache_reuse (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+  g_autofree char *vars = NULL;
+
+  g_assert_cmpfloat (eval_one (ev, "x = 2"), ==, 2);
+  g_assert_cmpfloat (eval_one (ev, "x^2 + 1"), ==, 5);
+  g_assert_false (pc_evaluator_is_cached (ev, "x^2 + 1"));
+  g_assert_cmpfloat (eval_one (ev, "x = 3"), ==, 3);
+  g_assert_cmpfloat (eval_one (ev, "x^2 + 1"), ==, 10);
+  g_assert_true (pc_evaluator_is_cached (ev, "x^2 + 1"));
+  g_assert_cmpfloat (eval_one (ev, "x = 4"), ==, 4);
+  g_assert_cmpfloat (eval_one (ev, "x^2 + 1"), ==, 17);
+  g_assert_cmpfloat (eval_one (ev, "ans + 1"), ==, 18);
+  g_assert_cmpfloat (eval_one (ev, "ans + 1"), ==, 19);
+  g_assert_cmpfloat (eval_one (ev, "ans + 1"), ==, 20);
+  g_assert_true (pc_evaluator_is_cached (ev, "ans + 1"));
+
+  /* A cached assignment assigns every time. */
+  g_assert_cmpfloat (eval_one (ev, "x = x + 1, x"), ==, 5);
+  g_assert_cmpfloat (eval_one (ev, "x = x + 1, x"), ==, 6);
+  g_assert_cmpfloat (eval_one (ev, "x = x + 1, x"), ==, 7);
+  g_assert_true (pc_evaluator_is_cached (ev, "x = x + 1, x"));
+
+  /* Variables defined after an expression was cached, through other
+   * parsers, are the same variables everywhere. */
+  g_assert_cmpfloat (eval_one (ev, "y = 10"), ==, 10);
+  g_assert_cmpfloat (eval_one (ev, "x + y"), ==, 17);
+  g_assert_cmpfloat (eval_one (ev, "y = 20"), ==, 20);
+  g_assert_cmpfloat (eval_one (ev, "x + y"), ==, 27);
+  g_assert_true (pc_evaluator_is_cached (ev, "x + y"));
+  g_assert_cmpfloat (eval_one (ev, "x = x + 1, x"), ==, 8);
+  g_assert_cmpfloat (eval_one (ev, "x + y"), ==, 28);
+  g_assert_cmpfloat (eval_one (ev, "z = 0.5"), ==, 0.5);
+  g_assert_cmpfloat (eval_one (ev, "x + y"), ==, 28);
+  g_assert_cmpfloat (eval_one (ev, "x + y + z"), ==, 28.5);
+  vars = variables (ev);
+  g_assert_cmpstr (vars, ==, "ans=28.5;x=8;y=20;z=0.5;");
+}
+
+/* A failure after a cached success changes nothing: not ans, not a
+ * variable; and the failing request reads as it would uncached. */
+static void
+test_cache_failure (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+  g_autofree char *vars1 = NULL;
+  g_autofree char *vars2 = NULL;
+
+  eval_one (ev, "x = 3");
+  eval_twice (ev, "x * 2", 6);
+  g_assert_cmpfloat (eval_one (ev, "x * 2"), ==, 6);
+  vars1 = variables (ev);
+  g_assert_cmpstr (vars1, ==, "ans=6;x=3;");
+
+  assert_fails (ev, "x = 100, x * 2 + q", PC_EVAL_ERROR_UNKNOWN_VARIABLE, 17, "q",
+                "Unknown variable \"q\" at position 17");
+  assert_fails (ev, "x * 2 +* 1", PC_EVAL_ERROR_UNEXPECTED_OPERATOR, 7, "*", NULL);
+  assert_fails (ev, "x * 2 +* 1", PC_EVAL_ERROR_UNEXPECTED_OPERATOR, 7, "*", NULL);
+  g_assert_false (pc_evaluator_is_cached (ev, "x * 2 +* 1"));
+  vars2 = variables (ev);
+  g_assert_cmpstr (vars2, ==, "ans=6;x=3;");
+  g_assert_cmpfloat (eval_one (ev, "ans"), ==, 6);
+  assert_fails (ev, "q", PC_EVAL_ERROR_UNKNOWN_VARIABLE, 0, "q", NULL);
+  /* The same failing text fails the same way every time. */
+  for (int i = 0; i < 3; i++)
+    assert_fails (ev, "0 ? (z = 1) : 2, z", PC_EVAL_ERROR_UNKNOWN_VARIABLE, 5, "z", NULL);
+  g_assert_cmpfloat (eval_one (ev, "x * 2"), ==, 6);
+}
+
+/* unset and reset reach cached expressions too. */
+static void
+test_cache_unset_reset (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+  g_autoptr(GError) error = NULL;
+
+  eval_one (ev, "a = 4");
+  eval_twice (ev, "a * 2", 8);
+  g_assert_true (pc_evaluator_unset (ev, "a", &error));
+  g_assert_no_error (error);
+  assert_fails (ev, "a * 2", PC_EVAL_ERROR_UNKNOWN_VARIABLE, 0, "a",
+                "Unknown variable \"a\" at position 0");
+  g_assert_cmpfloat (eval_one (ev, "a = 5"), ==, 5);
+  eval_twice (ev, "a * 2", 10);
+
+  pc_evaluator_reset (ev);
+  assert_fails (ev, "a * 2", PC_EVAL_ERROR_UNKNOWN_VARIABLE, 0, "a", NULL);
+  g_assert_cmpfloat (eval_one (ev, "ans + 1"), ==, 1);
+
+  /* Trimming drops the parsers, never the variables. */
+  eval_one (ev, "b = 7");
+  eval_twice (ev, "b + 1", 8);
+  pc_evaluator_trim (ev);
+  g_assert_false (pc_evaluator_is_cached (ev, "b + 1"));
+  g_assert_cmpfloat (eval_one (ev, "b + 1"), ==, 8);
+  g_assert_cmpfloat (eval_one (ev, "ans"), ==, 8);
+}
+
+/* The cache holds PC_EVAL_CACHE_SIZE expressions, least recently used out
+ * first, and an evicted one is simply parsed again. */
+static void
+test_cache_eviction (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+  g_autofree char *long_expr = NULL;
+
+  eval_one (ev, "k = 1");
+  eval_twice (ev, "k + 1000", 1001);
+  eval_twice (ev, "k + 2000", 2001);
+  for (int i = 0; i < PC_EVAL_CACHE_SIZE - 1; i++)
+    {
+      g_autofree char *expr = g_strdup_printf ("k + %d", i);
+
+      eval_twice (ev, expr, i + 1);
+      /* Kept in use, so it is never the least recently used. */
+      g_assert_cmpfloat (eval_one (ev, "k + 2000"), ==, 2001);
+    }
+  g_assert_false (pc_evaluator_is_cached (ev, "k + 1000"));
+  g_assert_true (pc_evaluator_is_cached (ev, "k + 2000"));
+  g_assert_true (pc_evaluator_is_cached (ev, "k + 0"));
+  eval_one (ev, "k = 2");
+  eval_twice (ev, "k + 1000", 1002);
+  g_assert_false (pc_evaluator_is_cached (ev, "k + 0"));
+  g_assert_true (pc_evaluator_is_cached (ev, "k + 1"));
+  g_assert_cmpfloat (eval_one (ev, "k + 1"), ==, 3);
+  g_assert_cmpfloat (eval_one (ev, "k + 2000"), ==, 2002);
+
+  /* Long expressions are evaluated, not kept. */
+  long_expr = g_strnfill (1000, ' ');
+  long_expr[0] = 'k';
+  g_assert_cmpfloat (eval_one (ev, long_expr), ==, 2);
+  g_assert_cmpfloat (eval_one (ev, long_expr), ==, 2);
+  g_assert_false (pc_evaluator_is_cached (ev, long_expr));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -660,6 +811,10 @@ main (int    argc,
   g_test_add_func ("/eval/locale", test_locale);
   g_test_add_func ("/eval/random", test_random);
   g_test_add_func ("/eval/threads", test_threads);
+  g_test_add_func ("/eval/cache/reuse", test_cache_reuse);
+  g_test_add_func ("/eval/cache/failure", test_cache_failure);
+  g_test_add_func ("/eval/cache/unset-reset", test_cache_unset_reset);
+  g_test_add_func ("/eval/cache/eviction", test_cache_eviction);
 
   return g_test_run ();
 }

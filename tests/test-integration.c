@@ -565,6 +565,193 @@ test_max_clients (void)
   g_rmdir (dir);
 }
 
+/* The parse cache over the wire: an expression sent again is answered
+ * from its kept bytecode with the variables' current values, whatever
+ * mode it comes in, and forgetting a variable reaches it. */
+static void
+test_parse_cache (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GIOStream) stream = connect_ok (fixture->server->address);
+  g_autoptr(GString) burst = g_string_new (NULL);
+
+  assert_reply (stream, "x = 2", "2");
+  assert_reply (stream, "x^2", "4");
+  assert_reply (stream, "x = 3", "3");
+  assert_reply (stream, "x^2", "9");
+  for (int i = 0; i < 2000; i++)
+    g_string_append (burst, "x = x + 1, x^2\n");
+  pc_test_send (stream, burst->str);
+  for (int i = 0; i < 2000; i++)
+    {
+      g_autofree char *reply = pc_test_read_line (stream);
+      g_autofree char *expected = g_strdup_printf ("%d, %d", 4 + i, (4 + i) * (4 + i));
+
+      g_assert_cmpstr (reply, ==, expected);
+    }
+  assert_reply (stream, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":[\"x^2\"]}",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"value\":4012009,\"values\":[4012009],\"text\":\"4012009\"}}");
+  /* A failure after cached successes leaves ans and x alone. */
+  assert_reply (stream, "x^2 + nope", "error: Unknown variable \"nope\" at position 6");
+  assert_reply (stream, "ans, x", "4012009, 2003");
+  assert_reply (stream, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"unset\",\"params\":{\"name\":\"x\"}}",
+                "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":true}");
+  assert_reply (stream, "x^2", "error: Unknown variable \"x\" at position 0");
+}
+
+/* The server answers the common JSON-RPC eval call without json-glib; any
+ * other shape takes the general path. Both must write the same reply, byte
+ * for byte: an unknown extra member sends the same call the general way. */
+static void
+test_json_paths (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GIOStream) stream = connect_ok (fixture->server->address);
+  const char *exprs[] = {
+    "2+2", "0.1+0.2", "1/3", "-0", "1e300*10", "-1e300*1e300", "sqrt(-1)", "2^53+1",
+    "a = 3, a*2, 1/0", "a", "1+*2", "nope + 1", "sin(", "pi = 3", "", "  ", "1e999",
+    "9007199254740993", "-123456789012345", "123456789.125", "\\t1", "ans",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (exprs); i++)
+    for (int params = 0; params < 2; params++)
+      {
+        g_autofree char *arg = params ? g_strdup_printf ("[\"%s\"]", exprs[i])
+                                      : g_strdup_printf ("{\"expr\":\"%s\"}", exprs[i]);
+        g_autofree char *fast = g_strdup_printf (
+          "{\"jsonrpc\":\"2.0\",\"id\":%u,\"method\":\"eval\",\"params\":%s}", i, arg);
+        g_autofree char *general = g_strdup_printf (
+          "{\"jsonrpc\":\"2.0\",\"id\":%u,\"method\":\"eval\",\"params\":%s,\"x\":0}", i, arg);
+        g_autofree char *fast_string = g_strdup_printf (
+          " { \"params\" : %s , \"method\" : \"eval\", \"id\" : \"s%u\" ,\"jsonrpc\":\"2.0\" } ",
+          arg, i);
+        g_autofree char *general_string = g_strdup_printf (
+          "{\"params\":%s,\"method\":\"eval\",\"id\":\"s\\u0030%u\",\"jsonrpc\":\"2.0\"}", arg, i);
+        g_autofree char *one = pc_test_ask (stream, fast);
+        g_autofree char *two = pc_test_ask (stream, general);
+        g_autofree char *three = pc_test_ask (stream, fast_string);
+        g_autofree char *four = pc_test_ask (stream, general_string);
+        g_autofree char *id = g_strdup_printf ("\"id\":\"s%u\"", i);
+        g_autofree char *id0 = g_strdup_printf ("\"id\":\"s0%u\"", i);
+        g_autofree char *three_as_four = NULL;
+        char *at;
+
+        g_test_message ("%s → %s", fast, one);
+        g_assert_cmpstr (one, ==, two);
+        /* The same reply with the id each call carried. */
+        at = strstr (three, id);
+        g_assert_nonnull (at);
+        three_as_four = g_strdup_printf ("%.*s%s%s", (int) (at - three), three, id0,
+                                         at + strlen (id));
+        g_assert_cmpstr (three_as_four, ==, four);
+      }
+
+  /* Batches: all simple calls, or one extra member sending the whole
+   * batch the general way; the same reply either way. */
+  {
+    g_autoptr(GString) fast = g_string_new ("[");
+    g_autoptr(GString) general = g_string_new ("[");
+    g_autofree char *one = NULL;
+    g_autofree char *two = NULL;
+
+    for (guint i = 0; i < G_N_ELEMENTS (exprs); i++)
+      {
+        const char *sep = i > 0 ? " , " : "";
+
+        g_string_append_printf (fast, "%s{\"jsonrpc\":\"2.0\",\"id\":%u,"
+                                "\"method\":\"eval\",\"params\":[\"%s\"]}", sep, i, exprs[i]);
+        g_string_append_printf (general, "%s{\"jsonrpc\":\"2.0\",\"id\":%u,"
+                                "\"method\":\"eval\",\"params\":[\"%s\"]%s}", sep, i, exprs[i],
+                                i == G_N_ELEMENTS (exprs) - 1 ? ",\"x\":0" : "");
+      }
+    g_string_append (fast, "]");
+    g_string_append (general, "]");
+    one = pc_test_ask (stream, fast->str);
+    two = pc_test_ask (stream, general->str);
+    g_test_message ("batch → %s", one);
+    g_assert_true (g_str_has_prefix (one, "[{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":{\"value\":4,"));
+    g_assert_cmpstr (one, ==, two);
+  }
+}
+
+/* The server's behaviour must not depend on how many worker threads it
+ * runs: the same bodies with sessions on the main loop (0) and spread over
+ * more workers than this machine may have cores (4). */
+static void
+run_with_workers (const char *workers,
+                  void      (*body) (Fixture *, gconstpointer))
+{
+  Fixture fixture = { 0, };
+
+  g_setenv ("PIPECALC_WORKERS", workers, TRUE);
+  fixture_set_up (&fixture, "unix");
+  g_unsetenv ("PIPECALC_WORKERS");
+  body (&fixture, "unix");
+  fixture_tear_down (&fixture, "unix");
+}
+
+static void
+test_single_loop (void)
+{
+  run_with_workers ("0", test_session);
+  run_with_workers ("0", test_many_clients);
+  run_with_workers ("0", test_sigterm);
+}
+
+static void
+test_four_workers (void)
+{
+  run_with_workers ("4", test_many_clients);
+  run_with_workers ("4", test_misbehaving_clients);
+  run_with_workers ("4", test_sigterm);
+}
+
+/* --max-clients counts the sessions of every worker together. */
+static void
+test_max_clients_workers (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("pipecalc-it-XXXXXX", NULL);
+  g_autofree char *address = pc_test_address ("unix", dir);
+  const char *extra[] = { "--max-clients", "3", NULL };
+  PcTestServer *server = NULL;
+  GIOStream *clients[3];
+  g_autoptr(GIOStream) fourth = NULL;
+  g_autofree char *refused = NULL;
+
+  g_setenv ("PIPECALC_WORKERS", "4", TRUE);
+  server = pc_test_server_start (address, extra);
+  g_unsetenv ("PIPECALC_WORKERS");
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *request = g_strdup_printf ("%d", i);
+
+      clients[i] = connect_ok (address);
+      assert_reply (clients[i], request, request);
+    }
+  fourth = connect_ok (address);
+  refused = pc_test_ask (fourth, "1+1");
+  g_assert_cmpstr (refused, ==, "error: server busy: limit max-clients reached");
+  g_io_stream_close (clients[1], NULL, NULL);
+  g_clear_object (&clients[1]);
+  for (int tries = 0;; tries++)
+    {
+      g_autoptr(GIOStream) again = connect_ok (address);
+      g_autofree char *reply = pc_test_ask (again, "3");
+
+      if (g_strcmp0 (reply, "3") == 0)
+        break;
+      g_assert_cmpint (tries, <, 100);
+      g_usleep (20000);
+    }
+  assert_reply (clients[0], "a = 1", "1");
+  assert_reply (clients[2], "a = 2", "2");
+  g_clear_object (&clients[0]);
+  g_clear_object (&clients[2]);
+  g_assert_cmpint (pc_test_server_stop (server), ==, 0);
+  pc_test_server_free (server);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -592,6 +779,8 @@ main (int   argc,
         { "sigterm", test_sigterm },
         { "second-server", test_second_server },
         { "cli", test_cli },
+        { "parse-cache", test_parse_cache },
+        { "json-paths", test_json_paths },
       };
 
       /* Named pipes are Windows-only; every other transport is local. */
@@ -612,6 +801,9 @@ main (int   argc,
   g_test_add_func ("/integration/server/bad-options", test_server_bad_options);
   g_test_add_func ("/integration/unix/stale-socket", test_stale_socket);
   g_test_add_func ("/integration/unix/max-clients", test_max_clients);
+  g_test_add_func ("/integration/unix/max-clients-workers", test_max_clients_workers);
+  g_test_add_func ("/integration/unix/single-loop", test_single_loop);
+  g_test_add_func ("/integration/unix/four-workers", test_four_workers);
 
   return g_test_run ();
 }

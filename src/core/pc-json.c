@@ -44,9 +44,9 @@ pc_json_number (double value)
 /* JSON text is written here rather than by JsonGenerator: json-glib 1.6
  * appends ".0" to every double printed without a point, so 1e22 comes out
  * as the invalid "1e+22.0" and inf as "inf.0". A reply must always parse. */
-static void
-append_string (GString    *out,
-               const char *text)
+void
+pc_json_append_string (GString    *out,
+                       const char *text)
 {
   g_autofree char *valid = NULL;
 
@@ -95,6 +95,17 @@ append_double (GString *out,
 }
 
 void
+pc_json_append_number (GString *out,
+                       double   value)
+{
+  /* What pc_json_append (pc_json_number (value)) writes, without nodes. */
+  if (isfinite (value) && value == floor (value) && fabs (value) < EXACT_INT_LIMIT)
+    g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) value);
+  else
+    append_double (out, value);
+}
+
+void
 pc_json_append (GString  *out,
                 JsonNode *node)
 {
@@ -110,7 +121,7 @@ pc_json_append (GString  *out,
           {
             if (l != members)
               g_string_append_c (out, ',');
-            append_string (out, l->data);
+            pc_json_append_string (out, l->data);
             g_string_append_c (out, ':');
             pc_json_append (out, json_object_get_member (object, l->data));
           }
@@ -149,7 +160,7 @@ pc_json_append (GString  *out,
           break;
         case G_TYPE_STRING:
           if (json_node_get_string (node) != NULL)
-            append_string (out, json_node_get_string (node));
+            pc_json_append_string (out, json_node_get_string (node));
           else
             g_string_append (out, "null");
           break;

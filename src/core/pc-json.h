@@ -23,6 +23,13 @@ JsonNode   *pc_json_take_array  (JsonArray  *array);
 void        pc_json_append      (GString    *out,
                                  JsonNode   *node);
 
+/* The same text pc_json_append() writes for a string node holding @text,
+ * and for pc_json_number (@value), for replies written without nodes. */
+void        pc_json_append_string (GString    *out,
+                                   const char *text);
+void        pc_json_append_number (GString    *out,
+                                   double      value);
+
 /* Returns %NULL when @text (not NUL-terminated) is exactly one JSON value
  * as RFC 8259 defines it, nested at most 128 deep, with strings free of
  * \u0000 and unpaired surrogates and integers within 64 bits; otherwise a

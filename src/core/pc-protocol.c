@@ -152,6 +152,273 @@ handle_call (JsonNode               *node,
   return node;
 }
 
+/* ---- The common call, without json-glib ----------------------------------
+ *
+ * Nearly every request a client sends is {"jsonrpc":"2.0","id":N,
+ * "method":"eval","params":{"expr":"..."}} (or params ["..."]). Building a
+ * JsonParser, a node tree and a reply tree for it costs several times the
+ * evaluation, so that one shape is recognised here, after pc_json_check()
+ * has accepted the line, and answered directly. Anything else, down to an
+ * escape in a string, a duplicate member or an id that is not a plain
+ * integer or string, takes the general path below: the fast path only
+ * ever answers what the general one would answer the same way. A batch
+ * whose every call has that shape is answered the same way, call by call;
+ * one call of another shape sends the whole batch the general way. */
+
+typedef struct
+{
+  const char *p;
+  const char *end;
+} Scan;
+
+static void
+scan_blank (Scan *s)
+{
+  while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+    s->p++;
+}
+
+static gboolean
+scan_char (Scan *s,
+           char  c)
+{
+  scan_blank (s);
+  if (s->p == s->end || *s->p != c)
+    return FALSE;
+  s->p++;
+  return TRUE;
+}
+
+/* A string without escapes: its bytes are what json-glib would decode. */
+static gboolean
+scan_plain_string (Scan        *s,
+                   const char **start,
+                   gsize       *len)
+{
+  const char *close;
+
+  scan_blank (s);
+  if (s->p == s->end || *s->p != '"')
+    return FALSE;
+  close = memchr (s->p + 1, '"', s->end - s->p - 1);
+  if (close == NULL || memchr (s->p + 1, '\\', close - s->p - 1) != NULL)
+    return FALSE;
+  *start = s->p + 1;
+  *len = close - *start;
+  s->p = close + 1;
+  return TRUE;
+}
+
+static gboolean
+scan_is (const char *text,
+         gsize       len,
+         const char *word)
+{
+  return len == strlen (word) && memcmp (text, word, len) == 0;
+}
+
+typedef struct
+{
+  const char *id;        /* the id as it goes back */
+  gsize       id_len;
+  gboolean    id_string;
+  gint64      id_number;
+  const char *expr;
+  gsize       expr_len;
+} SimpleEval;
+
+/* One call object at @s; leaves @s after it. */
+static gboolean
+scan_simple_call (Scan       *sp,
+                  SimpleEval *call)
+{
+  Scan s = *sp;
+  guint seen = 0;
+  enum { JSONRPC = 1, ID = 2, METHOD = 4, PARAMS = 8 };
+
+  if (!scan_char (&s, '{'))
+    return FALSE;
+  do
+    {
+      const char *key, *value;
+      gsize key_len, value_len;
+
+      if (!scan_plain_string (&s, &key, &key_len) || !scan_char (&s, ':'))
+        return FALSE;
+      if (scan_is (key, key_len, "jsonrpc") && !(seen & JSONRPC))
+        {
+          if (!scan_plain_string (&s, &value, &value_len) || !scan_is (value, value_len, "2.0"))
+            return FALSE;
+          seen |= JSONRPC;
+        }
+      else if (scan_is (key, key_len, "method") && !(seen & METHOD))
+        {
+          if (!scan_plain_string (&s, &value, &value_len) || !scan_is (value, value_len, "eval"))
+            return FALSE;
+          seen |= METHOD;
+        }
+      else if (scan_is (key, key_len, "id") && !(seen & ID))
+        {
+          scan_blank (&s);
+          if (s.p < s.end && *s.p == '"')
+            {
+              if (!scan_plain_string (&s, &call->id, &call->id_len))
+                return FALSE;
+              call->id_string = TRUE;
+            }
+          else
+            {
+              char digits[24];
+              const char *start = s.p;
+
+              /* An integer, as pc_json_check() has vetted; a fraction or
+               * an exponent makes a double, left to json-glib. */
+              if (s.p < s.end && *s.p == '-')
+                s.p++;
+              while (s.p < s.end && g_ascii_isdigit (*s.p))
+                s.p++;
+              if (s.p == start || (gsize) (s.p - start) >= sizeof digits
+                  || (s.p < s.end && (*s.p == '.' || *s.p == 'e' || *s.p == 'E')))
+                return FALSE;
+              memcpy (digits, start, s.p - start);
+              digits[s.p - start] = '\0';
+              if (!g_ascii_string_to_signed (digits, 10, G_MININT64, G_MAXINT64,
+                                             &call->id_number, NULL))
+                return FALSE;
+              call->id_string = FALSE;
+            }
+          seen |= ID;
+        }
+      else if (scan_is (key, key_len, "params") && !(seen & PARAMS))
+        {
+          scan_blank (&s);
+          if (scan_char (&s, '['))
+            {
+              if (!scan_plain_string (&s, &call->expr, &call->expr_len) || !scan_char (&s, ']'))
+                return FALSE;
+            }
+          else if (scan_char (&s, '{'))
+            {
+              if (!scan_plain_string (&s, &key, &key_len) || !scan_is (key, key_len, "expr")
+                  || !scan_char (&s, ':')
+                  || !scan_plain_string (&s, &call->expr, &call->expr_len)
+                  || !scan_char (&s, '}'))
+                return FALSE;
+            }
+          else
+            return FALSE;
+          seen |= PARAMS;
+        }
+      else
+        return FALSE;
+    }
+  while (scan_char (&s, ','));
+  if (!scan_char (&s, '}') || seen != (JSONRPC | ID | METHOD | PARAMS))
+    return FALSE;
+  *sp = s;
+  return TRUE;
+}
+
+/* Batches of simple calls are answered the same way, up to this many. */
+#define MAX_SIMPLE_BATCH 1024
+
+/* The whole line: one call, or a batch of calls (@is_batch), all simple.
+ * Nothing is evaluated before every call has been recognised. */
+static gboolean
+scan_simple_eval (const char *line,
+                  gsize       len,
+                  GArray     *calls,
+                  gboolean   *is_batch)
+{
+  Scan s = { line, line + len };
+  SimpleEval call = { 0, };
+
+  scan_blank (&s);
+  *is_batch = s.p < s.end && *s.p == '[';
+  if (*is_batch)
+    {
+      s.p++;
+      do
+        {
+          if (calls->len == MAX_SIMPLE_BATCH || !scan_simple_call (&s, &call))
+            return FALSE;
+          g_array_append_val (calls, call);
+        }
+      while (scan_char (&s, ','));
+      if (!scan_char (&s, ']'))
+        return FALSE;
+    }
+  else
+    {
+      if (!scan_simple_call (&s, &call))
+        return FALSE;
+      g_array_append_val (calls, call);
+    }
+  scan_blank (&s);
+  return s.p == s.end;
+}
+
+static void
+answer_simple_call (const SimpleEval       *call,
+                    const PcRequestHandler *handler,
+                    gpointer                user_data,
+                    GString                *out)
+{
+  char small[256];
+  g_autofree char *large = NULL;
+  char *expr = small;
+
+  if (call->expr_len < sizeof small)
+    {
+      memcpy (small, call->expr, call->expr_len);
+      small[call->expr_len] = '\0';
+    }
+  else
+    expr = large = g_strndup (call->expr, call->expr_len);
+
+  g_string_append (out, "{\"jsonrpc\":\"2.0\",\"id\":");
+  if (call->id_string)
+    {
+      g_string_append_c (out, '"');
+      g_string_append_len (out, call->id, call->id_len);
+      g_string_append_c (out, '"');
+    }
+  else
+    g_string_append_printf (out, "%" G_GINT64_FORMAT, call->id_number);
+  g_string_append_c (out, ',');
+  handler->eval (user_data, expr, out);
+  g_string_append_c (out, '}');
+}
+
+static gboolean
+handle_simple_eval (const char             *line,
+                    gsize                   len,
+                    const PcRequestHandler *handler,
+                    gpointer                user_data,
+                    GString                *out)
+{
+  g_autoptr(GArray) calls = NULL;
+  gboolean is_batch = FALSE;
+
+  if (handler->eval == NULL)
+    return FALSE;
+  calls = g_array_sized_new (FALSE, FALSE, sizeof (SimpleEval), 8);
+  if (!scan_simple_eval (line, len, calls, &is_batch))
+    return FALSE;
+  if (is_batch)
+    g_string_append_c (out, '[');
+  for (guint i = 0; i < calls->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      answer_simple_call (&g_array_index (calls, SimpleEval, i), handler, user_data, out);
+    }
+  if (is_batch)
+    g_string_append_c (out, ']');
+  g_string_append_c (out, '\n');
+  return TRUE;
+}
+
 static void
 handle_json (const char             *line,
              gsize                   len,
@@ -159,12 +426,15 @@ handle_json (const char             *line,
              gpointer                user_data,
              GString                *out)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(JsonNode) response = NULL;
   JsonNode *root;
 
   const char *problem = pc_json_check (line, len);
 
+  if (problem == NULL && handle_simple_eval (line, len, handler, user_data, out))
+    return;
+  parser = json_parser_new_immutable ();
   if (problem != NULL
       || !json_parser_load_from_data (parser, line, len, NULL)
       || (root = json_parser_get_root (parser)) == NULL)
@@ -289,8 +559,18 @@ pc_protocol_handle_line (const char             *line,
     }
   else
     {
-      g_autofree char *expr = g_strndup (line, len);
+      /* Most expressions are short: no allocation for them. */
+      char small[256];
+      g_autofree char *large = NULL;
+      char *expr = small;
 
+      if (len < sizeof small)
+        {
+          memcpy (small, line, len);
+          small[len] = '\0';
+        }
+      else
+        expr = large = g_strndup (line, len);
       handler->plain (user_data, expr, out);
       g_string_append_c (out, '\n');
     }

@@ -99,6 +99,14 @@ typedef struct
                       const char *method,
                       JsonNode   *params,
                       PcRpcError *error);
+  /* Optional, a fast path: an "eval" call with an id, whose params hold
+   * only the expression (NUL-terminated, as json-glib would have decoded
+   * it). Append the response's second half, the "result":... or
+   * "error":... member, exactly the text @call's result or error would
+   * have given. Calls of any other shape always go to @call. */
+  void      (*eval)  (gpointer    user_data,
+                      const char *expr,
+                      GString    *out);
 } PcRequestHandler;
 
 /* Handles one complete request line and appends the reply lines, each

@@ -72,7 +72,8 @@ bad_number_length (const char *s)
 GArray *
 pc_tokenize (const char *expr)
 {
-  GArray *tokens = g_array_new (FALSE, FALSE, sizeof (PcToken));
+  /* Room for a typical expression from the start: no regrowth. */
+  GArray *tokens = g_array_sized_new (FALSE, FALSE, sizeof (PcToken), 32);
   int i = 0;
 
   while (expr[i] != '\0')

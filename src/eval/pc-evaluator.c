@@ -35,8 +35,39 @@ G_DEFINE_QUARK (pc-eval-error-quark, pc_eval_error)
  * "0 ? (a = 1) : 2, a". Assignments store computed values, never these bits. */
 static const guint64 unassigned_bits = G_GUINT64_CONSTANT (0x7ff8c0ffee15bad0);
 
+/* The parse cache. muparser keeps the bytecode of the last expression a
+ * parser was given, and evaluating it again costs nanoseconds where parsing
+ * costs microseconds. So an expression that succeeded twice keeps its own
+ * parser, up to PC_EVAL_CACHE_SIZE of them (least recently used first out),
+ * and from then on is evaluated without parsing.
+ *
+ * Every parser of a session sees the same storage: they all share one
+ * variable factory, which hands out the session's existing double for a
+ * name the parser has not met yet, so a variable defined through one parser
+ * is the same variable in all of them. A parser only ever holds addresses of
+ * live variables: a failed request removes the names it created from the one
+ * parser that created them, and unset/reset drop the cached parsers. */
+typedef struct
+{
+  char             *expr;
+  muParserHandle_t  parser;
+  GList             link;  /* in lru; data points back to this entry */
+} CacheEntry;
+
+/* Only short expressions are kept: the shape of plotting and spreadsheets,
+ * and a bound on the bytecode a session can pin. */
+#define CACHE_MAX_EXPRESSION 512
+/* An expression is kept the second time it is seen: a session that only
+ * ever sends new expressions then parses them all with one parser, warm in
+ * the processor's caches, instead of cycling through 64 cold ones. The
+ * last SEEN_SLOTS first sightings are remembered by hash in a ring (a
+ * scan of it costs nanoseconds, next to a parse's microseconds; two
+ * expressions of the same hash merely admit each other early). */
+#define SEEN_SLOTS 128
+
 struct _PcEvaluator
 {
+  /* Parses expressions the cache does not hold; NULL until needed. */
   muParserHandle_t parser;
   /* Session variables, ans included: name -> double*, both owned. muparser
    * keeps the addresses, so each double is allocated on its own. */
@@ -44,6 +75,13 @@ struct _PcEvaluator
   double     *ans;
   /* Names the factory created during the current request. */
   GPtrArray  *created;
+
+  GHashTable *cache;    /* expr -> CacheEntry*, entries owned by lru */
+  GQueue      lru;      /* most recently used first */
+  guint32     seen[SEEN_SLOTS];  /* g_str_hash of expressions seen once */
+  guint       seen_next;         /* where the next one goes */
+  GArray     *saved;    /* SavedValue, reused by every request */
+  GArray     *results;  /* double: the values of the last success */
 };
 
 /* Why a request failed, before it becomes a message. @pos is a byte
@@ -167,13 +205,13 @@ operator_culprit (const char *expr,
 /* Turns muparser's last error (a code and a byte position, no text) into
  * a failure pointing at a token of our own scan. */
 static void
-read_parser_error (PcEvaluator *self,
-                   const char  *expr,
-                   GArray      *tokens,
-                   Failure     *failure)
+read_parser_error (muParserHandle_t  parser,
+                   const char       *expr,
+                   GArray           *tokens,
+                   Failure          *failure)
 {
-  int code = mupGetErrorCode (self->parser);
-  int pos = mupGetErrorPos (self->parser);
+  int code = mupGetErrorCode (parser);
+  int pos = mupGetErrorPos (parser);
   int len = strlen (expr);
   int i;
 
@@ -354,8 +392,13 @@ create_variable_cb (const char *name,
                     void       *user_data)
 {
   PcEvaluator *self = user_data;
-  double *value = g_new (double, 1);
+  double *value = g_hash_table_lookup (self->variables, name);
 
+  /* A session variable this parser has not met yet (it was defined
+   * through another parser of the session): the same storage. */
+  if (value != NULL)
+    return value;
+  value = g_new (double, 1);
   memcpy (value, &unassigned_bits, sizeof *value);
   g_hash_table_insert (self->variables, g_strdup (name), value);
   g_ptr_array_add (self->created, g_strdup (name));
@@ -365,11 +408,11 @@ create_variable_cb (const char *name,
 static GArray *
 save_values (PcEvaluator *self)
 {
-  GArray *saved = g_array_sized_new (FALSE, FALSE, sizeof (SavedValue),
-                                     g_hash_table_size (self->variables));
+  GArray *saved = self->saved;
   GHashTableIter iter;
   gpointer value;
 
+  g_array_set_size (saved, 0);
   g_hash_table_iter_init (&iter, self->variables);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
@@ -383,14 +426,15 @@ save_values (PcEvaluator *self)
 /* Undoes a failed request: the parser forgets the created names before
  * their storage is freed, then the other variables get their values back. */
 static void
-roll_back (PcEvaluator *self,
-           GArray      *saved)
+roll_back (PcEvaluator      *self,
+           muParserHandle_t  parser,
+           GArray           *saved)
 {
   for (guint i = 0; i < self->created->len; i++)
     {
       const char *name = g_ptr_array_index (self->created, i);
 
-      mupRemoveVar (self->parser, name);
+      mupRemoveVar (parser, name);
       g_hash_table_remove (self->variables, name);
     }
   g_ptr_array_set_size (self->created, 0);
@@ -506,32 +550,150 @@ report (const char        *expr,
     }
 }
 
-GArray *
-pc_evaluator_eval (PcEvaluator        *self,
-                   const char         *expr,
-                   PcEvalErrorDetail  *detail,
-                   GError            **error)
+static void define_constants (PcEvaluator      *self,
+                              muParserHandle_t  parser);
+
+static muParserHandle_t
+new_parser (PcEvaluator *self)
+{
+  muParserHandle_t parser = mupCreate (muBASETYPE_FLOAT);
+
+  mupSetVarFactory (parser, create_variable_cb, self);
+  define_constants (self, parser);
+  return parser;
+}
+
+static void
+cache_entry_free (CacheEntry *entry)
+{
+  if (entry->parser != NULL)
+    mupRelease (entry->parser);
+  g_free (entry->expr);
+  g_free (entry);
+}
+
+static void
+cache_remove (PcEvaluator *self,
+              CacheEntry  *entry)
+{
+  g_queue_unlink (&self->lru, &entry->link);
+  g_hash_table_remove (self->cache, entry->expr);
+  cache_entry_free (entry);
+}
+
+/* Keeps the scratch parser, which just parsed @expr successfully, as the
+ * cache entry of @expr if @expr was seen before. When the cache is full,
+ * the least recently used entry's parser becomes the next scratch parser,
+ * so a full cache never pays for creating parsers. */
+static void
+cache_insert (PcEvaluator *self,
+              const char  *expr)
+{
+  CacheEntry *entry;
+  guint32 hash = g_str_hash (expr);
+  gboolean seen = FALSE;
+
+  if (strlen (expr) > CACHE_MAX_EXPRESSION)
+    return;
+  /* 0 marks an empty slot. */
+  hash = hash != 0 ? hash : 1;
+  for (guint i = 0; i < SEEN_SLOTS && !seen; i++)
+    seen = self->seen[i] == hash;
+  if (!seen)
+    {
+      self->seen[self->seen_next] = hash;
+      self->seen_next = (self->seen_next + 1) % SEEN_SLOTS;
+      return;
+    }
+  if (self->lru.length < PC_EVAL_CACHE_SIZE)
+    {
+      entry = g_new0 (CacheEntry, 1);
+      entry->link.data = entry;
+      entry->parser = g_steal_pointer (&self->parser);
+    }
+  else
+    {
+      muParserHandle_t oldest_parser;
+
+      /* The least recently used entry makes room, and its parser parses
+       * the next new expression. */
+      entry = g_queue_peek_tail (&self->lru);
+      g_queue_unlink (&self->lru, &entry->link);
+      g_hash_table_remove (self->cache, entry->expr);
+      g_free (entry->expr);
+      oldest_parser = entry->parser;
+      entry->parser = self->parser;
+      self->parser = oldest_parser;
+    }
+  entry->expr = g_strdup (expr);
+  g_queue_push_head_link (&self->lru, &entry->link);
+  g_hash_table_insert (self->cache, entry->expr, entry);
+}
+
+static void
+cache_clear (PcEvaluator *self)
+{
+  CacheEntry *entry;
+
+  while ((entry = g_queue_peek_head (&self->lru)) != NULL)
+    cache_remove (self, entry);
+}
+
+/* Evaluates with the parser that already holds @expr's bytecode. Returns
+ * FALSE, having changed nothing, when that did not simply succeed: the
+ * caller then evaluates the expression the long way, which reports any
+ * error exactly as a first evaluation would. */
+static gboolean
+eval_cached (PcEvaluator *self,
+             CacheEntry  *entry)
+{
+  double *values;
+  int n = 0;
+
+  save_values (self);
+  g_ptr_array_set_size (self->created, 0);
+  values = mupEvalMulti (entry->parser, &n);
+  if (mupError (entry->parser) || values == NULL || n < 1 || self->created->len > 0)
+    {
+      roll_back (self, entry->parser, self->saved);
+      cache_remove (self, entry);
+      return FALSE;
+    }
+  g_array_set_size (self->results, 0);
+  g_array_append_vals (self->results, values, n);
+  *self->ans = values[n - 1];
+  if (self->lru.head != &entry->link)
+    {
+      g_queue_unlink (&self->lru, &entry->link);
+      g_queue_push_head_link (&self->lru, &entry->link);
+    }
+  return TRUE;
+}
+
+/* The long way: checks, parse, evaluate, check the names created. */
+static gboolean
+eval_parsing (PcEvaluator        *self,
+              const char         *expr,
+              PcEvalErrorDetail  *detail,
+              GError            **error)
 {
   g_autoptr(GArray) tokens = NULL;
-  g_autoptr(GArray) saved = NULL;
-  g_autoptr(GArray) results = NULL;
   Failure failure = { 0, -1, NULL };
   Failure misuse = { 0, -1, NULL };
   gboolean parser_failed = FALSE;
+  gboolean evaluated = FALSE;
   gboolean misused;
-
-  g_return_val_if_fail (self != NULL, NULL);
-  g_return_val_if_fail (expr != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (check_text (expr, &tokens, &failure))
     {
       report (expr, &failure, detail, error);
       g_free (failure.token);
-      return NULL;
+      return FALSE;
     }
 
-  saved = save_values (self);
+  if (self->parser == NULL)
+    self->parser = new_parser (self);
+  save_values (self);
   g_ptr_array_set_size (self->created, 0);
 
   mupSetExpr (self->parser, expr);
@@ -544,36 +706,122 @@ pc_evaluator_eval (PcEvaluator        *self,
       parser_failed = mupError (self->parser);
       if (!parser_failed && values != NULL && n > 0)
         {
-          results = g_array_sized_new (FALSE, FALSE, sizeof (double), n);
-          g_array_append_vals (results, values, n);
+          g_array_set_size (self->results, 0);
+          g_array_append_vals (self->results, values, n);
+          evaluated = TRUE;
         }
       else if (!parser_failed)
         set_failure (&failure, PC_EVAL_ERROR_INTERNAL, -1, NULL);
     }
   if (parser_failed)
-    read_parser_error (self, expr, tokens, &failure);
+    read_parser_error (self->parser, expr, tokens, &failure);
 
-  misused = check_created_names (self, expr, tokens, results != NULL, &misuse);
+  misused = check_created_names (self, expr, tokens, evaluated, &misuse);
 
-  if (results == NULL || misused)
+  if (!evaluated || misused)
     {
       /* Whichever mistake comes first in the text is the one to show; a
        * misused name also comes first when muparser gave no position. */
       const Failure *shown = &failure;
 
-      if (misused && (results != NULL || failure.pos < 0
+      if (misused && (evaluated || failure.pos < 0
                       || misuse.pos < failure.pos))
         shown = &misuse;
-      roll_back (self, saved);
+      roll_back (self, self->parser, self->saved);
       report (expr, shown, detail, error);
       g_free (failure.token);
       g_free (misuse.token);
-      return NULL;
+      return FALSE;
     }
 
   g_ptr_array_set_size (self->created, 0);
-  *self->ans = g_array_index (results, double, results->len - 1);
-  return g_steal_pointer (&results);
+  *self->ans = g_array_index (self->results, double, self->results->len - 1);
+  cache_insert (self, expr);
+  return TRUE;
+}
+
+const double *
+pc_evaluator_eval_values (PcEvaluator        *self,
+                          const char         *expr,
+                          guint              *n_values,
+                          PcEvalErrorDetail  *detail,
+                          GError            **error)
+{
+  CacheEntry *entry;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (expr != NULL, NULL);
+  g_return_val_if_fail (n_values != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  *n_values = 0;
+  entry = g_hash_table_lookup (self->cache, expr);
+  if ((entry != NULL && eval_cached (self, entry))
+      || eval_parsing (self, expr, detail, error))
+    {
+      *n_values = self->results->len;
+      return (const double *) (void *) self->results->data;
+    }
+  return NULL;
+}
+
+GArray *
+pc_evaluator_eval (PcEvaluator        *self,
+                   const char         *expr,
+                   PcEvalErrorDetail  *detail,
+                   GError            **error)
+{
+  const double *values;
+  GArray *copy;
+  guint n = 0;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (expr != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  values = pc_evaluator_eval_values (self, expr, &n, detail, error);
+  if (values == NULL)
+    return NULL;
+  copy = g_array_sized_new (FALSE, FALSE, sizeof (double), n);
+  g_array_append_vals (copy, values, n);
+  return copy;
+}
+
+gboolean
+pc_evaluator_is_cached (PcEvaluator *self,
+                        const char  *expr)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (expr != NULL, FALSE);
+
+  return g_hash_table_contains (self->cache, expr);
+}
+
+void
+pc_evaluator_trim (PcEvaluator *self)
+{
+  g_return_if_fail (self != NULL);
+
+  cache_clear (self);
+  g_clear_pointer (&self->parser, mupRelease);
+}
+
+static void
+define_constants (PcEvaluator      *self,
+                  muParserHandle_t  parser)
+{
+  const PcCatalogConstant *constants;
+  guint n_constants;
+
+  constants = pc_evaluator_constants (&n_constants);
+  for (guint i = 0; i < n_constants; i++)
+    mupDefineConst (parser, constants[i].name, constants[i].value);
+  mupDefineVar (parser, "ans", self->ans);
+
+  /* Fixed names and values: failing here is a muparser incompatibility. */
+  if (mupError (parser))
+    g_critical ("muparser refused pipecalc's constants (error %d)",
+                (int) mupGetErrorCode (parser));
 }
 
 static void
@@ -581,31 +829,22 @@ define_ans (PcEvaluator *self)
 {
   self->ans = g_new0 (double, 1);
   g_hash_table_insert (self->variables, g_strdup ("ans"), self->ans);
-  mupDefineVar (self->parser, "ans", self->ans);
 }
 
 PcEvaluator *
 pc_evaluator_new (void)
 {
   PcEvaluator *self = g_new0 (PcEvaluator, 1);
-  const PcCatalogConstant *constants;
-  guint n_constants;
 
-  self->parser = mupCreate (muBASETYPE_FLOAT);
   self->variables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->created = g_ptr_array_new_with_free_func (g_free);
-
-  mupSetVarFactory (self->parser, create_variable_cb, self);
-  constants = pc_evaluator_constants (&n_constants);
-  for (guint i = 0; i < n_constants; i++)
-    mupDefineConst (self->parser, constants[i].name, constants[i].value);
+  self->cache = g_hash_table_new (g_str_hash, g_str_equal);
+  g_queue_init (&self->lru);
+  self->saved = g_array_new (FALSE, FALSE, sizeof (SavedValue));
+  self->results = g_array_new (FALSE, FALSE, sizeof (double));
   define_ans (self);
-
-  /* Fixed names and values: failing here is a muparser incompatibility. */
-  if (mupError (self->parser))
-    g_critical ("muparser refused pipecalc's constants (error %d)",
-                (int) mupGetErrorCode (self->parser));
-
+  /* One parser from the start: the first request needs it anyway. */
+  self->parser = new_parser (self);
   return self;
 }
 
@@ -615,9 +854,12 @@ pc_evaluator_free (PcEvaluator *self)
   if (self == NULL)
     return;
 
-  mupRelease (self->parser);
+  pc_evaluator_trim (self);
+  g_hash_table_unref (self->cache);
   g_hash_table_unref (self->variables);
   g_ptr_array_unref (self->created);
+  g_array_unref (self->saved);
+  g_array_unref (self->results);
   g_free (self);
 }
 
@@ -672,7 +914,10 @@ pc_evaluator_unset (PcEvaluator  *self,
       return FALSE;
     }
 
-  mupRemoveVar (self->parser, name);
+  /* Cached parsers hold the variable's address in their bytecode. */
+  cache_clear (self);
+  if (self->parser != NULL)
+    mupRemoveVar (self->parser, name);
   g_hash_table_remove (self->variables, name);
   return TRUE;
 }
@@ -682,7 +927,7 @@ pc_evaluator_reset (PcEvaluator *self)
 {
   g_return_if_fail (self != NULL);
 
-  mupClearVar (self->parser);
+  pc_evaluator_trim (self);
   g_hash_table_remove_all (self->variables);
   define_ans (self);
 }

@@ -13,6 +13,10 @@ G_BEGIN_DECLS
 #define PC_EVAL_MAX_IDENTIFIER 100
 /* Longest token in a PcEvalErrorDetail or an error message, in characters. */
 #define PC_EVAL_MAX_TOKEN 64
+/* Expressions whose parsed form a session keeps, least recently used
+ * dropped first. An expression that succeeded twice is kept, and from then
+ * on evaluated again without parsing. */
+#define PC_EVAL_CACHE_SIZE 64
 
 #define PC_EVAL_ERROR (pc_eval_error_quark ())
 
@@ -94,6 +98,22 @@ GArray      *pc_evaluator_eval          (PcEvaluator        *self,
                                          const char         *expr,
                                          PcEvalErrorDetail  *detail,
                                          GError            **error);
+
+/* pc_evaluator_eval() without the copy: returns the @n_values values,
+ * owned by the evaluator and valid until its next call, or %NULL with
+ * @error (and @detail) set exactly as pc_evaluator_eval() does. */
+const double *pc_evaluator_eval_values  (PcEvaluator        *self,
+                                         const char         *expr,
+                                         guint              *n_values,
+                                         PcEvalErrorDetail  *detail,
+                                         GError            **error);
+
+/* Whether @expr is in the parse cache (for tests and statistics). */
+gboolean     pc_evaluator_is_cached     (PcEvaluator        *self,
+                                         const char         *expr);
+/* Drops the parse cache (variables stay): an idle session gives back the
+ * memory of the parsers it kept. */
+void         pc_evaluator_trim          (PcEvaluator        *self);
 
 /* Session variables in name order (strcmp), ans included. @func must not
  * change the evaluator. */

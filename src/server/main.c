@@ -104,6 +104,25 @@ default_listen_address (PcTransports  *transports,
   return NULL;
 }
 
+/* Sessions are spread over one worker thread per core unless
+ * PIPECALC_WORKERS says how many (0: every session on the main loop).
+ * A tuning knob for benchmarks and tests, not an everyday option. */
+static int
+worker_threads (void)
+{
+  const char *text = g_getenv ("PIPECALC_WORKERS");
+  gint64 n = -1;
+
+  if (text != NULL && *text != '\0'
+      && !g_ascii_string_to_signed (text, 10, 0, 64, &n, NULL))
+    {
+      g_warning ("PIPECALC_WORKERS=%s is not a number from 0 to 64; "
+                 "using one worker per core", text);
+      n = -1;
+    }
+  return (int) n;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -206,8 +225,10 @@ main (int   argc,
     .idle_timeout = (guint) idle_timeout,
     .verbose = verbose,
     .allow_remote = allow_remote,
+    .workers = worker_threads (),
   };
   server = pc_server_new (transports, &config);
+  g_info ("serving sessions on %u worker threads", pc_server_get_n_workers (server));
 
   if (listen == NULL || listen[0] == NULL)
     {

@@ -8,6 +8,39 @@
 /* Server replies are protocol text: English, never translated (clients
  * translate by error code). */
 
+/* pc_format_append_values(), with the common case of a whole number below
+ * 10^15 written without printf: the same text "%.15g" gives (all of its
+ * digits, no exponent), at a tenth of the cost, which shows in the
+ * per-request profile. */
+static void
+append_values (GString      *out,
+               const double *values,
+               guint         n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      double v = values[i];
+
+      if (i > 0)
+        g_string_append_len (out, ", ", 2);
+      if (v > -1e15 && v < 1e15 && v != 0 && v == (double) (gint64) v)
+        {
+          char digits[24];
+          char *p = digits + sizeof digits;
+          guint64 m = v < 0 ? (guint64) -(gint64) v : (guint64) v;
+
+          do
+            *--p = '0' + m % 10;
+          while ((m /= 10) > 0);
+          if (v < 0)
+            *--p = '-';
+          g_string_append_len (out, p, digits + sizeof digits - p);
+        }
+      else
+        pc_format_append_values (out, &v, 1);
+    }
+}
+
 static JsonNode *
 expression_error (PcRpcError        *error,
                   const GError      *eval_error,
@@ -58,7 +91,8 @@ method_eval (PcEvaluator *evaluator,
 {
   const char *expr = expr_param (params);
   g_autoptr(GError) eval_error = NULL;
-  g_autoptr(GArray) values = NULL;
+  const double *values;
+  guint n = 0;
   PcEvalErrorDetail detail = { -1, NULL };
   JsonObject *result;
   JsonArray *list;
@@ -71,7 +105,7 @@ method_eval (PcEvaluator *evaluator,
       return NULL;
     }
 
-  values = pc_evaluator_eval (evaluator, expr, &detail, &eval_error);
+  values = pc_evaluator_eval_values (evaluator, expr, &n, &detail, &eval_error);
   if (values == NULL)
     {
       expression_error (error, eval_error, &detail);
@@ -80,14 +114,13 @@ method_eval (PcEvaluator *evaluator,
     }
 
   result = json_object_new ();
-  list = json_array_sized_new (values->len);
-  for (guint i = 0; i < values->len; i++)
-    json_array_add_element (list, pc_json_number (g_array_index (values, double, i)));
-  json_object_set_member (result, "value",
-                          pc_json_number (g_array_index (values, double, values->len - 1)));
+  list = json_array_sized_new (n);
+  for (guint i = 0; i < n; i++)
+    json_array_add_element (list, pc_json_number (values[i]));
+  json_object_set_member (result, "value", pc_json_number (values[n - 1]));
   json_object_set_array_member (result, "values", list);
   text = g_string_new (NULL);
-  pc_format_append_values (text, (const double *) (void *) values->data, values->len);
+  append_values (text, values, n);
   json_object_set_string_member (result, "text", text->str);
   g_string_free (text, TRUE);
   return pc_json_take_object (result);
@@ -262,7 +295,8 @@ pc_methods_plain (PcEvaluator *evaluator,
                   GString     *out)
 {
   g_autoptr(GError) eval_error = NULL;
-  g_autoptr(GArray) values = pc_evaluator_eval (evaluator, expr, NULL, &eval_error);
+  guint n = 0;
+  const double *values = pc_evaluator_eval_values (evaluator, expr, &n, NULL, &eval_error);
 
   if (values == NULL)
     {
@@ -270,5 +304,46 @@ pc_methods_plain (PcEvaluator *evaluator,
       g_string_append (out, eval_error->message);
       return;
     }
-  pc_format_append_values (out, (const double *) (void *) values->data, values->len);
+  append_values (out, values, n);
+}
+
+void
+pc_methods_eval_json (PcEvaluator *evaluator,
+                      const char  *expr,
+                      GString     *out)
+{
+  g_autoptr(GError) eval_error = NULL;
+  PcEvalErrorDetail detail = { -1, NULL };
+  guint n = 0;
+  const double *values = pc_evaluator_eval_values (evaluator, expr, &n, &detail, &eval_error);
+
+  /* The text method_eval()'s result, or expression_error()'s error,
+   * makes through the protocol's reply writer; member for member. */
+  if (values == NULL)
+    {
+      g_string_append (out, "\"error\":{\"code\":");
+      g_string_append_printf (out, "%d", PC_RPC_EXPRESSION_ERROR);
+      g_string_append (out, ",\"message\":");
+      pc_json_append_string (out, eval_error->message);
+      g_string_append_printf (out, ",\"data\":{\"pos\":%d,\"token\":", detail.pos);
+      pc_json_append_string (out, detail.token ? detail.token : "");
+      g_string_append (out, ",\"reason\":");
+      pc_json_append_string (out, pc_eval_error_reason (eval_error->code));
+      g_string_append (out, "}}");
+      pc_eval_error_detail_clear (&detail);
+      return;
+    }
+  g_string_append (out, "\"result\":{\"value\":");
+  pc_json_append_number (out, values[n - 1]);
+  g_string_append (out, ",\"values\":[");
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      pc_json_append_number (out, values[i]);
+    }
+  g_string_append (out, "],\"text\":\"");
+  /* Digits, signs, points, "inf", "nan" and ", ": nothing to escape. */
+  append_values (out, values, n);
+  g_string_append (out, "\"}");
 }

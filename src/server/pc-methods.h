@@ -19,4 +19,10 @@ void      pc_methods_plain (PcEvaluator           *evaluator,
                             const char            *expr,
                             GString               *out);
 
+/* JSON-RPC eval, written without nodes: the "result" or "error" member of
+ * the response (PcRequestHandler.eval). */
+void      pc_methods_eval_json (PcEvaluator          *evaluator,
+                                const char           *expr,
+                                GString              *out);
+
 G_END_DECLS

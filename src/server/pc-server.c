@@ -11,6 +11,30 @@
 /* Connections beyond max-clients still get a polite error 1002 reply,
  * but only this many at once; past that they are closed unanswered. */
 #define MAX_REFUSING 64
+/* More threads than this would only contend: sessions are short calls. */
+#define MAX_WORKERS 64
+
+/* Threads and ownership (docs/architecture.md, "Concurrency"):
+ *
+ * The server's own thread runs the listeners and owns the session tables,
+ * so --max-clients counts every session of every worker. Each accepted
+ * stream becomes a PcSession handed to the least busy worker: a thread
+ * running its own GMainContext, thread-default there, on which the
+ * session does all its I/O until it closes. A session is only ever touched
+ * by its worker, except before it starts and after the workers stopped.
+ * What crosses threads goes through g_main_context_invoke: start, refuse
+ * and shutdown towards the worker, "closed" back to the server's context.
+ *
+ * With no worker threads (workers = 0) the "worker" is the server's own
+ * context and every invoke runs at once: the single-loop server. */
+
+typedef struct
+{
+  GThread      *thread;   /* NULL: the server's own context */
+  GMainContext *context;
+  gint          quit;     /* atomic */
+  guint         n_sessions;  /* server thread only */
+} Worker;
 
 typedef struct
 {
@@ -26,9 +50,13 @@ struct _PcServer
 
   PcTransports   *transports;  /* unowned, outlives the server */
   PcServerConfig  config;
+  GMainContext   *context;     /* the server's own */
+  Worker         *workers;
+  guint           n_workers;
   GPtrArray      *listeners;   /* Listener* */
-  GHashTable     *sessions;    /* PcSession* set, owning; working sessions */
-  GHashTable     *refusing;    /* PcSession* set, owning; over-limit ones */
+  GHashTable     *sessions;    /* PcSession* -> Worker*, owning; working sessions */
+  GHashTable     *refusing;    /* PcSession* -> Worker*, owning; over-limit ones */
+  gint            active;      /* atomic; see PcSessionConfig.active */
   guint64         next_serial;
   gboolean        shutting_down;
 };
@@ -54,6 +82,35 @@ close_listeners (PcServer *self)
 }
 
 static void
+stop_workers (PcServer *self)
+{
+  for (guint i = 0; i < self->n_workers; i++)
+    {
+      Worker *worker = &self->workers[i];
+
+      if (worker->thread != NULL)
+        {
+          /* A flag, not g_main_loop_quit(): a quit that comes before the
+           * thread entered its loop would be lost. */
+          g_atomic_int_set (&worker->quit, 1);
+          g_main_context_wakeup (worker->context);
+          g_thread_join (g_steal_pointer (&worker->thread));
+        }
+    }
+}
+
+static void
+free_workers (PcServer *self)
+{
+  for (guint i = 0; i < self->n_workers; i++)
+    {
+      g_clear_pointer (&self->workers[i].context, g_main_context_unref);
+    }
+  g_clear_pointer (&self->workers, g_free);
+  self->n_workers = 0;
+}
+
+static void
 pc_server_dispose (GObject *object)
 {
   PcServer *self = PC_SERVER (object);
@@ -61,8 +118,13 @@ pc_server_dispose (GObject *object)
   if (self->listeners != NULL)
     close_listeners (self);
   g_clear_pointer (&self->listeners, g_ptr_array_unref);
+  /* Sessions left (after a second signal) are dropped once no worker
+   * runs them any more; their sources go with the workers' contexts. */
+  stop_workers (self);
   g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_pointer (&self->refusing, g_hash_table_unref);
+  free_workers (self);
+  g_clear_pointer (&self->context, g_main_context_unref);
   G_OBJECT_CLASS (pc_server_parent_class)->dispose (object);
 }
 
@@ -95,15 +157,51 @@ pc_server_init (PcServer *self)
   self->refusing = g_hash_table_new_full (NULL, NULL, disconnect_and_unref, NULL);
 }
 
+static gpointer
+worker_main (gpointer data)
+{
+  Worker *worker = data;
+
+  g_main_context_push_thread_default (worker->context);
+  while (!g_atomic_int_get (&worker->quit))
+    g_main_context_iteration (worker->context, TRUE);
+  g_main_context_pop_thread_default (worker->context);
+  return NULL;
+}
+
 PcServer *
 pc_server_new (PcTransports         *transports,
                const PcServerConfig *config)
 {
   PcServer *self = g_object_new (PC_TYPE_SERVER, NULL);
+  int n = config->workers;
 
   self->transports = transports;
   self->config = *config;
+  self->context = g_main_context_ref_thread_default ();
+
+  if (n < 0)
+    n = (int) g_get_num_processors ();
+  n = CLAMP (n, 0, MAX_WORKERS);
+  self->n_workers = MAX (n, 1);
+  self->workers = g_new0 (Worker, self->n_workers);
+  if (n == 0)
+    self->workers[0].context = g_main_context_ref (self->context);
+  for (int i = 0; i < n; i++)
+    {
+      Worker *worker = &self->workers[i];
+      g_autofree char *name = g_strdup_printf ("pc-worker-%d", i);
+
+      worker->context = g_main_context_new ();
+      worker->thread = g_thread_new (name, worker_main, worker);
+    }
   return self;
+}
+
+guint
+pc_server_get_n_workers (PcServer *self)
+{
+  return self->workers[0].thread != NULL ? self->n_workers : 0;
 }
 
 static void
@@ -114,14 +212,95 @@ check_finished (PcServer *self)
     g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
 }
 
+/* A session's "closed", carried from its worker to the server's thread. */
+typedef struct
+{
+  PcServer  *server;
+  PcSession *session;
+} Closed;
+
+static void
+closed_free (gpointer data)
+{
+  Closed *closed = data;
+
+  g_object_unref (closed->session);
+  g_object_unref (closed->server);
+  g_free (closed);
+}
+
+static gboolean
+closed_in_server_cb (gpointer data)
+{
+  Closed *closed = data;
+  PcServer *self = closed->server;
+  Worker *worker = NULL;
+  gpointer value = NULL;
+
+  if (g_hash_table_lookup_extended (self->sessions, closed->session, NULL, &value)
+      || g_hash_table_lookup_extended (self->refusing, closed->session, NULL, &value))
+    worker = value;
+  if (worker != NULL)
+    worker->n_sessions--;
+  /* The message holds its own reference, so dropping the table's is safe. */
+  if (!g_hash_table_remove (self->sessions, closed->session))
+    g_hash_table_remove (self->refusing, closed->session);
+  check_finished (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs on the session's worker. */
 static void
 session_closed_cb (PcSession *session,
                    PcServer  *self)
 {
-  /* The emitter holds its own reference, so dropping the table's is safe. */
-  if (!g_hash_table_remove (self->sessions, session))
-    g_hash_table_remove (self->refusing, session);
-  check_finished (self);
+  Closed *closed = g_new (Closed, 1);
+
+  closed->server = g_object_ref (self);
+  closed->session = g_object_ref (session);
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
+                              closed_in_server_cb, closed, closed_free);
+}
+
+static gboolean
+start_in_worker_cb (gpointer data)
+{
+  pc_session_start (data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+refuse_in_worker_cb (gpointer data)
+{
+  pc_session_refuse (data, "max-clients");
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+shutdown_in_worker_cb (gpointer data)
+{
+  pc_session_shutdown (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_in_worker (Worker      *worker,
+               GSourceFunc  func,
+               PcSession   *session)
+{
+  g_main_context_invoke_full (worker->context, G_PRIORITY_DEFAULT, func,
+                              g_object_ref (session), g_object_unref);
+}
+
+static Worker *
+least_busy_worker (PcServer *self)
+{
+  Worker *best = &self->workers[0];
+
+  for (guint i = 1; i < self->n_workers; i++)
+    if (self->workers[i].n_sessions < best->n_sessions)
+      best = &self->workers[i];
+  return best;
 }
 
 static void
@@ -137,9 +316,11 @@ incoming_cb (GIOStream  *stream,
     .verbose = self->config.verbose,
     .max_clients = self->config.max_clients,
     .transport = listener->ops->scheme,
+    .active = &self->active,
   };
   g_autoptr(GIOStream) owned = stream;
   g_autoptr(PcSession) session = NULL;
+  Worker *worker;
 
   if (self->shutting_down)
     {
@@ -148,24 +329,30 @@ incoming_cb (GIOStream  *stream,
     }
 
   session = pc_session_new (owned, peer, ++self->next_serial, &session_config);
-  g_signal_connect (session, "closed", G_CALLBACK (session_closed_cb), self);
+  worker = least_busy_worker (self);
 
-  if (g_hash_table_size (self->sessions) >= (guint) self->config.max_clients)
+  /* Counted across workers, and without waiting for the "closed" of a
+   * session that already gave its slot back. */
+  if (g_atomic_int_get (&self->active) >= self->config.max_clients)
     {
       if (g_hash_table_size (self->refusing) >= MAX_REFUSING)
         {
           g_info ("connection from %s closed: %d clients connected", peer,
                   self->config.max_clients);
-          g_signal_handlers_disconnect_by_func (session, session_closed_cb, self);
           g_io_stream_close (owned, NULL, NULL);
           return;
         }
-      g_hash_table_add (self->refusing, g_object_ref (session));
-      pc_session_refuse (session, "max-clients");
+      g_signal_connect (session, "closed", G_CALLBACK (session_closed_cb), self);
+      g_hash_table_insert (self->refusing, g_object_ref (session), worker);
+      worker->n_sessions++;
+      run_in_worker (worker, refuse_in_worker_cb, session);
       return;
     }
-  g_hash_table_add (self->sessions, g_object_ref (session));
-  pc_session_start (session);
+  g_atomic_int_inc (&self->active);
+  g_signal_connect (session, "closed", G_CALLBACK (session_closed_cb), self);
+  g_hash_table_insert (self->sessions, g_object_ref (session), worker);
+  worker->n_sessions++;
+  run_in_worker (worker, start_in_worker_cb, session);
 }
 
 gboolean
@@ -207,13 +394,20 @@ pc_server_get_n_sessions (PcServer *self)
   return g_hash_table_size (self->sessions);
 }
 
+static void
+shutdown_table (GHashTable *table)
+{
+  GHashTableIter iter;
+  gpointer session, worker;
+
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, &session, &worker))
+    run_in_worker (worker, shutdown_in_worker_cb, session);
+}
+
 void
 pc_server_shutdown (PcServer *self)
 {
-  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
-  GHashTableIter iter;
-  gpointer session;
-
   if (self->shutting_down)
     return;
   self->shutting_down = TRUE;
@@ -222,13 +416,29 @@ pc_server_shutdown (PcServer *self)
    * connects to a server that is going away. */
   close_listeners (self);
 
-  g_hash_table_iter_init (&iter, self->sessions);
-  while (g_hash_table_iter_next (&iter, &session, NULL))
-    g_ptr_array_add (all, g_object_ref (session));
-  g_hash_table_iter_init (&iter, self->refusing);
-  while (g_hash_table_iter_next (&iter, &session, NULL))
-    g_ptr_array_add (all, g_object_ref (session));
-  for (guint i = 0; i < all->len; i++)
-    pc_session_shutdown (g_ptr_array_index (all, i));
+  /* With no worker threads the invokes run at once and a session may
+   * close, and leave the tables, in the middle of the walk: walk copies. */
+  {
+    g_autoptr(GHashTable) sessions = g_hash_table_new (NULL, NULL);
+    g_autoptr(GHashTable) refusing = g_hash_table_new (NULL, NULL);
+    g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+    GHashTableIter iter;
+    gpointer key, value;
+
+    g_hash_table_iter_init (&iter, self->sessions);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      {
+        g_hash_table_insert (sessions, key, value);
+        g_ptr_array_add (held, g_object_ref (key));
+      }
+    g_hash_table_iter_init (&iter, self->refusing);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      {
+        g_hash_table_insert (refusing, key, value);
+        g_ptr_array_add (held, g_object_ref (key));
+      }
+    shutdown_table (sessions);
+    shutdown_table (refusing);
+  }
   check_finished (self);
 }

@@ -15,19 +15,24 @@ typedef struct
   guint    idle_timeout;  /* seconds; 0: never */
   gboolean verbose;       /* log the traffic */
   gboolean allow_remote;  /* listen where other machines can connect */
+  int      workers;       /* threads serving sessions: -1 one per core,
+                           * 0 none (sessions run on the server's context) */
 } PcServerConfig;
 
 #define PC_TYPE_SERVER (pc_server_get_type ())
 G_DECLARE_FINAL_TYPE (PcServer, pc_server, PC, SERVER, GObject)
 
-/* Listeners and sessions on the thread-default main context. Emits
- * "finished" after pc_server_shutdown() once every session has closed. */
+/* Listeners on the thread-default main context; sessions spread over
+ * worker threads, each running its own main context, one session staying on
+ * one worker for its life. Emits "finished" (on the server's context) after
+ * pc_server_shutdown() once every session has closed. */
 PcServer *pc_server_new      (PcTransports         *transports,
                               const PcServerConfig *config);
 gboolean  pc_server_listen   (PcServer             *self,
                               const char           *address,
                               GError              **error);
 guint     pc_server_get_n_sessions (PcServer       *self);
+guint     pc_server_get_n_workers  (PcServer       *self);
 void      pc_server_shutdown (PcServer             *self);
 
 G_END_DECLS

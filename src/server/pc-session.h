@@ -14,6 +14,11 @@ typedef struct
   gboolean    verbose;       /* log every request and reply */
   int         max_clients;   /* reported by `info` */
   const char *transport;     /* scheme the session came in on, for `info` and logs */
+  /* Working sessions of the whole server, shared by every worker thread
+   * (atomic): a working session gives its slot back when it starts closing,
+   * and a refused one takes a slot that has come free by the time its
+   * first request arrives. %NULL: no sharing. */
+  gint       *active;
 } PcSessionConfig;
 
 #define PC_TYPE_SESSION (pc_session_get_type ())
@@ -27,8 +32,9 @@ PcSession  *pc_session_new      (GIOStream             *stream,
                                  guint64                serial,
                                  const PcSessionConfig *config);
 void        pc_session_start    (PcSession             *self);
-/* Answers every line with error 1002 (@limit names the limit) and closes:
- * for connections beyond --max-clients. */
+/* For connections beyond --max-clients: answers a line with error 1002
+ * (@limit names the limit) and closes, unless a slot came free by then
+ * (config->active below max_clients): then it serves like any session. */
 void        pc_session_refuse   (PcSession             *self,
                                  const char            *limit);
 /* Stops reading, sends the replies already computed, then closes. */
