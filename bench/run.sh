@@ -189,7 +189,9 @@ record() {
   [ $quick -eq 1 ] || echo "  $scenario $kind $transport $target $pinning: $(tr '\n' ' ' <<<"$out")" >&2
 }
 
-echo "bench/run.sh: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), Linux $(uname -r)" >&2
+# Other work on the machine moves every figure: say how busy it was.
+load_before=$(cut -d' ' -f1 /proc/loadavg)
+echo "bench/run.sh: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), Linux $(uname -r), load average $load_before" >&2
 
 # ---- 1. ping-pong, one client, every transport, pinned and unpinned ----------
 
@@ -334,7 +336,7 @@ fi
 
 # ---- The table and the charts ----------------------------------------------------
 
-machine="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), Linux $(uname -r)"
+machine="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), Linux $(uname -r); load average $load_before before the run"
 python3 bench/report.py "$csv" "$machine" "$results/bench.md" ${charts:+"$charts"}
 if [ $quick -eq 1 ]; then
   echo "bench/run.sh --quick: every scenario ran ($(($(wc -l < "$csv") - 1)) figures)"
