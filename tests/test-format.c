@@ -85,6 +85,48 @@ test_values (void)
   g_assert_cmpstr (out->str, ==, "= 3, 6");
 }
 
+/* pc_format_append_values() writes whole numbers below 10^15 without
+ * printf; the text must be exactly what "%.15g" gives, at every edge of
+ * that shortcut and on either side of it. */
+static void
+test_values_integers (void)
+{
+  const double edges[] = {
+    1, -1, 9, 10, 99, 100, 1024, -1024, 65536, 2147483647, 2147483648.0,
+    -2147483649.0, 4294967296.0, 123456789012345, -123456789012345,
+    999999999999999, -999999999999999, 1e15, -1e15, 1e15 + 2, 1e16,
+    9007199254740993.0, 1e300, 0.5, -0.5, 1e14 + 0.5, 0, -0.0,
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20260);
+  guint checked = 0;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (edges) + 20000; i++)
+    {
+      double value;
+      char buf[PC_FORMAT_NUMBER_MAX];
+      g_autoptr(GString) out = g_string_new (NULL);
+
+      if (i < G_N_ELEMENTS (edges))
+        value = edges[i];
+      else
+        {
+          /* Whole numbers of every length up to 16 digits, both signs. */
+          double scale = pow (10, g_rand_int_range (rand, 0, 17));
+
+          value = floor (g_rand_double (rand) * scale);
+          if (g_rand_boolean (rand))
+            value = -value;
+        }
+      pc_format_append_values (out, &value, 1);
+      if (value != 0)
+        g_assert_cmpstr (out->str, ==, g_ascii_formatd (buf, sizeof buf, "%.15g", value));
+      else
+        g_assert_cmpstr (out->str, ==, "0");
+      checked++;
+    }
+  g_assert_cmpuint (checked, ==, G_N_ELEMENTS (edges) + 20000);
+}
+
 static void
 test_comma_locale (void)
 {
@@ -137,6 +179,7 @@ main (int    argc,
       g_test_add_data_func (path, &format_cases[i], test_number);
     }
   g_test_add_func ("/format/values", test_values);
+  g_test_add_func ("/format/values/integers", test_values_integers);
   g_test_add_func ("/format/locale/ru_RU", test_comma_locale);
 
   status = g_test_run ();

@@ -5,7 +5,6 @@
 #include <signal.h>
 #include <string.h>
 #include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
 
 #include "pc-test-util.h"
 
@@ -599,7 +598,7 @@ test_parse_cache (Fixture       *fixture,
   assert_reply (stream, "x^2", "error: Unknown variable \"x\" at position 0");
 }
 
-/* The server answers the common JSON-RPC eval call without json-glib; any
+/* The server answers the common JSON-RPC eval call without jansson; any
  * other shape takes the general path. Both must write the same reply, byte
  * for byte: an unknown extra member sends the same call the general way. */
 static void
@@ -672,6 +671,84 @@ test_json_paths (Fixture       *fixture,
     g_assert_true (g_str_has_prefix (one, "[{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":{\"value\":4,"));
     g_assert_cmpstr (one, ==, two);
   }
+}
+
+/* Hostile JSON through a real server: each line gets the protocol's
+ * error, and the same connection is served normally right after. */
+static void
+assert_error_then_alive (GIOStream  *stream,
+                         const char *request,
+                         const char *code)
+{
+  g_autofree char *reply = pc_test_ask (stream, request);
+  g_autofree char *wanted = g_strdup_printf ("\"error\":{\"code\":%s,", code);
+
+  g_test_message ("%.200s → %.300s", request, reply);
+  g_assert_nonnull (reply);
+  g_assert_true (g_str_has_prefix (reply, "{\"jsonrpc\":\"2.0\",\"id\":"));
+  g_assert_nonnull (strstr (reply, wanted));
+  assert_reply (stream, "{\"jsonrpc\":\"2.0\",\"id\":99,\"method\":\"eval\",\"params\":[\"6*7\"]}",
+                "{\"jsonrpc\":\"2.0\",\"id\":99,\"result\":{\"value\":42,\"values\":[42],\"text\":\"42\"}}");
+}
+
+static char *
+huge_eval (gsize size)
+{
+  g_autofree char *big = g_strnfill (size, '1');
+
+  return g_strdup_printf ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":[\"%s\"]}", big);
+}
+
+static void
+test_hostile_json (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GIOStream) stream = connect_ok (fixture->server->address);
+  g_autofree char *opening = g_strnfill (10000, '[');
+  g_autofree char *closing = g_strnfill (10000, ']');
+  g_autofree char *deep = g_strconcat (opening, closing, NULL);
+  g_autofree char *huge = huge_eval (1024 * 1024);
+  g_autofree char *dup = NULL;
+
+  dup = pc_test_ask (stream, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":{\"expr\":\"1\",\"expr\":\"2\"}}");
+  g_assert_cmpstr (dup, ==, "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,"
+                   "\"message\":\"Parse error: the key \\\"expr\\\" appears twice in one object\"}}");
+  assert_error_then_alive (stream, "{\"jsonrpc\":\"2.0\",\"id\":1,\"id\":2,\"method\":\"ping\"}", "-32700");
+  assert_error_then_alive (stream, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":[\"1\\u0000+1\"]}", "-32700");
+  assert_error_then_alive (stream, deep, "-32700");
+  assert_error_then_alive (stream, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"unset\",\"params\":[1e400]}", "-32700");
+  assert_error_then_alive (stream, "{\"jsonrpc\":\"2.0\",\"id\":1e400,\"method\":\"ping\"}", "-32700");
+  assert_error_then_alive (stream, "{\"jsonrpc\":\"2.0\",\"id\":9223372036854775808,\"method\":\"eval\",\"params\":[\"1\"]}", "-32700");
+  /* -0 is the integer 0, as an id and as a result. */
+  assert_reply (stream, "{\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"eval\",\"params\":[\"-0\"]}",
+                "{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":{\"value\":0,\"values\":[0],\"text\":\"0\"}}");
+  assert_reply (stream, "{\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"eval\",\"params\":[\"-0\"],\"x\":-0}",
+                "{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":{\"value\":0,\"values\":[0],\"text\":\"0\"}}");
+  /* 1 MiB of string is past the default 64 KiB line limit. */
+  assert_error_then_alive (stream, huge, "1001");
+}
+
+/* With --max-line raised past it, the same 1 MiB string is parsed and
+ * reaches the evaluator, whose own limit (10000 bytes) refuses it. */
+static void
+test_hostile_json_max_line (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("pipecalc-it-XXXXXX", &error);
+  g_autofree char *address = pc_test_address ("unix", dir);
+  const char *extra[] = { "--max-line", "4194304", NULL };
+  PcTestServer *server = pc_test_server_start (address, extra);
+  g_autoptr(GIOStream) stream = connect_ok (server->address);
+  g_autofree char *huge = huge_eval (1024 * 1024);
+  g_autofree char *reply = pc_test_ask (stream, huge);
+
+  g_assert_true (g_str_has_prefix (reply, "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":1000,"));
+  g_assert_nonnull (strstr (reply, "\"reason\":\"expression-too-long\""));
+  assert_error_then_alive (stream, "{\"jsonrpc\":\"2.0\",\"id\":1,\"id\":1}", "-32700");
+  g_clear_object (&stream);
+  g_assert_cmpint (pc_test_server_stop (server), ==, 0);
+  pc_test_server_free (server);
+  g_rmdir (dir);
 }
 
 /* The server's behaviour must not depend on how many worker threads it
@@ -781,6 +858,7 @@ main (int   argc,
         { "cli", test_cli },
         { "parse-cache", test_parse_cache },
         { "json-paths", test_json_paths },
+        { "hostile-json", test_hostile_json },
       };
 
       /* Named pipes are Windows-only; every other transport is local. */
@@ -800,6 +878,7 @@ main (int   argc,
   g_test_add_func ("/integration/cli/embedded-default", test_cli_embedded);
   g_test_add_func ("/integration/server/bad-options", test_server_bad_options);
   g_test_add_func ("/integration/unix/stale-socket", test_stale_socket);
+  g_test_add_func ("/integration/unix/hostile-json-max-line", test_hostile_json_max_line);
   g_test_add_func ("/integration/unix/max-clients", test_max_clients);
   g_test_add_func ("/integration/unix/max-clients-workers", test_max_clients_workers);
   g_test_add_func ("/integration/unix/single-loop", test_single_loop);

@@ -15,6 +15,7 @@ typedef struct
 {
   GPtrArray *calls;    /* method names, notifications included */
   guint      n_plain;  /* plain expressions seen */
+  guint      n_fast;   /* eval calls answered by the fast path */
 } Fake;
 
 static Fake *
@@ -46,27 +47,50 @@ fake_called (Fake       *fake,
 }
 
 static gboolean
-get_int (JsonNode *node,
-         gint64   *value)
+get_int (json_t *value,
+         gint64 *out)
 {
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
-      || json_node_get_value_type (node) != G_TYPE_INT64)
+  if (!json_is_integer (value))
     return FALSE;
-  *value = json_node_get_int (node);
+  *out = json_integer_value (value);
   return TRUE;
 }
 
-static JsonNode *
+static json_t *
 invalid_params (PcRpcError *error)
 {
   pc_rpc_error_set (error, PC_RPC_INVALID_PARAMS, NULL, "Invalid params");
   return NULL;
 }
 
-static JsonNode *
+/* What the fake's "eval" answers, built as values here and written
+ * directly by fake_eval() below: the two must give the same bytes. An
+ * expression starting with "!" fails with the rest as the message. */
+static json_t *
+fake_eval_value (const char *expr,
+                 PcRpcError *error)
+{
+  json_t *result;
+
+  if (expr[0] == '!')
+    {
+      json_t *data = json_object ();
+
+      json_object_set_new (data, "pos", json_integer ((json_int_t) strlen (expr)));
+      json_object_set_new (data, "token", pc_json_string (expr + 1));
+      pc_rpc_error_set (error, PC_RPC_EXPRESSION_ERROR, data, "%s", expr + 1);
+      return NULL;
+    }
+  result = json_object ();
+  json_object_set_new (result, "expr", pc_json_string (expr));
+  json_object_set_new (result, "value", pc_json_number (g_ascii_strtod (expr, NULL)));
+  return result;
+}
+
+static json_t *
 fake_call (gpointer    user_data,
            const char *method,
-           JsonNode   *params,
+           json_t     *params,
            PcRpcError *error)
 {
   Fake *fake = user_data;
@@ -77,92 +101,94 @@ fake_call (gpointer    user_data,
     {
       gint64 a, b;
 
-      if (params != NULL && JSON_NODE_HOLDS_ARRAY (params))
+      if (json_is_array (params))
         {
-          JsonArray *array = json_node_get_array (params);
-
-          if (json_array_get_length (array) != 2
-              || !get_int (json_array_get_element (array, 0), &a)
-              || !get_int (json_array_get_element (array, 1), &b))
+          if (json_array_size (params) != 2
+              || !get_int (json_array_get (params, 0), &a)
+              || !get_int (json_array_get (params, 1), &b))
             return invalid_params (error);
         }
-      else if (params != NULL && JSON_NODE_HOLDS_OBJECT (params))
+      else if (json_is_object (params))
         {
-          JsonObject *object = json_node_get_object (params);
-
-          if (!get_int (json_object_get_member (object, "minuend"), &a)
-              || !get_int (json_object_get_member (object, "subtrahend"), &b))
+          if (!get_int (json_object_get (params, "minuend"), &a)
+              || !get_int (json_object_get (params, "subtrahend"), &b))
             return invalid_params (error);
         }
       else
         return invalid_params (error);
-      return json_node_init_int (json_node_alloc (), a - b);
+      return json_integer (a - b);
     }
 
   if (g_str_equal (method, "sum"))
     {
       gint64 total = 0;
-      JsonArray *array;
 
-      if (params == NULL || !JSON_NODE_HOLDS_ARRAY (params))
+      if (!json_is_array (params))
         return invalid_params (error);
-      array = json_node_get_array (params);
-      for (guint i = 0; i < json_array_get_length (array); i++)
+      for (gsize i = 0; i < json_array_size (params); i++)
         {
           gint64 term;
 
-          if (!get_int (json_array_get_element (array, i), &term))
+          if (!get_int (json_array_get (params, i), &term))
             return invalid_params (error);
           total += term;
         }
-      return json_node_init_int (json_node_alloc (), total);
+      return json_integer (total);
     }
 
   if (g_str_equal (method, "update") || g_str_equal (method, "notify_hello")
       || g_str_equal (method, "notify_sum"))
-    return json_node_init_null (json_node_alloc ());
+    return json_null ();
 
   if (g_str_equal (method, "get_data"))
     {
-      JsonArray *array = json_array_new ();
-      JsonNode *node;
+      json_t *array = json_array ();
 
-      json_array_add_string_element (array, "hello");
-      json_array_add_int_element (array, 5);
-      node = json_node_init_array (json_node_alloc (), array);
-      json_array_unref (array);
-      return node;
+      json_array_append_new (array, json_string ("hello"));
+      json_array_append_new (array, json_integer (5));
+      return array;
     }
 
-  /* [x] → pc_json_number (x): how results travel. */
+  /* [x] → pc_json_number (x): how results travel; "double" keeps a real. */
   if (g_str_equal (method, "number") || g_str_equal (method, "double"))
     {
-      JsonNode *x;
+      json_t *x;
 
-      if (params == NULL || !JSON_NODE_HOLDS_ARRAY (params)
-          || json_array_get_length (json_node_get_array (params)) != 1)
+      if (!json_is_array (params) || json_array_size (params) != 1
+          || !json_is_number (x = json_array_get (params, 0)))
         return invalid_params (error);
-      x = json_array_get_element (json_node_get_array (params), 0);
       if (g_str_equal (method, "number"))
-        return pc_json_number (json_node_get_double (x));
-      return json_node_init_double (json_node_alloc (), json_node_get_double (x));
+        return pc_json_number (json_number_value (x));
+      return json_real (json_number_value (x));
     }
 
-  /* Values JSON cannot hold, and a string that needs escaping. */
+  if (g_str_equal (method, "eval"))
+    {
+      const char *expr = NULL;
+
+      if (json_is_object (params))
+        expr = json_string_value (json_object_get (params, "expr"));
+      else if (json_is_array (params))
+        expr = json_string_value (json_array_get (params, 0));
+      if (expr == NULL)
+        return invalid_params (error);
+      return fake_eval_value (expr, error);
+    }
+
+  /* Values JSON cannot hold, and a string that needs escaping and
+   * repairing. */
   if (g_str_equal (method, "inf"))
-    return json_node_init_double (json_node_alloc (), INFINITY);
+    return pc_json_number (INFINITY);
   if (g_str_equal (method, "text"))
-    return json_node_init_string (json_node_alloc (), "q\"b\\s/n\nt\tc\x01 é \xff end");
+    return pc_json_string ("q\"b\\s/n\nt\tc\x01 é \xff end");
   if (g_str_equal (method, "fail_with_data"))
     {
-      JsonObject *data = json_object_new ();
+      json_t *data = json_object ();
 
-      json_object_set_int_member (data, "pos", 2);
-      json_object_set_string_member (data, "token", "*");
-      pc_rpc_error_set (error, PC_RPC_EXPRESSION_ERROR,
-                        json_node_init_object (json_node_alloc (), data),
+      json_object_set_new (data, "pos", json_integer (2));
+      json_object_set_new (data, "token", json_string ("*"));
+      pc_rpc_error_set (error, PC_RPC_EXPRESSION_ERROR, data,
                         "Unexpected operator \"%s\" found at position %d", "*", 2);
-      json_object_unref (data);
       return NULL;
     }
 
@@ -174,6 +200,34 @@ fake_call (gpointer    user_data,
 
   pc_rpc_error_set (error, PC_RPC_METHOD_NOT_FOUND, NULL, "Method not found");
   return NULL;
+}
+
+/* The fast path's half of the fake "eval": fake_eval_value() written
+ * without values, as pc_methods_eval_json() does for the real one. */
+static void
+fake_eval (gpointer    user_data,
+           const char *expr,
+           GString    *out)
+{
+  Fake *fake = user_data;
+
+  fake->n_fast++;
+  if (expr[0] == '!')
+    {
+      g_string_append_printf (out, "\"error\":{\"code\":%d,\"message\":",
+                              PC_RPC_EXPRESSION_ERROR);
+      pc_json_append_string (out, expr + 1);
+      g_string_append_printf (out, ",\"data\":{\"pos\":%" G_GSIZE_FORMAT ",\"token\":",
+                              strlen (expr));
+      pc_json_append_string (out, expr + 1);
+      g_string_append (out, "}}");
+      return;
+    }
+  g_string_append (out, "\"result\":{\"expr\":");
+  pc_json_append_string (out, expr);
+  g_string_append (out, ",\"value\":");
+  pc_json_append_number (out, g_ascii_strtod (expr, NULL));
+  g_string_append_c (out, '}');
 }
 
 static void
@@ -190,6 +244,13 @@ fake_plain (gpointer    user_data,
 static const PcRequestHandler fake_handler = {
   .plain = fake_plain,
   .call = fake_call,
+};
+
+/* The same, with the fast path for eval calls. */
+static const PcRequestHandler fake_fast_handler = {
+  .plain = fake_plain,
+  .call = fake_call,
+  .eval = fake_eval,
 };
 
 /* ---- Helpers ----------------------------------------------------------- */
@@ -210,20 +271,19 @@ handle (Fake       *fake,
   return g_string_free (out, FALSE);
 }
 
-static JsonNode *
+static json_t *
 parse_json (const char *text)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
+  json_error_t error;
+  json_t *value = json_loads (text, JSON_DECODE_ANY, &error);
 
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (json_parser_get_root (parser));
-  return json_node_copy (json_parser_get_root (parser));
+  if (value == NULL)
+    g_error ("not JSON (%s): %s", error.text, text);
+  return value;
 }
 
 /* @out must be exactly one line, ending in \n, of valid UTF-8 JSON. */
-static JsonNode *
+static json_t *
 reply_json (const char *out)
 {
   gsize len = strlen (out);
@@ -234,90 +294,69 @@ reply_json (const char *out)
   g_assert_true (g_utf8_validate (out, -1, NULL));
   for (const char *p = out; *p != '\n'; p++)
     g_assert_cmpuint ((guchar) *p, >=, 0x20);
-  /* json-glib refuses what its 1.6 generator wrote wrongly ("inf.0",
-   * "1e+22.0"), so re-parsing proves the line is JSON. */
+  /* Re-parsing with a strict parser proves the line is JSON (no "inf",
+   * no "1e+22.0"). */
   return parse_json (out);
+}
+
+static char *
+to_text (json_t *value)
+{
+  return json_dumps (value, JSON_COMPACT | JSON_ENCODE_ANY);
 }
 
 /* Structural equality. Numbers compare by value; an error's "message"
  * need only start with the one expected, since the specification's
  * messages ("Parse error") are examples and pipecalc adds the detail. */
 static void
-assert_json_matches (JsonNode   *expected,
-                     JsonNode   *actual,
+assert_json_matches (json_t     *expected,
+                     json_t     *actual,
                      const char *key,
                      const char *parent_key)
 {
-  g_autofree char *expected_text = json_to_string (expected, FALSE);
-  g_autofree char *actual_text = json_to_string (actual, FALSE);
+  g_autofree char *expected_text = to_text (expected);
+  g_autofree char *actual_text = to_text (actual);
+  gboolean same;
 
-  if (JSON_NODE_TYPE (expected) != JSON_NODE_TYPE (actual))
-    g_error ("at %s: expected %s, got %s", key, expected_text, actual_text);
-
-  switch (JSON_NODE_TYPE (expected))
+  if (json_is_number (expected) && json_is_number (actual))
+    same = json_is_integer (expected) && json_is_integer (actual)
+      ? json_integer_value (expected) == json_integer_value (actual)
+      : json_number_value (expected) == json_number_value (actual);
+  else if (json_typeof (expected) != json_typeof (actual))
+    same = FALSE;
+  else if (json_is_object (expected))
     {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObject *e = json_node_get_object (expected);
-        JsonObject *a = json_node_get_object (actual);
-        g_autoptr(GList) members = json_object_get_members (e);
+      const char *name;
+      json_t *member;
 
-        if (json_object_get_size (e) != json_object_get_size (a))
-          g_error ("at %s: expected %s, got %s", key, expected_text, actual_text);
-        for (GList *l = members; l != NULL; l = l->next)
-          {
-            JsonNode *member = json_object_get_member (a, l->data);
+      if (json_object_size (expected) != json_object_size (actual))
+        g_error ("at %s: expected %s, got %s", key, expected_text, actual_text);
+      json_object_foreach (expected, name, member)
+        {
+          json_t *other = json_object_get (actual, name);
 
-            if (member == NULL)
-              g_error ("at %s: member “%s” missing in %s", key, (char *) l->data,
-                       actual_text);
-            assert_json_matches (json_object_get_member (e, l->data), member,
-                                 l->data, key);
-          }
-      }
-      break;
-
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *e = json_node_get_array (expected);
-        JsonArray *a = json_node_get_array (actual);
-
-        if (json_array_get_length (e) != json_array_get_length (a))
-          g_error ("at %s: expected %s, got %s", key, expected_text, actual_text);
-        for (guint i = 0; i < json_array_get_length (e); i++)
-          assert_json_matches (json_array_get_element (e, i),
-                               json_array_get_element (a, i), key, parent_key);
-      }
-      break;
-
-    case JSON_NODE_VALUE:
-      {
-        GType e = json_node_get_value_type (expected);
-        GType a = json_node_get_value_type (actual);
-        gboolean e_number = e == G_TYPE_INT64 || e == G_TYPE_DOUBLE;
-        gboolean a_number = a == G_TYPE_INT64 || a == G_TYPE_DOUBLE;
-        gboolean same;
-
-        if (e_number && a_number)
-          same = e == G_TYPE_INT64 && a == G_TYPE_INT64
-            ? json_node_get_int (expected) == json_node_get_int (actual)
-            : json_node_get_double (expected) == json_node_get_double (actual);
-        else if (e != a)
-          same = FALSE;
-        else if (e == G_TYPE_STRING && g_strcmp0 (key, "message") == 0
-                 && g_strcmp0 (parent_key, "error") == 0)
-          same = g_str_has_prefix (json_node_get_string (actual),
-                                   json_node_get_string (expected));
-        else
-          same = json_node_equal (expected, actual);
-        if (!same)
-          g_error ("at %s: expected %s, got %s", key, expected_text, actual_text);
-      }
-      break;
-
-    case JSON_NODE_NULL:
-      break;
+          if (other == NULL)
+            g_error ("at %s: member “%s” missing in %s", key, name, actual_text);
+          assert_json_matches (member, other, name, key);
+        }
+      same = TRUE;
     }
+  else if (json_is_array (expected))
+    {
+      if (json_array_size (expected) != json_array_size (actual))
+        g_error ("at %s: expected %s, got %s", key, expected_text, actual_text);
+      for (gsize i = 0; i < json_array_size (expected); i++)
+        assert_json_matches (json_array_get (expected, i), json_array_get (actual, i),
+                             key, parent_key);
+      same = TRUE;
+    }
+  else if (json_is_string (expected) && g_strcmp0 (key, "message") == 0
+           && g_strcmp0 (parent_key, "error") == 0)
+    same = g_str_has_prefix (json_string_value (actual), json_string_value (expected));
+  else
+    same = json_equal (expected, actual);
+  if (!same)
+    g_error ("at %s: expected %s, got %s", key, expected_text, actual_text);
 }
 
 /* Sends @request and checks the reply against @expected (JSON text), or
@@ -337,34 +376,44 @@ check_exchange (Fake       *fake,
       return;
     }
   {
-    g_autoptr(JsonNode) actual = reply_json (out);
-    g_autoptr(JsonNode) wanted = parse_json (expected);
+    g_autoptr(json_t) actual = reply_json (out);
+    g_autoptr(json_t) wanted = parse_json (expected);
 
     assert_json_matches (wanted, actual, "reply", NULL);
   }
 }
 
-/* The error code of a single JSON error reply, after checking its shape. */
+/* The error code of a single JSON error reply, after checking its shape;
+ * its id and message too when asked for. */
 static int
-error_code (const char *out,
-            JsonNode  **id_out)
+error_code_message (const char  *out,
+                    json_t     **id_out,
+                    char       **message_out)
 {
-  g_autoptr(JsonNode) reply = reply_json (out);
-  JsonObject *object;
-  JsonObject *error;
+  g_autoptr(json_t) reply = reply_json (out);
+  json_t *error;
 
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (reply));
-  object = json_node_get_object (reply);
-  g_assert_cmpuint (json_object_get_size (object), ==, 3);
-  g_assert_cmpstr (json_object_get_string_member (object, "jsonrpc"), ==, "2.0");
-  g_assert_true (json_object_has_member (object, "id"));
-  g_assert_false (json_object_has_member (object, "result"));
-  error = json_object_get_object_member (object, "error");
-  g_assert_nonnull (error);
-  g_assert_nonnull (json_object_get_string_member (error, "message"));
+  g_assert_true (json_is_object (reply));
+  g_assert_cmpuint (json_object_size (reply), ==, 3);
+  g_assert_cmpstr (json_string_value (json_object_get (reply, "jsonrpc")), ==, "2.0");
+  g_assert_nonnull (json_object_get (reply, "id"));
+  g_assert_null (json_object_get (reply, "result"));
+  error = json_object_get (reply, "error");
+  g_assert_true (json_is_object (error));
+  g_assert_true (json_is_string (json_object_get (error, "message")));
+  g_assert_true (json_is_integer (json_object_get (error, "code")));
   if (id_out != NULL)
-    *id_out = json_node_copy (json_object_get_member (object, "id"));
-  return (int) json_object_get_int_member (error, "code");
+    *id_out = json_incref (json_object_get (reply, "id"));
+  if (message_out != NULL)
+    *message_out = g_strdup (json_string_value (json_object_get (error, "message")));
+  return (int) json_integer_value (json_object_get (error, "code"));
+}
+
+static int
+error_code (const char  *out,
+            json_t     **id_out)
+{
+  return error_code_message (out, id_out, NULL);
 }
 
 /* ---- The examples of the JSON-RPC 2.0 specification, section 7 -------- */
@@ -554,10 +603,10 @@ test_bad_line (gconstpointer data)
   g_assert_cmpuint (fake->calls->len, ==, 0);
   if (bad->json)
     {
-      g_autoptr(JsonNode) id = NULL;
+      g_autoptr(json_t) id = NULL;
 
       g_assert_cmpint (error_code (out, &id), ==, PC_RPC_PARSE_ERROR);
-      g_assert_true (JSON_NODE_HOLDS_NULL (id));
+      g_assert_true (json_is_null (id));
     }
   else
     {
@@ -615,11 +664,12 @@ static const Exchange exchanges[] = {
   { "id/array",
     "{\"jsonrpc\":\"2.0\",\"method\":\"sum\",\"params\":[1],\"id\":[1]}",
     "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\"Invalid Request\"}}" },
-  /* json-glib reads 1e400 as inf, which JSON cannot hold. */
+  /* Past the range of a double: refused whole, like an integer past 64
+   * bits (json-glib read it as inf and answered -32600). */
   { "id/overflow-double",
     "{\"jsonrpc\":\"2.0\",\"method\":\"sum\",\"params\":[1],\"id\":1e400}",
-    "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\"Invalid Request\"}}" },
-  /* json-glib wraps integers past 64 bits; echoing -1 for 2^64 would be wrong. */
+    "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error\"}}" },
+  /* Echoing a wrapped integer (-1 for 2^64) would be wrong. */
   { "id/overflow-int",
     "{\"jsonrpc\":\"2.0\",\"method\":\"sum\",\"params\":[1],\"id\":18446744073709551616}",
     "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error\"}}" },
@@ -826,10 +876,10 @@ test_deep_nesting (void)
     g_autofree char *closing = g_strnfill (100, ']');
     g_autofree char *line = g_strconcat (opening, closing, NULL);
     g_autofree char *out = handle (fake, line, -1);
-    g_autoptr(JsonNode) reply = reply_json (out);
+    g_autoptr(json_t) reply = reply_json (out);
 
-    g_assert_true (JSON_NODE_HOLDS_ARRAY (reply));
-    g_assert_cmpuint (json_array_get_length (json_node_get_array (reply)), ==, 1);
+    g_assert_true (json_is_array (reply));
+    g_assert_cmpuint (json_array_size (reply), ==, 1);
   }
   g_assert_cmpuint (fake->calls->len, ==, 0);
 }
@@ -837,33 +887,334 @@ test_deep_nesting (void)
 static void
 test_json_number (void)
 {
-  struct { double value; GType type; } cases[] = {
-    { 1024, G_TYPE_INT64 },
-    { -7, G_TYPE_INT64 },
-    { -0.0, G_TYPE_INT64 },
-    { 0.5, G_TYPE_DOUBLE },
-    { 9007199254740991.0, G_TYPE_INT64 },
-    { 9007199254740992.0, G_TYPE_DOUBLE },
-    { 1e300, G_TYPE_DOUBLE },
+  struct { double value; gboolean integer; } cases[] = {
+    { 1024, TRUE },
+    { -7, TRUE },
+    { -0.0, TRUE },
+    { 0.5, FALSE },
+    { 9007199254740991.0, TRUE },
+    { 9007199254740992.0, FALSE },
+    { 1e300, FALSE },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(JsonNode) node = pc_json_number (cases[i].value);
+      g_autoptr(json_t) value = pc_json_number (cases[i].value);
 
-      g_assert_true (JSON_NODE_HOLDS_VALUE (node));
-      g_assert_true (json_node_get_value_type (node) == cases[i].type);
-      g_assert_cmpfloat (json_node_get_double (node), ==, cases[i].value);
+      g_assert_true (json_is_number (value));
+      g_assert_cmpint (json_is_integer (value), ==, cases[i].integer);
+      g_assert_cmpfloat (json_number_value (value), ==, cases[i].value);
     }
   {
-    g_autoptr(JsonNode) inf = pc_json_number (INFINITY);
-    g_autoptr(JsonNode) minus_inf = pc_json_number (-INFINITY);
-    g_autoptr(JsonNode) nan_node = pc_json_number (NAN);
+    g_autoptr(json_t) inf = pc_json_number (INFINITY);
+    g_autoptr(json_t) minus_inf = pc_json_number (-INFINITY);
+    g_autoptr(json_t) nan_value = pc_json_number (NAN);
 
-    g_assert_true (JSON_NODE_HOLDS_NULL (inf));
-    g_assert_true (JSON_NODE_HOLDS_NULL (minus_inf));
-    g_assert_true (JSON_NODE_HOLDS_NULL (nan_node));
+    g_assert_true (json_is_null (inf));
+    g_assert_true (json_is_null (minus_inf));
+    g_assert_true (json_is_null (nan_value));
   }
+}
+
+/* ---- The eval fast path ------------------------------------------------ */
+
+static char *
+handle_fast (Fake       *fake,
+             const char *line,
+             gsize       len)
+{
+  GString *out = g_string_new (NULL);
+  g_autofree char *exact = len > 0 ? g_memdup2 (line, len) : NULL;
+
+  pc_protocol_handle_line (exact ? exact : "", len, &fake_fast_handler, fake, out);
+  return g_string_free (out, FALSE);
+}
+
+typedef struct
+{
+  const char *line;
+  guint       fast;   /* calls the fast path must have answered */
+} FastCase;
+
+/* Each line is answered with and without the fast path: the bytes must
+ * be the same, and the fast path must take exactly the calls it can
+ * answer on its own; anything outside its strict subset goes to jansson. */
+static const FastCase fast_cases[] = {
+  { "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":{\"expr\":\"2+2\"}}", 1 },
+  { "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":[\"0.1\"]}", 1 },
+  { " {\"params\" : [ \"1e22\" ] , \"method\":\"eval\" ,\"id\":\"x/y\",\"jsonrpc\":\"2.0\"}\t", 1 },
+  { "{\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"eval\",\"params\":[\"-0\"]}", 1 },
+  { "{\"jsonrpc\":\"2.0\",\"id\":9223372036854775807,\"method\":\"eval\",\"params\":[\"1e400\"]}", 1 },
+  { "{\"jsonrpc\":\"2.0\",\"id\":-9223372036854775808,\"method\":\"eval\",\"params\":[\"123456789.125\"]}", 1 },
+  { "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eval\",\"params\":[\"1.0000000000000001e-5\"]}", 1 },
+  { "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eval\",\"params\":[\"9007199254740993\"]}", 1 },
+  { "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"eval\",\"params\":[\"!bad \xc3\xa9 / \x7f\"]}", 1 },
+  { "{\"jsonrpc\":\"2.0\",\"id\":\"\xf0\x9f\x98\x80\",\"method\":\"eval\",\"params\":[\"\"]}", 1 },
+  { "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":[\"1\"]},"
+    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eval\",\"params\":{\"expr\":\"!e\"}}]", 2 },
+  /* Outside the subset: escapes, control characters, odd numbers... */
+  { "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":[\"!a\\tb\\u0001\\\"\"]}", 0 },
+  { "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":[\"!a\tb\"]}", 0 },
+  { "{\"jsonrpc\":\"2.0\",\"id\":\"a\x01\",\"method\":\"eval\",\"params\":[\"1\"]}", 0 },
+  { "{\"jsonrpc\":\"2.0\",\"id\":01,\"method\":\"eval\",\"params\":[\"1\"]}", 0 },
+  { "{\"jsonrpc\":\"2.0\",\"id\":-01,\"method\":\"eval\",\"params\":[\"1\"]}", 0 },
+  { "{\"jsonrpc\":\"2.0\",\"id\":-,\"method\":\"eval\",\"params\":[\"1\"]}", 0 },
+  { "{\"jsonrpc\":\"2.0\",\"id\":1.0,\"method\":\"eval\",\"params\":[\"1\"]}", 0 },
+  { "{\"jsonrpc\":\"2.0\",\"id\":1e2,\"method\":\"eval\",\"params\":[\"1\"]}", 0 },
+  { "{\"jsonrpc\":\"2.0\",\"id\":9223372036854775808,\"method\":\"eval\",\"params\":[\"1\"]}", 0 },
+  { "{\"jsonrpc\":\"2.0\",\"id\":1,\"id\":2,\"method\":\"eval\",\"params\":[\"1\"]}", 0 },
+  { "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":[\"1\"],\"x\":0}", 0 },
+  { "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":[\"1\",\"2\"]}", 0 },
+  { "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":[\"1\"]} x", 0 },
+  { "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":[\"1\"]}{}", 0 },
+  { "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":[\"1\"],}", 0 },
+  { "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":[\"1\"]", 0 },
+  { "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":[\"1\\u0000\"]}", 0 },
+  { "{\"jsonrpc\":\"2.0\",\"method\":\"eval\",\"params\":[\"1\"]}", 0 },
+  { "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":[\"1\"]},1]", 0 },
+  { "[]", 0 },
+};
+
+static void
+test_fast_path (gconstpointer data)
+{
+  const FastCase *c = data;
+  g_autoptr(Fake) general_fake = fake_new ();
+  g_autoptr(Fake) fast_fake = fake_new ();
+  g_autofree char *general = handle (general_fake, c->line, -1);
+  g_autofree char *fast = handle_fast (fast_fake, c->line, strlen (c->line));
+
+  g_test_message ("-> %s", c->line);
+  g_test_message ("<- %s", general);
+  g_assert_cmpstr (fast, ==, general);
+  g_assert_cmpuint (fast_fake->n_fast, ==, c->fast);
+  g_assert_cmpuint (general_fake->n_fast, ==, 0);
+  if (c->fast > 0)
+    g_assert_cmpuint (fast_fake->calls->len, ==, 0);
+  /* A reply, when there is one, is JSON whichever path wrote it. */
+  if (general[0] != '\0')
+    {
+      g_autoptr(json_t) reply = reply_json (general);
+
+      g_assert_nonnull (reply);
+    }
+}
+
+/* The fast path's writers give jansson's bytes for every value. */
+static void
+test_writers_match_jansson (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (2014);
+  const double numbers[] = {
+    0, -0.0, 1, -1, 0.1, 0.30000000000000004, 1.0 / 3, 2.5, 1e15, 1e16, 1e17, 1e21,
+    1e22, 1e100, 1e300, 1e-5, 1e-7, 1e-300, 5e-324, G_MAXDOUBLE, -G_MAXDOUBLE,
+    9007199254740991.0, 9007199254740992.0, -9007199254740992.0, 123456789.125,
+    INFINITY, -INFINITY, NAN,
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (numbers) + 20000; i++)
+    {
+      double value;
+      g_autoptr(GString) direct = g_string_new (NULL);
+      g_autoptr(GString) via = g_string_new (NULL);
+      g_autoptr(json_t) number = NULL;
+
+      if (i < G_N_ELEMENTS (numbers))
+        value = numbers[i];
+      else
+        {
+          /* Any bit pattern: every exponent, subnormals, inf and nan. */
+          guint64 bits = ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand);
+
+          memcpy (&value, &bits, sizeof value);
+        }
+      number = pc_json_number (value);
+      pc_json_append_number (direct, value);
+      pc_json_append (via, number);
+      g_assert_cmpstr (direct->str, ==, via->str);
+    }
+
+  /* Every ASCII character, UTF-8, and bytes that are not UTF-8. */
+  for (int c = 1; c < 0x80; c++)
+    {
+      char text[] = { 'a', (char) c, 'z', '\0' };
+      g_autoptr(GString) direct = g_string_new (NULL);
+      g_autoptr(GString) via = g_string_new (NULL);
+      g_autoptr(json_t) string = pc_json_string (text);
+
+      pc_json_append_string (direct, text);
+      pc_json_append (via, string);
+      g_assert_cmpstr (direct->str, ==, via->str);
+    }
+  {
+    const char *texts[] = { "", "é ü 日本 \xf0\x9f\x98\x80", "\xff", "a\xc3", "\xed\xa0\x80", "\u2028" };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
+      {
+        g_autoptr(GString) direct = g_string_new (NULL);
+        g_autoptr(GString) via = g_string_new (NULL);
+        g_autoptr(json_t) string = pc_json_string (texts[i]);
+
+        g_assert_nonnull (string);
+        pc_json_append_string (direct, texts[i]);
+        pc_json_append (via, string);
+        g_assert_cmpstr (direct->str, ==, via->str);
+        g_assert_true (g_utf8_validate (direct->str, -1, NULL));
+      }
+  }
+}
+
+/* ---- Hostile JSON --------------------------------------------------------- */
+
+/* After each hostile line, the same handler still answers a plain call. */
+static void
+assert_still_serves (Fake *fake)
+{
+  g_autofree char *out = handle (fake, "{\"jsonrpc\":\"2.0\",\"method\":\"sum\",\"params\":[2,3],\"id\":5}", -1);
+
+  g_assert_cmpstr (out, ==, "{\"jsonrpc\":\"2.0\",\"id\":5,\"result\":5}\n");
+}
+
+static void
+assert_parse_error (Fake       *fake,
+                    const char *line,
+                    gssize      len,
+                    const char *in_message)
+{
+  gsize n = len < 0 ? strlen (line) : (gsize) len;
+  g_autofree char *out = handle (fake, line, n);
+  g_autofree char *fast = handle_fast (fake, line, n);
+  g_autofree char *message = NULL;
+  g_autoptr(json_t) id = NULL;
+
+  g_assert_cmpint (error_code_message (out, &id, &message), ==, PC_RPC_PARSE_ERROR);
+  g_test_message ("%s", message);
+  g_assert_true (json_is_null (id));
+  g_assert_true (g_str_has_prefix (message, "Parse error: "));
+  if (in_message != NULL)
+    g_assert_nonnull (strstr (message, in_message));
+  g_assert_cmpstr (fast, ==, out);
+  assert_still_serves (fake);
+}
+
+static void
+test_hostile_duplicate_keys (void)
+{
+  g_autoptr(Fake) fake = fake_new ();
+
+  assert_parse_error (fake, "{\"jsonrpc\":\"2.0\",\"id\":1,\"id\":2,\"method\":\"sum\",\"params\":[1]}",
+                      -1, "the key \"id\" appears twice");
+  assert_parse_error (fake, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":{\"expr\":\"1\",\"expr\":\"2\"}}",
+                      -1, "the key \"expr\" appears twice");
+  /* Escapes in the key, a quote among them: named as decoded. */
+  assert_parse_error (fake, "{\"jsonrpc\":\"2.0\",\"a\\\"\\u0062\":1,\"a\\\"b\":2,\"method\":\"sum\",\"id\":1}",
+                      -1, "the key \"a\"b\" appears twice");
+  /* In a batch the whole line is refused: nothing is carried out. */
+  assert_parse_error (fake, "[{\"jsonrpc\":\"2.0\",\"method\":\"update\"},"
+                      "{\"jsonrpc\":\"2.0\",\"method\":\"update\",\"method\":\"x\"}]", -1, "twice");
+  g_assert_false (fake_called (fake, "update"));
+}
+
+static void
+test_hostile_nul_escape (void)
+{
+  g_autoptr(Fake) fake = fake_new ();
+
+  assert_parse_error (fake, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":[\"1\\u0000+1\"]}",
+                      -1, "NUL");
+  assert_parse_error (fake, "{\"jsonrpc\":\"2.0\",\"id\":\"\\u0000\",\"method\":\"sum\",\"params\":[1]}",
+                      -1, "NUL");
+  assert_parse_error (fake, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"sum\",\"params\":{\"a\\u0000\":1}}",
+                      -1, "NUL");
+  /* Only assert_still_serves()'s three sums were carried out. */
+  g_assert_cmpuint (fake->calls->len, ==, 3);
+  g_assert_false (fake_called (fake, "eval"));
+}
+
+static void
+test_hostile_deep (void)
+{
+  g_autoptr(Fake) fake = fake_new ();
+  g_autofree char *opening = g_strnfill (10000, '[');
+  g_autofree char *closing = g_strnfill (10000, ']');
+  g_autofree char *deep = g_strconcat (opening, closing, NULL);
+  g_autofree char *at_limit = NULL;
+  g_autofree char *past_limit = NULL;
+
+  assert_parse_error (fake, deep, -1, "nested more than 128 levels");
+  /* Brackets inside strings do not count. */
+  {
+    g_autofree char *quoted = g_strdup_printf ("{\"jsonrpc\":\"2.0\",\"method\":\"eval\",\"id\":1,"
+                                               "\"params\":[\"%s\\\"%s\"]}", opening, closing);
+    g_autofree char *out = handle (fake, quoted, -1);
+    g_autoptr(json_t) reply = reply_json (out);
+
+    g_assert_nonnull (json_object_get (reply, "result"));
+  }
+  /* 128 levels are served (an invalid request inside a batch), 129 are not. */
+  {
+    g_autofree char *o = g_strnfill (127, '[');
+    g_autofree char *c = g_strnfill (127, ']');
+
+    at_limit = g_strconcat ("[", o, c, "]", NULL);
+    past_limit = g_strconcat ("[[", o, c, "]]", NULL);
+  }
+  {
+    g_autofree char *out = handle (fake, at_limit, -1);
+
+    g_assert_true (g_str_has_prefix (out, "[{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600"));
+  }
+  assert_parse_error (fake, past_limit, -1, "nested");
+}
+
+static void
+test_hostile_numbers (void)
+{
+  g_autoptr(Fake) fake = fake_new ();
+
+  /* Past a double, as a parameter and as an id. */
+  assert_parse_error (fake, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"number\",\"params\":[1e400]}",
+                      -1, "range of a double");
+  assert_parse_error (fake, "{\"jsonrpc\":\"2.0\",\"id\":1e400,\"method\":\"eval\",\"params\":[\"1\"]}",
+                      -1, "range of a double");
+  assert_parse_error (fake, "{\"jsonrpc\":\"2.0\",\"id\":-1e400,\"method\":\"sum\",\"params\":[1]}",
+                      -1, "range of a double");
+  /* 2^63 as an id, either path. */
+  assert_parse_error (fake, "{\"jsonrpc\":\"2.0\",\"id\":9223372036854775808,\"method\":\"eval\",\"params\":[\"1\"]}",
+                      -1, "64-bit");
+  assert_parse_error (fake, "{\"jsonrpc\":\"2.0\",\"id\":-9223372036854775809,\"method\":\"sum\",\"params\":[1]}",
+                      -1, "64-bit");
+  /* -0 as an id is the integer 0; as a number it is 0 too. */
+  {
+    g_autofree char *out = handle (fake, "{\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"subtract\",\"params\":[-0,1]}", -1);
+    g_autofree char *real = handle (fake, "{\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"number\",\"params\":[-0.0]}", -1);
+    g_autofree char *fast = handle_fast (fake, "{\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"eval\",\"params\":[\"-0\"]}",
+                                         strlen ("{\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"eval\",\"params\":[\"-0\"]}"));
+
+    g_assert_cmpstr (out, ==, "{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":-1}\n");
+    g_assert_cmpstr (real, ==, "{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":0}\n");
+    g_assert_cmpstr (fast, ==, "{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":{\"expr\":\"-0\",\"value\":0}}\n");
+  }
+  assert_still_serves (fake);
+}
+
+static void
+test_hostile_huge_string (void)
+{
+  /* The codec itself has no line limit (the line reader has, see
+   * /protocol/line-reader/too-long): a 1 MiB expression reaches the
+   * method whole, on either path, and the answer is the same. */
+  g_autoptr(Fake) fake = fake_new ();
+  g_autofree char *big = g_strnfill (1024 * 1024, '7');
+  g_autofree char *line = g_strdup_printf ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":[\"!%s\"]}", big);
+  g_autofree char *general = handle (fake, line, -1);
+  g_autofree char *fast = handle_fast (fake, line, strlen (line));
+
+  g_assert_cmpint (error_code (general, NULL), ==, PC_RPC_EXPRESSION_ERROR);
+  g_assert_nonnull (strstr (general, big));
+  g_assert_cmpstr (fast, ==, general);
+  g_assert_cmpuint (fake->n_fast, ==, 1);
+  assert_still_serves (fake);
 }
 
 /* ---- Replies made without a handler --------------------------------------- */
@@ -883,20 +1234,20 @@ static void
 test_too_large_json (void)
 {
   g_autoptr(GString) out = g_string_new (NULL);
-  g_autoptr(JsonNode) reply = NULL;
-  g_autoptr(JsonNode) id = NULL;
-  JsonObject *error;
-  JsonObject *data;
+  g_autoptr(json_t) reply = NULL;
+  g_autoptr(json_t) id = NULL;
+  json_t *error;
+  json_t *data;
 
   pc_protocol_append_too_large (TRUE, 65536, out);
   g_assert_cmpint (error_code (out->str, &id), ==, PC_RPC_TOO_LARGE);
-  g_assert_true (JSON_NODE_HOLDS_NULL (id));
+  g_assert_true (json_is_null (id));
   reply = reply_json (out->str);
-  error = json_object_get_object_member (json_node_get_object (reply), "error");
-  data = json_object_get_object_member (error, "data");
-  g_assert_nonnull (data);
-  g_assert_cmpint (json_object_get_int_member (data, "limit"), ==, 65536);
-  g_assert_nonnull (strstr (json_object_get_string_member (error, "message"), "65536"));
+  error = json_object_get (reply, "error");
+  data = json_object_get (error, "data");
+  g_assert_true (json_is_object (data));
+  g_assert_cmpint (json_integer_value (json_object_get (data, "limit")), ==, 65536);
+  g_assert_nonnull (strstr (json_string_value (json_object_get (error, "message")), "65536"));
 }
 
 static void
@@ -904,10 +1255,10 @@ test_append_error (void)
 {
   g_autoptr(GString) plain = g_string_new (NULL);
   g_autoptr(GString) json = g_string_new (NULL);
-  g_autoptr(JsonNode) data = json_node_init_string (json_node_alloc (), "clients");
-  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(json_t) data = json_string ("clients");
+  g_autoptr(json_t) reply = NULL;
   const char *json_line = "{\"jsonrpc\":\"2.0\",\"method\":\"eval\",\"id\":3}";
-  JsonObject *error;
+  json_t *error;
 
   pc_protocol_append_error ("1+1", 3, PC_RPC_BUSY, "server busy", data, plain);
   g_assert_cmpstr (plain->str, ==, "error: server busy\n");
@@ -916,11 +1267,12 @@ test_append_error (void)
                             "server busy", data, json);
   g_assert_cmpint (error_code (json->str, NULL), ==, PC_RPC_BUSY);
   reply = reply_json (json->str);
-  error = json_object_get_object_member (json_node_get_object (reply), "error");
-  g_assert_cmpstr (json_object_get_string_member (error, "message"), ==, "server busy");
-  g_assert_cmpstr (json_object_get_string_member (error, "data"), ==, "clients");
+  error = json_object_get (reply, "error");
+  g_assert_cmpstr (json_string_value (json_object_get (error, "message")), ==, "server busy");
+  g_assert_cmpstr (json_string_value (json_object_get (error, "data")), ==, "clients");
   /* @data still belongs to the caller (freed by g_autoptr above). */
-  g_assert_cmpstr (json_node_get_string (data), ==, "clients");
+  g_assert_cmpstr (json_string_value (data), ==, "clients");
+  g_assert_cmpuint (data->refcount, ==, 1);
 }
 
 /* ---- The line reader ------------------------------------------------------- */
@@ -1157,14 +1509,11 @@ static void
 test_append_request (void)
 {
   g_autoptr(GString) out = g_string_new (NULL);
-  g_autoptr(JsonNode) request = NULL;
-  JsonObject *params = json_object_new ();
-  JsonObject *object;
+  g_autoptr(json_t) request = NULL;
+  json_t *params = json_object ();
 
-  json_object_set_string_member (params, "expr", "1+\"2\"\n");
-  pc_protocol_append_request (out, 42, "eval",
-                              json_node_init_object (json_node_alloc (), params));
-  json_object_unref (params);
+  json_object_set_new (params, "expr", json_string ("1+\"2\"\n"));
+  pc_protocol_append_request (out, 42, "eval", params);
   pc_protocol_append_request (out, 43, "ping", NULL);
 
   g_assert_true (g_str_has_suffix (out->str, "\n"));
@@ -1175,19 +1524,17 @@ test_append_request (void)
     g_assert_cmpstr (lines[2], ==, "");
 
     request = parse_json (lines[0]);
-    object = json_node_get_object (request);
-    g_assert_cmpstr (json_object_get_string_member (object, "jsonrpc"), ==, "2.0");
-    g_assert_cmpint (json_object_get_int_member (object, "id"), ==, 42);
-    g_assert_cmpstr (json_object_get_string_member (object, "method"), ==, "eval");
-    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "params"),
-                                                    "expr"), ==, "1+\"2\"\n");
-    g_clear_pointer (&request, json_node_unref);
+    g_assert_cmpstr (json_string_value (json_object_get (request, "jsonrpc")), ==, "2.0");
+    g_assert_cmpint (json_integer_value (json_object_get (request, "id")), ==, 42);
+    g_assert_cmpstr (json_string_value (json_object_get (request, "method")), ==, "eval");
+    g_assert_cmpstr (json_string_value (json_object_get (json_object_get (request, "params"),
+                                                         "expr")), ==, "1+\"2\"\n");
+    g_clear_pointer (&request, json_decref);
 
     request = parse_json (lines[1]);
-    object = json_node_get_object (request);
-    g_assert_cmpint (json_object_get_int_member (object, "id"), ==, 43);
-    g_assert_cmpstr (json_object_get_string_member (object, "method"), ==, "ping");
-    g_assert_false (json_object_has_member (object, "params"));
+    g_assert_cmpint (json_integer_value (json_object_get (request, "id")), ==, 43);
+    g_assert_cmpstr (json_string_value (json_object_get (request, "method")), ==, "ping");
+    g_assert_null (json_object_get (request, "params"));
   }
 }
 
@@ -1198,31 +1545,29 @@ test_round_trip (void)
   g_autoptr(Fake) fake = fake_new ();
   g_autoptr(GString) request = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) result = NULL;
+  g_autoptr(json_t) result = NULL;
   g_autofree char *reply = NULL;
-  JsonArray *params = json_array_new ();
+  json_t *params = json_array ();
   PcRpcError rpc_error = { 0, };
   gint64 id = 0;
 
-  json_array_add_int_element (params, 50);
-  json_array_add_int_element (params, 8);
-  pc_protocol_append_request (request, 7, "subtract",
-                              json_node_init_array (json_node_alloc (), params));
-  json_array_unref (params);
+  json_array_append_new (params, json_integer (50));
+  json_array_append_new (params, json_integer (8));
+  pc_protocol_append_request (request, 7, "subtract", params);
 
   reply = handle (fake, request->str, request->len - 1);
   g_assert_true (pc_protocol_parse_response (reply, strlen (reply) - 1, &id, &result,
                                              &rpc_error, &error));
   g_assert_no_error (error);
   g_assert_cmpint (id, ==, 7);
-  g_assert_cmpint (json_node_get_int (result), ==, 42);
+  g_assert_cmpint (json_integer_value (result), ==, 42);
   g_assert_cmpint (rpc_error.code, ==, 0);
 }
 
 static gboolean
 parse_response (const char  *line,
                 gint64      *id,
-                JsonNode   **result,
+                json_t     **result,
                 PcRpcError  *rpc_error,
                 GError     **error)
 {
@@ -1237,7 +1582,7 @@ static void
 test_parse_result (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) result = NULL;
+  g_autoptr(json_t) result = NULL;
   PcRpcError rpc_error = { 0, };
   gint64 id = 0;
 
@@ -1246,12 +1591,11 @@ test_parse_result (void)
                                  &id, &result, &rpc_error, &error));
   g_assert_no_error (error);
   g_assert_cmpint (id, ==, 1);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (result));
-  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (result), "text"),
-                   ==, "3, 6");
+  g_assert_true (json_is_object (result));
+  g_assert_cmpstr (json_string_value (json_object_get (result, "text")), ==, "3, 6");
   g_assert_cmpint (rpc_error.code, ==, 0);
   g_assert_null (rpc_error.message);
-  g_clear_pointer (&result, json_node_unref);
+  g_clear_pointer (&result, json_decref);
 
   /* null is a result too. */
   g_assert_true (parse_response ("{\"result\":null,\"id\":9,\"jsonrpc\":\"2.0\"}",
@@ -1259,14 +1603,14 @@ test_parse_result (void)
   g_assert_no_error (error);
   g_assert_cmpint (id, ==, 9);
   g_assert_nonnull (result);
-  g_assert_true (JSON_NODE_HOLDS_NULL (result));
+  g_assert_true (json_is_null (result));
 }
 
 static void
 test_parse_error_reply (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) result = NULL;
+  g_autoptr(json_t) result = NULL;
   PcRpcError rpc_error = { 0, };
   gint64 id = 0;
 
@@ -1280,10 +1624,8 @@ test_parse_error_reply (void)
   g_assert_cmpint (rpc_error.code, ==, PC_RPC_EXPRESSION_ERROR);
   g_assert_cmpstr (rpc_error.message, ==, "Unexpected operator \"*\" found at position 2");
   g_assert_nonnull (rpc_error.data);
-  g_assert_cmpint (json_object_get_int_member (json_node_get_object (rpc_error.data), "pos"),
-                   ==, 2);
-  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (rpc_error.data), "token"),
-                   ==, "*");
+  g_assert_cmpint (json_integer_value (json_object_get (rpc_error.data, "pos")), ==, 2);
+  g_assert_cmpstr (json_string_value (json_object_get (rpc_error.data, "token")), ==, "*");
   pc_rpc_error_clear (&rpc_error);
 
   /* An error with a null id (the server could not read the request). */
@@ -1331,7 +1673,7 @@ test_parse_malformed (void)
   for (gsize i = 0; i < G_N_ELEMENTS (malformed_replies); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(JsonNode) result = NULL;
+      g_autoptr(json_t) result = NULL;
       PcRpcError rpc_error = { 0, };
       gint64 id = 0;
 
@@ -1353,7 +1695,7 @@ test_parse_deep_reply (void)
   g_autofree char *opening = g_strnfill (1000000, '[');
   g_autofree char *line = g_strconcat ("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":", opening, NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) result = NULL;
+  g_autoptr(json_t) result = NULL;
   PcRpcError rpc_error = { 0, };
   gint64 id = 0;
 
@@ -1388,6 +1730,18 @@ main (int    argc,
   g_test_add_func ("/protocol/jsonrpc/deep-nesting", test_deep_nesting);
   g_test_add_func ("/protocol/jsonrpc/member-order", test_reply_member_order);
   g_test_add_func ("/protocol/json-number", test_json_number);
+  g_test_add_func ("/protocol/json-writers", test_writers_match_jansson);
+  for (gsize i = 0; i < G_N_ELEMENTS (fast_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/protocol/jsonrpc/fast-path/%02" G_GSIZE_FORMAT, i);
+
+      g_test_add_data_func (path, &fast_cases[i], test_fast_path);
+    }
+  g_test_add_func ("/protocol/jsonrpc/hostile/duplicate-keys", test_hostile_duplicate_keys);
+  g_test_add_func ("/protocol/jsonrpc/hostile/nul-escape", test_hostile_nul_escape);
+  g_test_add_func ("/protocol/jsonrpc/hostile/deep", test_hostile_deep);
+  g_test_add_func ("/protocol/jsonrpc/hostile/numbers", test_hostile_numbers);
+  g_test_add_func ("/protocol/jsonrpc/hostile/huge-string", test_hostile_huge_string);
 
   g_test_add_func ("/protocol/framing/blank", test_blank_lines);
   g_test_add_func ("/protocol/framing/plain", test_plain_line);

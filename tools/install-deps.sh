@@ -10,7 +10,7 @@ what=${1:-build}
 
 build_packages=(
   gcc libc6-dev pkg-config meson ninja-build gettext python3
-  libglib2.0-dev libglib2.0-bin libjson-glib-dev libmuparser-dev libreadline-dev
+  libglib2.0-dev libglib2.0-bin libjansson-dev libmuparser-dev libreadline-dev
   libgtk-3-dev
 )
 test_packages=(

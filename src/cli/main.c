@@ -65,34 +65,18 @@ wait_for (Wait *wait)
  *     1+*2
  *       ^ */
 static void
-print_expression_error (const char       *expr,
-                        const PcRpcError *error)
+print_expression_error (const PcEvalOutcome *outcome)
 {
-  gint64 pos = -1;
+  const char *expr = outcome->expression;
 
-  g_printerr (_("error: %s\n"), error->message);
-  if (error->data != NULL && JSON_NODE_HOLDS_OBJECT (error->data))
-    pos = json_object_get_int_member_with_default (json_node_get_object (error->data),
-                                                   "pos", -1);
-  if (pos >= 0 && strchr (expr, '\n') == NULL
-      && pos <= (gint64) g_utf8_strlen (expr, -1))
+  g_printerr (_("error: %s\n"), outcome->message);
+  if (outcome->error_pos >= 0 && strchr (expr, '\n') == NULL
+      && outcome->error_pos <= g_utf8_strlen (expr, -1))
     {
-      g_autofree char *pad = g_strnfill ((gsize) pos, ' ');
+      g_autofree char *pad = g_strnfill ((gsize) outcome->error_pos, ' ');
 
       g_printerr ("  %s\n  %s^\n", expr, pad);
     }
-}
-
-static void
-print_result (JsonNode *result)
-{
-  const char *text = NULL;
-
-  if (result != NULL && JSON_NODE_HOLDS_OBJECT (result))
-    text = json_object_get_string_member_with_default (json_node_get_object (result),
-                                                       "text", NULL);
-  printf ("%s\n", text ? text : "?");
-  fflush (stdout);
 }
 
 /* Evaluates one expression; FALSE when the connection is gone. */
@@ -100,22 +84,21 @@ static gboolean
 evaluate (Cli        *cli,
           const char *expr)
 {
-  JsonObject *params = json_object_new ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(PcClientReply) reply = NULL;
+  g_autoptr(PcEvalOutcome) outcome = NULL;
   Wait wait = { FALSE, NULL };
 
-  json_object_set_string_member (params, "expr", expr);
-  pc_client_call_async (cli->client, "eval",
-                        pc_json_take_object (params),
-                        NULL, wait_cb, &wait);
-  reply = pc_client_call_finish (cli->client, wait_for (&wait), &error);
+  pc_client_eval_async (cli->client, expr, NULL, wait_cb, &wait);
+  outcome = pc_client_eval_finish (cli->client, wait_for (&wait), &error);
   g_clear_object (&wait.result);
 
-  if (reply == NULL)
+  if (outcome == NULL)
     {
       g_printerr ("pipecalc-cli: %s\n", error->message);
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+      /* Only a lost connection ends the run; a late or garbled answer
+       * fails this expression. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)
+          || g_error_matches (error, PC_CLIENT_ERROR, PC_CLIENT_ERROR_BAD_REPLY))
         {
           cli->failed = TRUE;
           return TRUE;
@@ -124,21 +107,15 @@ evaluate (Cli        *cli,
       return FALSE;
     }
 
+  if (outcome->error_code != 0)
+    cli->failed = TRUE;
   if (cli->json)
-    {
-      printf ("%s\n", reply->raw);
-      fflush (stdout);
-      if (reply->result == NULL)
-        cli->failed = TRUE;
-      return TRUE;
-    }
-  if (reply->result != NULL)
-    print_result (reply->result);
+    printf ("%s\n", outcome->raw);
+  else if (outcome->error_code == 0)
+    printf ("%s\n", outcome->text);
   else
-    {
-      cli->failed = TRUE;
-      print_expression_error (expr, &reply->error);
-    }
+    print_expression_error (outcome);
+  fflush (stdout);
   return TRUE;
 }
 

@@ -5,7 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "pc-client.h"
+#include "pc-client-json.h"
 #include "pc-private-server.h"
 
 #define READ_CHUNK 16384
@@ -57,7 +57,7 @@ pc_client_reply_free (PcClientReply *reply)
 {
   if (reply == NULL)
     return;
-  g_clear_pointer (&reply->result, json_node_unref);
+  g_clear_pointer (&reply->result, json_decref);
   pc_rpc_error_clear (&reply->error);
   g_free (reply->raw);
   g_free (reply);
@@ -381,7 +381,7 @@ call_cancelled_cb (GCancellable *cancellable,
 void
 pc_client_call_async (PcClient            *self,
                       const char          *method,
-                      JsonNode            *params,
+                      json_t              *params,
                       GCancellable        *cancellable,
                       GAsyncReadyCallback  callback,
                       gpointer             user_data)
@@ -393,7 +393,7 @@ pc_client_call_async (PcClient            *self,
   if (self->stream == NULL)
     {
       if (params != NULL)
-        json_node_unref (params);
+        json_decref (params);
       g_task_return_new_error (task, PC_CLIENT_ERROR, PC_CLIENT_ERROR_NOT_CONNECTED,
                                _("Not connected to a server"));
       return;
@@ -401,7 +401,7 @@ pc_client_call_async (PcClient            *self,
   if (g_task_return_error_if_cancelled (task))
     {
       if (params != NULL)
-        json_node_unref (params);
+        json_decref (params);
       return;
     }
 

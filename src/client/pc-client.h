@@ -4,7 +4,7 @@
 
 #include <gio/gio.h>
 
-#include "pc-protocol.h"
+#include "pc-rpc-codes.h"
 #include "pc-transport.h"
 
 G_BEGIN_DECLS
@@ -16,21 +16,55 @@ typedef enum
   PC_CLIENT_ERROR_NOT_CONNECTED,   /* no connection, or it was lost */
   PC_CLIENT_ERROR_NO_SERVER,       /* nobody answers at the address */
   PC_CLIENT_ERROR_SERVER_FAILED,   /* the private server would not start */
+  PC_CLIENT_ERROR_REFUSED,         /* the server answered a call with an error;
+                                    * the message is the server's (English) */
+  PC_CLIENT_ERROR_BAD_REPLY,       /* the answer is not what the method promises */
 } PcClientError;
 
 GQuark pc_client_error_quark (void);
 
-/* One reply to one call: either a result or an error from the server.
- * @raw is the reply line as received (without newline). */
+/* The outcome of one evaluation. A server that refuses the expression
+ * gives an outcome with @error_code set, not a failed call. */
 typedef struct
 {
-  JsonNode   *result;
-  PcRpcError  error;
-  char       *raw;
-} PcClientReply;
+  char    *expression;
+  double  *values;       /* every result, on success (inf and nan too) */
+  guint    n_values;
+  char    *text;         /* the values as the server wrote them, on success */
+  int      error_code;   /* 0 on success, else a PcRpcErrorCode */
+  char    *reason;       /* data.reason of error 1000, or NULL */
+  char    *message;      /* the server's English message, or NULL */
+  int      error_pos;    /* character position, -1 if none */
+  char    *error_token;  /* or NULL */
+  char    *raw;          /* the reply line as received, without newline */
+} PcEvalOutcome;
 
-void pc_client_reply_free (PcClientReply *reply);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcClientReply, pc_client_reply_free)
+void pc_eval_outcome_free (PcEvalOutcome *outcome);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcEvalOutcome, pc_eval_outcome_free)
+
+/* The limits a server announces; -1 for any it does not. */
+typedef struct
+{
+  gint64 max_line;        /* bytes per request line */
+  gint64 max_clients;
+  gint64 idle_timeout;    /* seconds; 0: never */
+  gint64 max_expression;  /* bytes per expression */
+} PcServerLimits;
+
+/* What the server says of itself (the `info` method). A string it does
+ * not give is %NULL, a number -1. */
+typedef struct
+{
+  char           *server;
+  char           *version;
+  gint64          protocol;
+  char           *muparser;
+  char           *transport;
+  PcServerLimits  limits;
+} PcServerInfo;
+
+void pc_server_info_free (PcServerInfo *info);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcServerInfo, pc_server_info_free)
 
 #define PC_TYPE_CLIENT (pc_client_get_type ())
 G_DECLARE_FINAL_TYPE (PcClient, pc_client, PC, CLIENT, GObject)
@@ -65,16 +99,47 @@ const char *pc_client_get_address    (PcClient             *self);
 gboolean    pc_client_is_private     (PcClient             *self);
 gboolean    pc_client_is_connected   (PcClient             *self);
 
-/* Sends one JSON-RPC call. Takes @params (may be %NULL). */
-void           pc_client_call_async  (PcClient             *self,
-                                      const char           *method,
-                                      JsonNode             *params,
-                                      GCancellable         *cancellable,
-                                      GAsyncReadyCallback   callback,
-                                      gpointer              user_data);
-PcClientReply *pc_client_call_finish (PcClient             *self,
-                                      GAsyncResult         *result,
-                                      GError              **error);
+/* The protocol's methods as typed calls. Each fails with @error only
+ * when the call could not be made or answered: not connected, timed out,
+ * cancelled, lost (PC_CLIENT_ERROR_NOT_CONNECTED), a server error
+ * (PC_CLIENT_ERROR_REFUSED), or an answer of the wrong shape
+ * (PC_CLIENT_ERROR_BAD_REPLY). An expression the server cannot evaluate
+ * is not a failure of eval: its outcome says why. */
+void           pc_client_eval_async       (PcClient             *self,
+                                           const char           *expression,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+PcEvalOutcome *pc_client_eval_finish      (PcClient             *self,
+                                           GAsyncResult         *result,
+                                           GError              **error);
+
+void           pc_client_info_async       (PcClient             *self,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+PcServerInfo  *pc_client_info_finish      (PcClient             *self,
+                                           GAsyncResult         *result,
+                                           GError              **error);
+
+/* Presents an access token; %TRUE when the server accepts it. */
+void           pc_client_auth_async       (PcClient             *self,
+                                           const char           *token,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+gboolean       pc_client_auth_finish      (PcClient             *self,
+                                           GAsyncResult         *result,
+                                           GError              **error);
+
+/* The names of the functions the server knows, for completion. */
+void           pc_client_functions_async  (PcClient             *self,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+GStrv          pc_client_functions_finish (PcClient             *self,
+                                           GAsyncResult         *result,
+                                           GError              **error);
 
 /* Closes the connection and stops the private server, if any. */
 void        pc_client_close          (PcClient             *self);

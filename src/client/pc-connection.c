@@ -41,19 +41,6 @@ static void start_connecting (PcConnection *self);
 static void send_eval (PcConnection *self,
                        GTask        *task);
 
-void
-pc_eval_outcome_free (PcEvalOutcome *outcome)
-{
-  if (outcome == NULL)
-    return;
-  g_free (outcome->expression);
-  g_free (outcome->text);
-  g_free (outcome->reason);
-  g_free (outcome->message);
-  g_free (outcome->error_token);
-  g_free (outcome);
-}
-
 static void
 log_line (PcConnection        *self,
           PcConnectionLogKind  kind,
@@ -300,18 +287,15 @@ info_cb (GObject      *source,
          gpointer      user_data)
 {
   g_autoptr(PcConnection) self = user_data;
-  g_autoptr(PcClientReply) reply = NULL;
+  g_autoptr(PcServerInfo) info = pc_client_info_finish (PC_CLIENT (source), result, NULL);
   g_autofree char *summary = NULL;
-  JsonObject *info;
 
-  reply = pc_client_call_finish (PC_CLIENT (source), result, NULL);
-  if (reply == NULL || reply->result == NULL || !JSON_NODE_HOLDS_OBJECT (reply->result))
+  if (info == NULL)
     return;
-  info = json_node_get_object (reply->result);
   summary = g_strdup_printf ("%s %s, muparser %s",
-                             json_object_get_string_member_with_default (info, "server", "?"),
-                             json_object_get_string_member_with_default (info, "version", "?"),
-                             json_object_get_string_member_with_default (info, "muparser", "?"));
+                             info->server ? info->server : "?",
+                             info->version ? info->version : "?",
+                             info->muparser ? info->muparser : "?");
   log_line (self, PC_CONNECTION_LOG_EVENT, _("Server: %s"), summary);
   g_signal_emit (self, signals[SIGNAL_CONNECTED], 0, summary);
 }
@@ -322,31 +306,10 @@ functions_cb (GObject      *source,
               gpointer      user_data)
 {
   g_autoptr(PcConnection) self = user_data;
-  g_autoptr(PcClientReply) reply = pc_client_call_finish (PC_CLIENT (source), result, NULL);
-  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
-  g_auto(GStrv) list = NULL;
-  JsonArray *functions = NULL;
-  JsonNode *member;
+  g_auto(GStrv) names = pc_client_functions_finish (PC_CLIENT (source), result, NULL);
 
-  if (reply == NULL || reply->result == NULL || !JSON_NODE_HOLDS_OBJECT (reply->result))
-    return;
-  member = json_object_get_member (json_node_get_object (reply->result), "functions");
-  if (member != NULL && JSON_NODE_HOLDS_ARRAY (member))
-    functions = json_node_get_array (member);
-  for (guint i = 0; functions != NULL && i < json_array_get_length (functions); i++)
-    {
-      JsonNode *node = json_array_get_element (functions, i);
-
-      if (JSON_NODE_HOLDS_OBJECT (node))
-        {
-          const char *name = json_object_get_string_member_with_default (json_node_get_object (node),
-                                                                          "name", NULL);
-          if (name != NULL)
-            g_strv_builder_add (names, name);
-        }
-    }
-  list = g_strv_builder_end (names);
-  g_signal_emit (self, signals[SIGNAL_FUNCTIONS], 0, list);
+  if (names != NULL)
+    g_signal_emit (self, signals[SIGNAL_FUNCTIONS], 0, names);
 }
 
 static void
@@ -380,8 +343,8 @@ connected_cb (GObject      *source,
                                           : _("Connected to %s"),
             pc_client_get_address (client));
   set_state (self, PC_CONNECTION_CONNECTED);
-  pc_client_call_async (client, "info", NULL, NULL, info_cb, g_object_ref (self));
-  pc_client_call_async (client, "functions", NULL, NULL, functions_cb, g_object_ref (self));
+  pc_client_info_async (client, NULL, info_cb, g_object_ref (self));
+  pc_client_functions_async (client, NULL, functions_cb, g_object_ref (self));
 
   /* What was typed while disconnected goes now, in order. */
   while (self->state == PC_CONNECTION_CONNECTED && !g_queue_is_empty (&self->waiting))
@@ -452,36 +415,6 @@ pc_connection_stop (PcConnection *self)
 
 /* ---- Evaluating ------------------------------------------------------- */
 
-static PcEvalOutcome *
-outcome_from_reply (const char    *expression,
-                    PcClientReply *reply)
-{
-  PcEvalOutcome *outcome = g_new0 (PcEvalOutcome, 1);
-
-  outcome->expression = g_strdup (expression);
-  outcome->error_pos = -1;
-  if (reply->result != NULL)
-    {
-      JsonObject *result = JSON_NODE_HOLDS_OBJECT (reply->result)
-                           ? json_node_get_object (reply->result) : NULL;
-
-      outcome->text = g_strdup (result ? json_object_get_string_member_with_default (result, "text", "?")
-                                       : "?");
-      return outcome;
-    }
-  outcome->error_code = reply->error.code;
-  outcome->message = g_strdup (reply->error.message);
-  if (reply->error.data != NULL && JSON_NODE_HOLDS_OBJECT (reply->error.data))
-    {
-      JsonObject *data = json_node_get_object (reply->error.data);
-
-      outcome->error_pos = (int) json_object_get_int_member_with_default (data, "pos", -1);
-      outcome->error_token = g_strdup (json_object_get_string_member_with_default (data, "token", NULL));
-      outcome->reason = g_strdup (json_object_get_string_member_with_default (data, "reason", NULL));
-    }
-  return outcome;
-}
-
 static void
 eval_reply_cb (GObject      *source,
                GAsyncResult *result,
@@ -491,10 +424,9 @@ eval_reply_cb (GObject      *source,
   PcConnection *self = g_task_get_source_object (task);
   const char *expression = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(PcClientReply) reply = pc_client_call_finish (PC_CLIENT (source), result, &error);
-  PcEvalOutcome *outcome;
+  PcEvalOutcome *outcome = pc_client_eval_finish (PC_CLIENT (source), result, &error);
 
-  if (reply == NULL)
+  if (outcome == NULL)
     {
       /* Lost in flight: it goes again after reconnecting, unless the
        * person gave up on it. */
@@ -509,7 +441,6 @@ eval_reply_cb (GObject      *source,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  outcome = outcome_from_reply (expression, reply);
   if (outcome->error_code == 0)
     log_line (self, PC_CONNECTION_LOG_RECEIVED, "← %s", outcome->text);
   else
@@ -522,14 +453,10 @@ static void
 send_eval (PcConnection *self,
            GTask        *task)
 {
-  JsonObject *params;
-
   if (g_task_return_error_if_cancelled (task))
     return;
-  params = json_object_new ();
-  json_object_set_string_member (params, "expr", g_task_get_task_data (task));
   log_line (self, PC_CONNECTION_LOG_SENT, "→ %s", (const char *) g_task_get_task_data (task));
-  pc_client_call_async (self->client, "eval", pc_json_take_object (params),
+  pc_client_eval_async (self->client, g_task_get_task_data (task),
                         g_task_get_cancellable (task), eval_reply_cb, g_object_ref (task));
 }
 

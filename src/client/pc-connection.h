@@ -23,21 +23,6 @@ typedef enum
   PC_CONNECTION_LOG_SERVER,    /* a line the private server logged */
 } PcConnectionLogKind;
 
-/* The result of one evaluation, for the window. */
-typedef struct
-{
-  char    *expression;
-  char    *text;         /* the values as the server wrote them, on success */
-  int      error_code;   /* 0 on success, else a PcRpcErrorCode */
-  char    *reason;       /* data.reason of error 1000, or NULL */
-  char    *message;      /* the server's English message, or NULL */
-  int      error_pos;    /* character position, -1 if none */
-  char    *error_token;  /* or NULL */
-} PcEvalOutcome;
-
-void pc_eval_outcome_free (PcEvalOutcome *outcome);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcEvalOutcome, pc_eval_outcome_free)
-
 #define PC_TYPE_CONNECTION (pc_connection_get_type ())
 G_DECLARE_FINAL_TYPE (PcConnection, pc_connection, PC, CONNECTION, GObject)
 

@@ -33,6 +33,30 @@ pc_format_number (double value)
   return g_strdup (pc_format_number_buf (value, buf));
 }
 
+/* A whole number below 10^15 in magnitude, other than 0, is written
+ * without printf: the same text "%.15g" gives (all of its digits, no
+ * exponent), at a tenth of the cost, which shows in the server's
+ * per-request profile. tests/test-format.c holds it to "%.15g". */
+static gboolean
+append_small_integer (GString *out,
+                      double   value)
+{
+  char digits[24];
+  char *p = digits + sizeof digits;
+  guint64 m;
+
+  if (!(value > -1e15 && value < 1e15 && value != 0 && value == (double) (gint64) value))
+    return FALSE;
+  m = value < 0 ? (guint64) -(gint64) value : (guint64) value;
+  do
+    *--p = '0' + m % 10;
+  while ((m /= 10) > 0);
+  if (value < 0)
+    *--p = '-';
+  g_string_append_len (out, p, digits + sizeof digits - p);
+  return TRUE;
+}
+
 void
 pc_format_append_values (GString      *out,
                          const double *values,
@@ -44,7 +68,8 @@ pc_format_append_values (GString      *out,
     {
       if (i > 0)
         g_string_append_len (out, ", ", 2);
-      g_string_append (out, pc_format_number_buf (values[i], buf));
+      if (!append_small_integer (out, values[i]))
+        g_string_append (out, pc_format_number_buf (values[i], buf));
     }
 }
 

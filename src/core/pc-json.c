@@ -7,43 +7,62 @@
 
 #include "pc-json.h"
 
+G_DEFINE_QUARK (pc-json-error-quark, pc_json_error)
+
 /* Doubles with an exact integer value below 2^53 are written as integers,
  * so 2^10 travels as 1024, not 1024.0. */
 #define EXACT_INT_LIMIT 9007199254740992.0
 
-JsonNode *
-pc_json_take_object (JsonObject *object)
-{
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-
-  json_node_take_object (node, object);
-  return node;
-}
-
-JsonNode *
-pc_json_take_array (JsonArray *array)
-{
-  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
-
-  json_node_take_array (node, array);
-  return node;
-}
-
-JsonNode *
+json_t *
 pc_json_number (double value)
 {
-  JsonNode *node = json_node_alloc ();
-
+  /* json_real() refuses inf and nan: it would return NULL. */
   if (!isfinite (value))
-    return json_node_init_null (node);
+    return json_null ();
   if (value == floor (value) && fabs (value) < EXACT_INT_LIMIT)
-    return json_node_init_int (node, (gint64) value);
-  return json_node_init_double (node, value);
+    return json_integer ((json_int_t) value);
+  return json_real (value);
 }
 
-/* JSON text is written here rather than by JsonGenerator: json-glib 1.6
- * appends ".0" to every double printed without a point, so 1e22 comes out
- * as the invalid "1e+22.0" and inf as "inf.0". A reply must always parse. */
+json_t *
+pc_json_string (const char *text)
+{
+  g_autofree char *valid = NULL;
+
+  /* json_string() returns NULL for invalid UTF-8, and json_object_set_new()
+   * would then silently drop the member. */
+  if (!g_utf8_validate (text, -1, NULL))
+    text = valid = g_utf8_make_valid (text, -1);
+  return json_string (text);
+}
+
+static int
+append_cb (const char *buffer,
+           size_t      size,
+           void       *data)
+{
+  g_string_append_len (data, buffer, size);
+  return 0;
+}
+
+void
+pc_json_append (GString      *out,
+                const json_t *value)
+{
+  gsize start = out->len;
+
+  /* Only fails for a string jansson did not make itself (invalid UTF-8),
+   * which json_string() never lets in; still, never half a value. */
+  if (json_dump_callback (value, append_cb, out, JSON_COMPACT | JSON_ENCODE_ANY) != 0)
+    {
+      g_string_truncate (out, start);
+      g_string_append (out, "null");
+    }
+}
+
+/* The two writers below produce jansson's bytes without building values,
+ * for the eval fast path (pc-protocol.c); tests/test-protocol.c compares
+ * them with pc_json_append() value for value. */
 void
 pc_json_append_string (GString    *out,
                        const char *text)
@@ -58,16 +77,18 @@ pc_json_append_string (GString    *out,
     {
       switch (*p)
         {
-        case '"':  g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\b': g_string_append (out, "\\b"); break;
-        case '\f': g_string_append (out, "\\f"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
+        case '"':  g_string_append_len (out, "\\\"", 2); break;
+        case '\\': g_string_append_len (out, "\\\\", 2); break;
+        case '\b': g_string_append_len (out, "\\b", 2); break;
+        case '\f': g_string_append_len (out, "\\f", 2); break;
+        case '\n': g_string_append_len (out, "\\n", 2); break;
+        case '\r': g_string_append_len (out, "\\r", 2); break;
+        case '\t': g_string_append_len (out, "\\t", 2); break;
         default:
+          /* jansson writes other control characters in upper-case hex
+           * and everything else, '/' and DEL included, as it is. */
           if ((guchar) *p < 0x20)
-            g_string_append_printf (out, "\\u%04x", (guint) (guchar) *p);
+            g_string_append_printf (out, "\\u%04X", (guint) (guchar) *p);
           else
             g_string_append_c (out, *p);
         }
@@ -75,332 +96,195 @@ pc_json_append_string (GString    *out,
   g_string_append_c (out, '"');
 }
 
-static void
-append_double (GString *out,
-               double   value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  /* JSON cannot hold inf and nan; null is what pc_json_number() uses. */
-  if (!isfinite (value))
-    {
-      g_string_append (out, "null");
-      return;
-    }
-  g_string_append (out, g_ascii_dtostr (buf, sizeof buf, value));
-  /* Like json-glib, keep a double recognisable as one, but never append
-   * to an exponent. */
-  if (strpbrk (buf, ".eE") == NULL)
-    g_string_append (out, ".0");
-}
-
 void
 pc_json_append_number (GString *out,
                        double   value)
 {
-  /* What pc_json_append (pc_json_number (value)) writes, without nodes. */
-  if (isfinite (value) && value == floor (value) && fabs (value) < EXACT_INT_LIMIT)
-    g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) value);
+  char buf[G_ASCII_DTOSTR_BUF_SIZE + 4];
+  char *exponent;
+
+  if (!isfinite (value))
+    {
+      g_string_append_len (out, "null", 4);
+      return;
+    }
+  if (value == floor (value) && fabs (value) < EXACT_INT_LIMIT)
+    {
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) value);
+      return;
+    }
+
+  /* What jansson's real writer does: "%.17g" (here in the C locale, as
+   * jansson also ends up), ".0" when that looks like an integer, and the
+   * exponent without "+" or leading zeros: 1e22, 1.0000000000000001e-5. */
+  g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, "%.17g", value);
+  exponent = strchr (buf, 'e');
+  if (exponent == NULL)
+    {
+      if (strchr (buf, '.') == NULL)
+        strcat (buf, ".0");
+    }
   else
-    append_double (out, value);
+    {
+      char *from = exponent + 1;
+      char *to = from;
+
+      if (*from == '-')
+        to = ++from;
+      else if (*from == '+')
+        from++;
+      while (*from == '0' && from[1] != '\0')
+        from++;
+      memmove (to, from, strlen (from) + 1);
+    }
+  g_string_append (out, buf);
 }
 
-void
-pc_json_append (GString  *out,
-                JsonNode *node)
+/* jansson limits nesting only at compile time (2048 levels here). The
+ * protocol allows 128, so the depth is measured first, without recursion
+ * and without decoding: brackets inside strings do not count. On text
+ * that is not JSON the count may be off, but then jansson refuses it
+ * anyway, and never past the depth measured here. */
+static gboolean
+depth_within (const char *text,
+              gsize       len,
+              guint       max_depth)
 {
-  switch (JSON_NODE_TYPE (node))
+  guint depth = 0;
+
+  for (gsize i = 0; i < len; i++)
     {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObject *object = json_node_get_object (node);
-        GList *members = json_object_get_members (object);
-
-        g_string_append_c (out, '{');
-        for (GList *l = members; l != NULL; l = l->next)
-          {
-            if (l != members)
-              g_string_append_c (out, ',');
-            pc_json_append_string (out, l->data);
-            g_string_append_c (out, ':');
-            pc_json_append (out, json_object_get_member (object, l->data));
-          }
-        g_string_append_c (out, '}');
-        g_list_free (members);
-      }
-      break;
-
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-        guint n = json_array_get_length (array);
-
-        g_string_append_c (out, '[');
-        for (guint i = 0; i < n; i++)
-          {
-            if (i > 0)
-              g_string_append_c (out, ',');
-            pc_json_append (out, json_array_get_element (array, i));
-          }
-        g_string_append_c (out, ']');
-      }
-      break;
-
-    case JSON_NODE_VALUE:
-      switch (json_node_get_value_type (node))
+      switch (text[i])
         {
-        case G_TYPE_INT64:
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+        case '"':
+          for (i++; i < len && text[i] != '"'; i++)
+            if (text[i] == '\\')
+              i++;
           break;
-        case G_TYPE_DOUBLE:
-          append_double (out, json_node_get_double (node));
+        case '[':
+        case '{':
+          if (++depth > max_depth)
+            return FALSE;
           break;
-        case G_TYPE_BOOLEAN:
-          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
-          break;
-        case G_TYPE_STRING:
-          if (json_node_get_string (node) != NULL)
-            pc_json_append_string (out, json_node_get_string (node));
-          else
-            g_string_append (out, "null");
+        case ']':
+        case '}':
+          if (depth > 0)
+            depth--;
           break;
         default:
-          g_string_append (out, "null");
           break;
         }
-      break;
-
-    case JSON_NODE_NULL:
-    default:
-      g_string_append (out, "null");
-      break;
     }
-}
-
-/* json-glib 1.6 parses more than JSON and not always safely: it accepts two
- * top-level values ({"a":1}{"b":2}), comments, single quotes, hex and
- * leading zeros; it wraps integers beyond 64 bits (2^64 reads as -1); it
- * turns an unpaired \ud800 into invalid UTF-8; it cuts a string at \u0000;
- * and it recurses once per nesting level, so a long line of "[" overflows
- * the stack. So a text is first checked against RFC 8259 here, without
- * recursion, and whatever json-glib would misread is refused.
- * Returns %NULL when @text is fine, else what is wrong with it. */
-#define JSON_MAX_DEPTH 128
-
-static gboolean
-skip_hex4 (const char **p,
-           const char  *end,
-           guint       *value)
-{
-  *value = 0;
-  if (end - *p < 4)
-    return FALSE;
-  for (int i = 0; i < 4; i++)
-    {
-      int digit = g_ascii_xdigit_value ((*p)[i]);
-
-      if (digit < 0)
-        return FALSE;
-      *value = *value * 16 + (guint) digit;
-    }
-  *p += 4;
   return TRUE;
 }
 
-static const char *
-skip_string (const char **pp,
-             const char  *end)
+/* jansson says only "duplicate object key"; its position is just past the
+ * key, so the key is read back from there to name it. */
+static char *
+duplicate_key_name (const char *text,
+                    gsize       len,
+                    gsize       end)
 {
-  const char *p = *pp + 1;  /* past the opening quote */
+  g_autoptr(json_t) key = NULL;
+  gssize start;
 
-  for (;;)
+  if (end < 2 || end > len || text[end - 1] != '"')
+    return NULL;
+  for (start = (gssize) end - 2; start >= 0; start--)
     {
-      guint unit;
+      gsize backslashes = 0;
 
-      if (p == end)
-        return "the request is not valid JSON";
-      if (*p == '"')
+      if (text[start] != '"')
+        continue;
+      while ((gsize) start > backslashes && text[start - 1 - backslashes] == '\\')
+        backslashes++;
+      if (backslashes % 2 == 0)
         break;
-      if ((guchar) *p < 0x20)
-        return "the request is not valid JSON";
-      if (*p != '\\')
-        {
-          p++;
-          continue;
-        }
-      if (++p == end)
-        return "the request is not valid JSON";
-      if (*p != '\0' && strchr ("\"\\/bfnrt", *p) != NULL)
-        {
-          p++;
-          continue;
-        }
-      if (*p != 'u')
-        return "the request is not valid JSON";
-      p++;
-      if (!skip_hex4 (&p, end, &unit))
-        return "the request is not valid JSON";
-      if (unit == 0)
-        return "the request contains a NUL character";
-      if (unit >= 0xdc00 && unit <= 0xdfff)
-        return "the request is not valid JSON";
-      if (unit >= 0xd800 && unit <= 0xdbff)
-        {
-          guint low;
-
-          if (end - p < 2 || p[0] != '\\' || p[1] != 'u')
-            return "the request is not valid JSON";
-          p += 2;
-          if (!skip_hex4 (&p, end, &low) || low < 0xdc00 || low > 0xdfff)
-            return "the request is not valid JSON";
-        }
     }
-  *pp = p + 1;
-  return NULL;
+  if (start < 0)
+    return NULL;
+  key = json_loadb (text + start, end - start, JSON_DECODE_ANY, NULL);
+  if (!json_is_string (key))
+    return NULL;
+  /* A key may be long: the start of it names it well enough. */
+  if (g_utf8_strlen (json_string_value (key), -1) > 64)
+    {
+      g_autofree char *head = g_utf8_substring (json_string_value (key), 0, 64);
+
+      return g_strconcat (head, "…", NULL);
+    }
+  return g_strdup (json_string_value (key));
 }
 
-static const char *
-skip_number (const char **pp,
-             const char  *end)
+json_t *
+pc_json_load (const char  *text,
+              gsize        len,
+              guint        max_depth,
+              GError     **error)
 {
-  const char *start = *pp;
-  const char *p = start;
-  gboolean integer = TRUE;
+  json_error_t problem;
+  json_t *value;
+  g_autofree char *key = NULL;
 
-  if (p < end && *p == '-')
-    p++;
-  if (p == end || !g_ascii_isdigit (*p))
-    return "the request is not valid JSON";
-  if (*p == '0')
-    p++;
-  else
-    while (p < end && g_ascii_isdigit (*p))
-      p++;
-  if (p < end && *p == '.')
+  if (!depth_within (text, len, max_depth))
     {
-      integer = FALSE;
-      if (++p == end || !g_ascii_isdigit (*p))
-        return "the request is not valid JSON";
-      while (p < end && g_ascii_isdigit (*p))
-        p++;
+      g_set_error (error, PC_JSON_ERROR, PC_JSON_ERROR_TOO_DEEP,
+                   "the request is nested more than %u levels deep", max_depth);
+      return NULL;
     }
-  if (p < end && (*p == 'e' || *p == 'E'))
+  /* Not JSON_DISABLE_EOF_CHECK: one value per text, nothing after it. Not
+   * JSON_ALLOW_NUL: a string cut at its NUL would mean something else. */
+  value = json_loadb (text, len, JSON_REJECT_DUPLICATES, &problem);
+  if (value != NULL)
+    return value;
+
+  /* Server replies are protocol text: English, never translated. */
+  switch (json_error_code (&problem))
     {
-      integer = FALSE;
-      p++;
-      if (p < end && (*p == '+' || *p == '-'))
-        p++;
-      if (p == end || !g_ascii_isdigit (*p))
-        return "the request is not valid JSON";
-      while (p < end && g_ascii_isdigit (*p))
-        p++;
-    }
-  if (integer)
-    {
-      char digits[24];
-
-      if ((gsize) (p - start) >= sizeof digits)
-        return "an integer is outside the 64-bit range";
-      memcpy (digits, start, p - start);
-      digits[p - start] = '\0';
-      if (!g_ascii_string_to_signed (digits, 10, G_MININT64, G_MAXINT64, NULL, NULL))
-        return "an integer is outside the 64-bit range";
-    }
-  *pp = p;
-  return NULL;
-}
-
-const char *
-pc_json_check (const char *text,
-               gsize       len)
-{
-  const char *p = text;
-  const char *end = text + len;
-  char stack[JSON_MAX_DEPTH];  /* '{' or '[' for each open container */
-  int depth = 0;
-  enum { VALUE, MEMBER, AFTER } state = VALUE;
-
-  for (;;)
-    {
-      const char *problem = NULL;
-
-      while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-        p++;
-
-      if (state == VALUE)
-        {
-          if (p == end)
-            return "the request is not valid JSON";
-          switch (*p)
-            {
-            case '{':
-            case '[':
-              if (depth == JSON_MAX_DEPTH)
-                return "the request is nested too deeply";
-              stack[depth++] = *p++;
-              while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-                p++;
-              if (p < end && *p == (stack[depth - 1] == '{' ? '}' : ']'))
-                {
-                  p++;
-                  depth--;
-                  state = AFTER;
-                }
-              else
-                state = stack[depth - 1] == '{' ? MEMBER : VALUE;
-              continue;
-            case '"':
-              problem = skip_string (&p, end);
-              break;
-            case 't':
-            case 'f':
-            case 'n':
-              {
-                const char *word = *p == 't' ? "true" : *p == 'f' ? "false" : "null";
-                gsize n = strlen (word);
-
-                if ((gsize) (end - p) < n || memcmp (p, word, n) != 0)
-                  return "the request is not valid JSON";
-                p += n;
-              }
-              break;
-            default:
-              problem = skip_number (&p, end);
-              break;
-            }
-          if (problem != NULL)
-            return problem;
-          state = AFTER;
-        }
-      else if (state == MEMBER)
-        {
-          if (p == end || *p != '"')
-            return "the request is not valid JSON";
-          if ((problem = skip_string (&p, end)) != NULL)
-            return problem;
-          while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-            p++;
-          if (p == end || *p != ':')
-            return "the request is not valid JSON";
-          p++;
-          state = VALUE;
-        }
-      else if (depth == 0)
-        {
-          /* One value per line: anything after it is an error. */
-          return p == end ? NULL : "the request is not valid JSON";
-        }
-      else if (p < end && *p == ',')
-        {
-          p++;
-          state = stack[depth - 1] == '{' ? MEMBER : VALUE;
-        }
-      else if (p < end && *p == (stack[depth - 1] == '{' ? '}' : ']'))
-        {
-          p++;
-          depth--;
-        }
+    case json_error_duplicate_key:
+      key = duplicate_key_name (text, len, (gsize) problem.position);
+      if (key != NULL)
+        g_set_error (error, PC_JSON_ERROR, PC_JSON_ERROR_INVALID,
+                     "the key \"%s\" appears twice in one object", key);
       else
-        return "the request is not valid JSON";
+        g_set_error_literal (error, PC_JSON_ERROR, PC_JSON_ERROR_INVALID,
+                             "a key appears twice in one object");
+      break;
+    case json_error_numeric_overflow:
+      g_set_error_literal (error, PC_JSON_ERROR, PC_JSON_ERROR_INVALID,
+                           g_str_has_prefix (problem.text, "real")
+                           ? "a number is outside the range of a double"
+                           : "an integer is outside the 64-bit range");
+      break;
+    case json_error_null_character:
+    case json_error_null_byte_in_key:
+      g_set_error_literal (error, PC_JSON_ERROR, PC_JSON_ERROR_INVALID,
+                           "the request contains a NUL character");
+      break;
+    case json_error_invalid_utf8:
+      g_set_error_literal (error, PC_JSON_ERROR, PC_JSON_ERROR_INVALID,
+                           "the request is not valid UTF-8");
+      break;
+    case json_error_stack_overflow:
+      g_set_error (error, PC_JSON_ERROR, PC_JSON_ERROR_TOO_DEEP,
+                   "the request is nested more than %u levels deep", max_depth);
+      break;
+    case json_error_premature_end_of_input:
+      g_set_error_literal (error, PC_JSON_ERROR, PC_JSON_ERROR_INVALID,
+                           "the request is not valid JSON: it ends too early");
+      break;
+    case json_error_end_of_input_expected:
+      g_set_error_literal (error, PC_JSON_ERROR, PC_JSON_ERROR_INVALID,
+                           "the request is not valid JSON: more follows the first value");
+      break;
+    case json_error_out_of_memory:
+      g_set_error_literal (error, PC_JSON_ERROR, PC_JSON_ERROR_INVALID,
+                           "the request does not fit in memory");
+      break;
+    default:
+      g_set_error_literal (error, PC_JSON_ERROR, PC_JSON_ERROR_INVALID,
+                           "the request is not valid JSON");
+      break;
     }
+  return NULL;
 }

@@ -3,38 +3,52 @@
 #pragma once
 
 #include <glib.h>
-#include <json-glib/json-glib.h>
+#include <jansson.h>
 
 G_BEGIN_DECLS
 
-/* JSON as the protocol needs it, where json-glib 1.6 falls short: a strict
- * checker that runs before json-glib parses, and a writer whose output is
- * always valid JSON (json-glib writes 1e+17.0 and inf.0). */
+/* JSON as the protocol needs it, on top of jansson: values that always
+ * make valid JSON, one way to write them, and a parser with the
+ * protocol's limits and English reasons. */
 
-/* A JSON number for @value: an integer when it is one (below 2^53), %NULL
- * node (JSON null) for inf and nan, which JSON cannot hold. */
-JsonNode   *pc_json_number      (double      value);
-/* A node holding @object or @array, taking the caller's reference. */
-JsonNode   *pc_json_take_object (JsonObject *object);
-JsonNode   *pc_json_take_array  (JsonArray  *array);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (json_t, json_decref)
 
-/* Appends @node as compact JSON: strings escaped (invalid UTF-8 repaired),
- * numbers always valid, inf and nan as null. */
-void        pc_json_append      (GString    *out,
-                                 JsonNode   *node);
+#define PC_JSON_ERROR (pc_json_error_quark ())
 
-/* The same text pc_json_append() writes for a string node holding @text,
- * and for pc_json_number (@value), for replies written without nodes. */
+typedef enum
+{
+  PC_JSON_ERROR_INVALID,   /* not one JSON value as RFC 8259 defines it */
+  PC_JSON_ERROR_TOO_DEEP,  /* nested deeper than the caller allows */
+} PcJsonError;
+
+GQuark      pc_json_error_quark   (void);
+
+/* A JSON number for @value: an integer when it is one (below 2^53), a real
+ * otherwise, and JSON null for inf and nan, which JSON cannot hold. */
+json_t     *pc_json_number        (double      value);
+/* A JSON string holding @text, invalid UTF-8 repaired (jansson refuses
+ * it). Never %NULL, so it can go straight into json_object_set_new(). */
+json_t     *pc_json_string        (const char *text);
+
+/* Appends @value as compact JSON (jansson's writer). */
+void        pc_json_append        (GString      *out,
+                                   const json_t *value);
+
+/* Exactly the text pc_json_append() writes for pc_json_string (@text) and
+ * for pc_json_number (@value), for replies written without values. */
 void        pc_json_append_string (GString    *out,
                                    const char *text);
 void        pc_json_append_number (GString    *out,
                                    double      value);
 
-/* Returns %NULL when @text (not NUL-terminated) is exactly one JSON value
- * as RFC 8259 defines it, nested at most 128 deep, with strings free of
- * \u0000 and unpaired surrogates and integers within 64 bits; otherwise a
- * short English reason. Never recurses. */
-const char *pc_json_check       (const char *text,
-                                 gsize       len);
+/* Parses @text (not NUL-terminated) as exactly one JSON object or array:
+ * no trailing data, no duplicate keys, no \u0000, integers within 64 bits,
+ * reals within a double, nested at most @max_depth deep (checked before
+ * jansson sees the text). On failure returns %NULL and sets @error to a
+ * short English reason. */
+json_t     *pc_json_load          (const char  *text,
+                                   gsize        len,
+                                   guint        max_depth,
+                                   GError     **error);
 
 G_END_DECLS

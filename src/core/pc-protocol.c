@@ -14,7 +14,7 @@ G_DEFINE_QUARK (pc-protocol-error-quark, pc_protocol_error)
 void
 pc_rpc_error_set (PcRpcError *error,
                   int         code,
-                  JsonNode   *data,
+                  json_t     *data,
                   const char *format,
                   ...)
 {
@@ -32,112 +32,97 @@ void
 pc_rpc_error_clear (PcRpcError *error)
 {
   g_clear_pointer (&error->message, g_free);
-  g_clear_pointer (&error->data, json_node_unref);
+  g_clear_pointer (&error->data, json_decref);
   error->code = 0;
 }
 
-static JsonNode *
-error_response (JsonNode   *id,
+/* @id and @data stay the caller's. */
+static json_t *
+error_response (json_t     *id,
                 int         code,
                 const char *message,
-                JsonNode   *data)
+                json_t     *data)
 {
-  JsonObject *response = json_object_new ();
-  JsonObject *error = json_object_new ();
+  json_t *response = json_object ();
+  json_t *error = json_object ();
 
-  json_object_set_string_member (response, "jsonrpc", "2.0");
-  json_object_set_member (response, "id",
-                          id ? json_node_copy (id) : json_node_new (JSON_NODE_NULL));
-  json_object_set_int_member (error, "code", code);
-  json_object_set_string_member (error, "message", message);
+  json_object_set_new (response, "jsonrpc", json_string ("2.0"));
+  json_object_set (response, "id", id != NULL ? id : json_null ());
+  json_object_set_new (error, "code", json_integer (code));
+  json_object_set_new (error, "message", pc_json_string (message));
   if (data != NULL)
-    json_object_set_member (error, "data", json_node_ref (data));
-  json_object_set_object_member (response, "error", error);
-  return pc_json_take_object (response);
+    json_object_set (error, "data", data);
+  json_object_set_new (response, "error", error);
+  return response;
 }
 
-static JsonNode *
-result_response (JsonNode *id,
-                 JsonNode *result)
+/* Takes @result; @id stays the caller's. */
+static json_t *
+result_response (json_t *id,
+                 json_t *result)
 {
-  JsonObject *response = json_object_new ();
+  json_t *response = json_object ();
 
-  json_object_set_string_member (response, "jsonrpc", "2.0");
-  json_object_set_member (response, "id", json_node_copy (id));
-  json_object_set_member (response, "result", result);
-  return pc_json_take_object (response);
+  json_object_set_new (response, "jsonrpc", json_string ("2.0"));
+  json_object_set (response, "id", id);
+  json_object_set_new (response, "result", result);
+  return response;
 }
 
-/* An id is a string, a finite number or null (JSON-RPC 2.0, section 4). */
+/* An id is a string, a number or null (JSON-RPC 2.0, section 4); jansson
+ * never holds a real that is not finite. */
 static gboolean
-id_is_valid (JsonNode *id)
+id_is_valid (json_t *id)
 {
-  GType type;
-
-  if (JSON_NODE_HOLDS_NULL (id))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (id))
-    return FALSE;
-  type = json_node_get_value_type (id);
-  if (type == G_TYPE_STRING || type == G_TYPE_INT64)
-    return TRUE;
-  return type == G_TYPE_DOUBLE && isfinite (json_node_get_double (id));
+  return json_is_null (id) || json_is_string (id) || json_is_number (id);
 }
 
 /* Handles one request object of a single call or a batch. Returns the
  * response, or %NULL for a notification. */
-static JsonNode *
-handle_call (JsonNode               *node,
+static json_t *
+handle_call (json_t                 *request,
              const PcRequestHandler *handler,
              gpointer                user_data)
 {
-  JsonObject *request;
-  JsonNode *id = NULL;
-  JsonNode *jsonrpc;
-  JsonNode *method;
-  JsonNode *params;
-  JsonNode *result;
+  json_t *id;
+  json_t *jsonrpc;
+  json_t *method;
+  json_t *params;
+  json_t *result;
+  json_t *response;
   PcRpcError error = { 0, };
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  if (!json_is_object (request))
     return error_response (NULL, PC_RPC_INVALID_REQUEST,
                            "Invalid Request: not an object", NULL);
-  request = json_node_get_object (node);
-  if (json_object_has_member (request, "id"))
-    {
-      id = json_object_get_member (request, "id");
-      if (!id_is_valid (id))
-        return error_response (NULL, PC_RPC_INVALID_REQUEST,
-                               "Invalid Request: \"id\" must be a string, a number or null",
-                               NULL);
-    }
+  id = json_object_get (request, "id");
+  if (id != NULL && !id_is_valid (id))
+    return error_response (NULL, PC_RPC_INVALID_REQUEST,
+                           "Invalid Request: \"id\" must be a string, a number or null",
+                           NULL);
 
-  jsonrpc = json_object_get_member (request, "jsonrpc");
-  if (jsonrpc == NULL || !JSON_NODE_HOLDS_VALUE (jsonrpc)
-      || json_node_get_value_type (jsonrpc) != G_TYPE_STRING
-      || g_strcmp0 (json_node_get_string (jsonrpc), "2.0") != 0)
+  jsonrpc = json_object_get (request, "jsonrpc");
+  if (!json_is_string (jsonrpc) || g_strcmp0 (json_string_value (jsonrpc), "2.0") != 0)
     return error_response (id, PC_RPC_INVALID_REQUEST,
                            "Invalid Request: \"jsonrpc\" must be \"2.0\"", NULL);
 
-  method = json_object_get_member (request, "method");
-  if (method == NULL || !JSON_NODE_HOLDS_VALUE (method)
-      || json_node_get_value_type (method) != G_TYPE_STRING)
+  method = json_object_get (request, "method");
+  if (!json_is_string (method))
     return error_response (id, PC_RPC_INVALID_REQUEST,
                            "Invalid Request: \"method\" must be a string", NULL);
 
-  params = json_object_get_member (request, "params");
-  if (params != NULL && !JSON_NODE_HOLDS_OBJECT (params)
-      && !JSON_NODE_HOLDS_ARRAY (params))
+  params = json_object_get (request, "params");
+  if (params != NULL && !json_is_object (params) && !json_is_array (params))
     return error_response (id, PC_RPC_INVALID_REQUEST,
                            "Invalid Request: \"params\" must be an object or an array",
                            NULL);
 
-  result = handler->call (user_data, json_node_get_string (method), params, &error);
+  result = handler->call (user_data, json_string_value (method), params, &error);
 
   /* A notification is carried out, never answered, even when it fails. */
   if (id == NULL)
     {
-      g_clear_pointer (&result, json_node_unref);
+      g_clear_pointer (&result, json_decref);
       pc_rpc_error_clear (&error);
       return NULL;
     }
@@ -145,25 +130,30 @@ handle_call (JsonNode               *node,
     return result_response (id, result);
 
   /* A method that failed without saying why still gets a valid error. */
-  node = error_response (id, error.code != 0 ? error.code : PC_RPC_INTERNAL_ERROR,
-                         error.message != NULL ? error.message : "Internal error",
-                         error.data);
+  response = error_response (id, error.code != 0 ? error.code : PC_RPC_INTERNAL_ERROR,
+                             error.message != NULL ? error.message : "Internal error",
+                             error.data);
   pc_rpc_error_clear (&error);
-  return node;
+  return response;
 }
 
-/* ---- The common call, without json-glib ----------------------------------
+/* ---- The common call, without building values ---------------------------
  *
  * Nearly every request a client sends is {"jsonrpc":"2.0","id":N,
- * "method":"eval","params":{"expr":"..."}} (or params ["..."]). Building a
- * JsonParser, a node tree and a reply tree for it costs several times the
- * evaluation, so that one shape is recognised here, after pc_json_check()
- * has accepted the line, and answered directly. Anything else, down to an
- * escape in a string, a duplicate member or an id that is not a plain
- * integer or string, takes the general path below: the fast path only
- * ever answers what the general one would answer the same way. A batch
- * whose every call has that shape is answered the same way, call by call;
- * one call of another shape sends the whole batch the general way. */
+ * "method":"eval","params":{"expr":"..."}} (or params ["..."]). That one
+ * shape is recognised here and answered directly, without a jansson tree
+ * for the request or the reply. BENCHMARK_FIGURES
+ *
+ * The scanner accepts only a strict subset of JSON on its own, since
+ * nothing has checked the line before it: strings without escapes and
+ * without control characters, integer ids without leading zeros, fraction
+ * or exponent and within 64 bits, each of the four members exactly once
+ * and no other. Anything else, down to an escape in a string, takes the
+ * general path below: the fast path only ever answers what the general one
+ * would answer, byte for byte (tests/test-protocol.c and
+ * tests/test-integration.c compare the two). A batch whose every call has
+ * that shape is answered the same way, call by call; one call of another
+ * shape sends the whole batch the general way. */
 
 typedef struct
 {
@@ -189,24 +179,53 @@ scan_char (Scan *s,
   return TRUE;
 }
 
-/* A string without escapes: its bytes are what json-glib would decode. */
+/* A string whose bytes are its value: no escapes, no control characters
+ * (which JSON forbids raw). The line is valid UTF-8 without NUL already. */
 static gboolean
 scan_plain_string (Scan        *s,
                    const char **start,
                    gsize       *len)
 {
-  const char *close;
+  const char *p;
 
   scan_blank (s);
   if (s->p == s->end || *s->p != '"')
     return FALSE;
-  close = memchr (s->p + 1, '"', s->end - s->p - 1);
-  if (close == NULL || memchr (s->p + 1, '\\', close - s->p - 1) != NULL)
+  for (p = s->p + 1; p < s->end && *p != '"'; p++)
+    if (*p == '\\' || (guchar) *p < 0x20)
+      return FALSE;
+  if (p == s->end)
     return FALSE;
   *start = s->p + 1;
-  *len = close - *start;
-  s->p = close + 1;
+  *len = p - *start;
+  s->p = p + 1;
   return TRUE;
+}
+
+/* An integer as JSON writes it (-?(0|[1-9][0-9]*)) that fits in 64 bits;
+ * a fraction or an exponent makes a real, left to jansson. */
+static gboolean
+scan_integer (Scan   *s,
+              gint64 *value)
+{
+  char digits[24];
+  const char *start;
+  const char *first;
+
+  scan_blank (s);
+  start = s->p;
+  if (s->p < s->end && *s->p == '-')
+    s->p++;
+  first = s->p;
+  while (s->p < s->end && g_ascii_isdigit (*s->p))
+    s->p++;
+  if (s->p == first || (*first == '0' && s->p - first > 1)
+      || (gsize) (s->p - start) >= sizeof digits
+      || (s->p < s->end && (*s->p == '.' || *s->p == 'e' || *s->p == 'E')))
+    return FALSE;
+  memcpy (digits, start, s->p - start);
+  digits[s->p - start] = '\0';
+  return g_ascii_string_to_signed (digits, 10, G_MININT64, G_MAXINT64, value, NULL);
 }
 
 static gboolean
@@ -219,7 +238,7 @@ scan_is (const char *text,
 
 typedef struct
 {
-  const char *id;        /* the id as it goes back */
+  const char *id;        /* a string id as it goes back, without quotes */
   gsize       id_len;
   gboolean    id_string;
   gint64      id_number;
@@ -260,38 +279,15 @@ scan_simple_call (Scan       *sp,
       else if (scan_is (key, key_len, "id") && !(seen & ID))
         {
           scan_blank (&s);
-          if (s.p < s.end && *s.p == '"')
-            {
-              if (!scan_plain_string (&s, &call->id, &call->id_len))
-                return FALSE;
-              call->id_string = TRUE;
-            }
-          else
-            {
-              char digits[24];
-              const char *start = s.p;
-
-              /* An integer, as pc_json_check() has vetted; a fraction or
-               * an exponent makes a double, left to json-glib. */
-              if (s.p < s.end && *s.p == '-')
-                s.p++;
-              while (s.p < s.end && g_ascii_isdigit (*s.p))
-                s.p++;
-              if (s.p == start || (gsize) (s.p - start) >= sizeof digits
-                  || (s.p < s.end && (*s.p == '.' || *s.p == 'e' || *s.p == 'E')))
-                return FALSE;
-              memcpy (digits, start, s.p - start);
-              digits[s.p - start] = '\0';
-              if (!g_ascii_string_to_signed (digits, 10, G_MININT64, G_MAXINT64,
-                                             &call->id_number, NULL))
-                return FALSE;
-              call->id_string = FALSE;
-            }
+          call->id_string = s.p < s.end && *s.p == '"';
+          if (call->id_string
+              ? !scan_plain_string (&s, &call->id, &call->id_len)
+              : !scan_integer (&s, &call->id_number))
+            return FALSE;
           seen |= ID;
         }
       else if (scan_is (key, key_len, "params") && !(seen & PARAMS))
         {
-          scan_blank (&s);
           if (scan_char (&s, '['))
             {
               if (!scan_plain_string (&s, &call->expr, &call->expr_len) || !scan_char (&s, ']'))
@@ -354,6 +350,7 @@ scan_simple_eval (const char *line,
         return FALSE;
       g_array_append_val (calls, call);
     }
+  /* One value per line, as jansson insists on the general path. */
   scan_blank (&s);
   return s.p == s.end;
 }
@@ -377,6 +374,7 @@ answer_simple_call (const SimpleEval       *call,
     expr = large = g_strndup (call->expr, call->expr_len);
 
   g_string_append (out, "{\"jsonrpc\":\"2.0\",\"id\":");
+  /* A plain string's bytes need no escape in jansson's writer either. */
   if (call->id_string)
     {
       g_string_append_c (out, '"');
@@ -419,6 +417,8 @@ handle_simple_eval (const char             *line,
   return TRUE;
 }
 
+/* ---- The general path ------------------------------------------------ */
+
 static void
 handle_json (const char             *line,
              gsize                   len,
@@ -426,59 +426,45 @@ handle_json (const char             *line,
              gpointer                user_data,
              GString                *out)
 {
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(JsonNode) response = NULL;
-  JsonNode *root;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_t) root = NULL;
+  g_autoptr(json_t) response = NULL;
 
-  const char *problem = pc_json_check (line, len);
-
-  if (problem == NULL && handle_simple_eval (line, len, handler, user_data, out))
+  if (handle_simple_eval (line, len, handler, user_data, out))
     return;
-  parser = json_parser_new_immutable ();
-  if (problem != NULL
-      || !json_parser_load_from_data (parser, line, len, NULL)
-      || (root = json_parser_get_root (parser)) == NULL)
+
+  root = pc_json_load (line, len, PC_PROTOCOL_MAX_DEPTH, &error);
+  if (root == NULL)
     {
-      g_autofree char *message =
-        g_strdup_printf ("Parse error: %s",
-                         problem ? problem : "the request is not valid JSON");
+      g_autofree char *message = g_strdup_printf ("Parse error: %s", error->message);
 
       response = error_response (NULL, PC_RPC_PARSE_ERROR, message, NULL);
     }
-  else if (JSON_NODE_HOLDS_ARRAY (root))
+  else if (json_is_array (root))
     {
-      JsonArray *batch = json_node_get_array (root);
-      guint n = json_array_get_length (batch);
-      JsonArray *responses;
+      gsize n = json_array_size (root);
 
       if (n == 0)
-        {
-          response = error_response (NULL, PC_RPC_INVALID_REQUEST,
-                                     "Invalid Request: empty batch", NULL);
-        }
+        response = error_response (NULL, PC_RPC_INVALID_REQUEST,
+                                   "Invalid Request: empty batch", NULL);
       else
         {
-          responses = json_array_sized_new (n);
-          for (guint i = 0; i < n; i++)
+          g_autoptr(json_t) responses = json_array ();
+
+          for (gsize i = 0; i < n; i++)
             {
-              JsonNode *one = handle_call (json_array_get_element (batch, i),
-                                           handler, user_data);
+              json_t *one = handle_call (json_array_get (root, i), handler, user_data);
+
               if (one != NULL)
-                json_array_add_element (responses, one);
+                json_array_append_new (responses, one);
             }
           /* A batch of notifications only gets no reply at all. */
-          if (json_array_get_length (responses) == 0)
-            json_array_unref (responses);
-          else
-            {
-              response = pc_json_take_array (responses);
-            }
+          if (json_array_size (responses) > 0)
+            response = g_steal_pointer (&responses);
         }
     }
   else
-    {
-      response = handle_call (root, handler, user_data);
-    }
+    response = handle_call (root, handler, user_data);
 
   if (response != NULL)
     {
@@ -505,12 +491,12 @@ pc_protocol_append_error (const char *line,
                           gsize       len,
                           int         code,
                           const char *message,
-                          JsonNode   *data,
+                          json_t     *data,
                           GString    *out)
 {
   if (line_is_json (line, len))
     {
-      g_autoptr(JsonNode) response = error_response (NULL, code, message, data);
+      g_autoptr(json_t) response = error_response (NULL, code, message, data);
 
       pc_json_append (out, response);
     }
@@ -586,13 +572,11 @@ pc_protocol_append_too_large (gboolean  looks_json,
 
   if (looks_json)
     {
-      JsonObject *data = json_object_new ();
-      g_autoptr(JsonNode) data_node = NULL;
-      g_autoptr(JsonNode) response = NULL;
+      g_autoptr(json_t) data = json_object ();
+      g_autoptr(json_t) response = NULL;
 
-      json_object_set_int_member (data, "limit", (gint64) limit);
-      data_node = pc_json_take_object (data);
-      response = error_response (NULL, PC_RPC_TOO_LARGE, message, data_node);
+      json_object_set_new (data, "limit", json_integer ((json_int_t) limit));
+      response = error_response (NULL, PC_RPC_TOO_LARGE, message, data);
       pc_json_append (out, response);
       g_string_append_c (out, '\n');
     }
@@ -606,18 +590,16 @@ void
 pc_protocol_append_request (GString    *out,
                             gint64      id,
                             const char *method,
-                            JsonNode   *params)
+                            json_t     *params)
 {
-  JsonObject *request = json_object_new ();
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(json_t) request = json_object ();
 
-  json_object_set_string_member (request, "jsonrpc", "2.0");
-  json_object_set_int_member (request, "id", id);
-  json_object_set_string_member (request, "method", method);
+  json_object_set_new (request, "jsonrpc", json_string ("2.0"));
+  json_object_set_new (request, "id", json_integer (id));
+  json_object_set_new (request, "method", pc_json_string (method));
   if (params != NULL)
-    json_object_set_member (request, "params", params);
-  node = pc_json_take_object (request);
-  pc_json_append (out, node);
+    json_object_set_new (request, "params", params);
+  pc_json_append (out, request);
   g_string_append_c (out, '\n');
 }
 
@@ -634,67 +616,61 @@ gboolean
 pc_protocol_parse_response (const char  *line,
                             gsize        len,
                             gint64      *id,
-                            JsonNode   **result,
+                            json_t     **result,
                             PcRpcError  *rpc_error,
                             GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  JsonObject *response;
-  JsonNode *root;
-  JsonNode *id_node;
-  JsonNode *result_node;
-  JsonNode *error_node;
+  g_autoptr(json_t) response = NULL;
+  g_autoptr(GError) problem = NULL;
+  json_t *id_value;
+  json_t *result_value;
+  json_t *error_value;
+  json_t *code;
+  json_t *message;
+  json_t *data;
 
   *result = NULL;
   if (!g_utf8_validate_len (line, len, NULL))
     return malformed (error, "not UTF-8");
-  if (pc_json_check (line, len) != NULL
-      || !json_parser_load_from_data (parser, line, len, NULL)
-      || (root = json_parser_get_root (parser)) == NULL)
+  if (memchr (line, '\0', len) != NULL)
+    return malformed (error, "a NUL byte");
+  response = pc_json_load (line, len, PC_PROTOCOL_MAX_DEPTH, &problem);
+  if (response == NULL)
     return malformed (error, "not JSON");
-  if (!JSON_NODE_HOLDS_OBJECT (root))
+  if (!json_is_object (response))
     return malformed (error, "not an object");
-  response = json_node_get_object (root);
-  if (g_strcmp0 (json_object_get_string_member_with_default (response, "jsonrpc", NULL),
-                 "2.0") != 0)
+  if (g_strcmp0 (json_string_value (json_object_get (response, "jsonrpc")), "2.0") != 0)
     return malformed (error, "no \"jsonrpc\": \"2.0\"");
 
-  id_node = json_object_get_member (response, "id");
-  if (id_node == NULL)
+  id_value = json_object_get (response, "id");
+  if (id_value == NULL)
     return malformed (error, "no id");
-  if (JSON_NODE_HOLDS_NULL (id_node))
+  if (json_is_null (id_value))
     *id = -1;
-  else if (JSON_NODE_HOLDS_VALUE (id_node)
-           && json_node_get_value_type (id_node) == G_TYPE_INT64)
-    *id = json_node_get_int (id_node);
+  else if (json_is_integer (id_value))
+    *id = json_integer_value (id_value);
   else
     return malformed (error, "an id that was never sent");
 
-  result_node = json_object_get_member (response, "result");
-  error_node = json_object_get_member (response, "error");
-  if ((result_node == NULL) == (error_node == NULL))
+  result_value = json_object_get (response, "result");
+  error_value = json_object_get (response, "error");
+  if ((result_value == NULL) == (error_value == NULL))
     return malformed (error, "neither a result nor an error");
-  if (result_node != NULL)
+  if (result_value != NULL)
     {
-      *result = json_node_copy (result_node);
+      *result = json_incref (result_value);
       return TRUE;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (error_node))
+  if (!json_is_object (error_value))
     return malformed (error, "an error that is not an object");
-  {
-    JsonObject *err = json_node_get_object (error_node);
-    JsonNode *code = json_object_get_member (err, "code");
-    JsonNode *message = json_object_get_member (err, "message");
-    JsonNode *data = json_object_get_member (err, "data");
-
-    if (code == NULL || !JSON_NODE_HOLDS_VALUE (code)
-        || json_node_get_value_type (code) != G_TYPE_INT64
-        || message == NULL || !JSON_NODE_HOLDS_VALUE (message)
-        || json_node_get_value_type (message) != G_TYPE_STRING)
-      return malformed (error, "an error without code or message");
-    pc_rpc_error_set (rpc_error, (int) json_node_get_int (code),
-                      data ? json_node_copy (data) : NULL,
-                      "%s", json_node_get_string (message));
-  }
+  code = json_object_get (error_value, "code");
+  message = json_object_get (error_value, "message");
+  data = json_object_get (error_value, "data");
+  if (!json_is_integer (code) || !json_is_string (message)
+      || json_integer_value (code) < G_MININT || json_integer_value (code) > G_MAXINT)
+    return malformed (error, "an error without code or message");
+  pc_rpc_error_set (rpc_error, (int) json_integer_value (code),
+                    data != NULL ? json_incref (data) : NULL,
+                    "%s", json_string_value (message));
   return TRUE;
 }

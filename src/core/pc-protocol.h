@@ -3,9 +3,9 @@
 #pragma once
 
 #include <glib.h>
-#include <json-glib/json-glib.h>
 
 #include "pc-json.h"
+#include "pc-rpc-codes.h"
 
 G_BEGIN_DECLS
 
@@ -14,19 +14,8 @@ G_BEGIN_DECLS
 #define PC_PROTOCOL_VERSION 1
 #define PC_PROTOCOL_DEFAULT_MAX_LINE 65536
 
-/* JSON-RPC 2.0 error codes, and pipecalc's application codes. */
-typedef enum
-{
-  PC_RPC_PARSE_ERROR = -32700,
-  PC_RPC_INVALID_REQUEST = -32600,
-  PC_RPC_METHOD_NOT_FOUND = -32601,
-  PC_RPC_INVALID_PARAMS = -32602,
-  PC_RPC_INTERNAL_ERROR = -32603,
-  PC_RPC_EXPRESSION_ERROR = 1000,
-  PC_RPC_TOO_LARGE = 1001,
-  PC_RPC_BUSY = 1002,
-  PC_RPC_UNAUTHORIZED = 1003,
-} PcRpcErrorCode;
+/* Nesting deeper than this is refused with -32700 (docs/protocol.md). */
+#define PC_PROTOCOL_MAX_DEPTH 128
 
 /* Client side: a reply that is not what the protocol promises. */
 #define PC_PROTOCOL_ERROR (pc_protocol_error_quark ())
@@ -42,14 +31,15 @@ GQuark pc_protocol_error_quark (void);
 /* A JSON-RPC error object: code, English message, optional data. */
 typedef struct
 {
-  int       code;
-  char     *message;
-  JsonNode *data;
+  int     code;
+  char   *message;
+  json_t *data;
 } PcRpcError;
 
+/* Takes @data (may be %NULL). */
 void pc_rpc_error_set   (PcRpcError *error,
                          int         code,
-                         JsonNode   *data,
+                         json_t     *data,
                          const char *format,
                          ...) G_GNUC_PRINTF (4, 5);
 void pc_rpc_error_clear (PcRpcError *error);
@@ -95,15 +85,15 @@ typedef struct
                       GString    *out);
   /* A JSON-RPC call (notifications too): return the result, transfer full,
    * or %NULL with @error filled. @params may be %NULL. */
-  JsonNode *(*call)  (gpointer    user_data,
+  json_t   *(*call)  (gpointer    user_data,
                       const char *method,
-                      JsonNode   *params,
+                      json_t     *params,
                       PcRpcError *error);
   /* Optional, a fast path: an "eval" call with an id, whose params hold
-   * only the expression (NUL-terminated, as json-glib would have decoded
+   * only the expression (NUL-terminated, as jansson would have decoded
    * it). Append the response's second half, the "result":... or
-   * "error":... member, exactly the text @call's result or error would
-   * have given. Calls of any other shape always go to @call. */
+   * "error":... member, exactly the bytes pc_json_append() writes for
+   * @call's result or error. Calls of any other shape always go to @call. */
   void      (*eval)  (gpointer    user_data,
                       const char *expr,
                       GString    *out);
@@ -121,12 +111,12 @@ void pc_protocol_append_too_large (gboolean  looks_json,
                                    gsize     limit,
                                    GString  *out);
 /* A reply to a line that could not be served at all (busy, unauthorized),
- * in the mode of @line. */
+ * in the mode of @line. @data stays the caller's. */
 void pc_protocol_append_error    (const char *line,
                                   gsize       len,
                                   int         code,
                                   const char *message,
-                                  JsonNode   *data,
+                                  json_t     *data,
                                   GString    *out);
 
 
@@ -137,7 +127,7 @@ void pc_protocol_append_error    (const char *line,
 void     pc_protocol_append_request (GString    *out,
                                      gint64      id,
                                      const char *method,
-                                     JsonNode   *params);
+                                     json_t     *params);
 
 /* Parses a reply line to a request sent with an integer id. Returns %FALSE
  * with @error set when the line is not a JSON-RPC response. Otherwise sets
@@ -146,7 +136,7 @@ void     pc_protocol_append_request (GString    *out,
 gboolean pc_protocol_parse_response (const char  *line,
                                      gsize        len,
                                      gint64      *id,
-                                     JsonNode   **result,
+                                     json_t     **result,
                                      PcRpcError  *rpc_error,
                                      GError     **error);
 

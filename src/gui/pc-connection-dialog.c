@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
 
 #include "pc-client.h"
 #include "pc-connection-dialog.h"
@@ -239,36 +238,35 @@ test_info_cb (GObject      *source,
   g_autoptr(PcConnectionDialog) self = user_data;
   PcClient *client = PC_CLIENT (source);
   g_autoptr(GError) error = NULL;
-  g_autoptr(PcClientReply) reply = pc_client_call_finish (client, result, &error);
+  g_autoptr(PcServerInfo) info = pc_client_info_finish (client, result, &error);
   g_autofree char *text = NULL;
-  JsonObject *info;
 
   /* Stopped, or the dialog is gone: nothing to report to. */
   if (client != self->test_client)
     return;
-  if (reply == NULL)
+  if (info == NULL)
     {
-      finish_test (self, error->message, TRUE);
-      return;
-    }
-  if (reply->result == NULL || !JSON_NODE_HOLDS_OBJECT (reply->result))
-    {
-      /* TRANSLATORS: %s is the server's own (English) error message */
-      text = g_strdup_printf (_("The server answered, but not to “info”: %s"),
-                              reply->error.message != NULL ? reply->error.message : "?");
-      finish_test (self, text, TRUE);
+      if (g_error_matches (error, PC_CLIENT_ERROR, PC_CLIENT_ERROR_REFUSED)
+          || g_error_matches (error, PC_CLIENT_ERROR, PC_CLIENT_ERROR_BAD_REPLY))
+        {
+          /* TRANSLATORS: %s is the server's own (English) error message */
+          text = g_strdup_printf (_("The server answered, but not to “info”: %s"),
+                                  error->message);
+          finish_test (self, text, TRUE);
+        }
+      else
+        finish_test (self, error->message, TRUE);
       return;
     }
 
-  info = json_node_get_object (reply->result);
   /* TRANSLATORS: server name, its version, the muparser version, the
    * transport scheme, e.g. "Connected: pipecalcd 0.1.0, muparser 2.3.4,
    * transport unix" */
   text = g_strdup_printf (_("Connected: %s %s, muparser %s, transport %s"),
-                          json_object_get_string_member_with_default (info, "server", "?"),
-                          json_object_get_string_member_with_default (info, "version", "?"),
-                          json_object_get_string_member_with_default (info, "muparser", "?"),
-                          json_object_get_string_member_with_default (info, "transport", "?"));
+                          info->server ? info->server : "?",
+                          info->version ? info->version : "?",
+                          info->muparser ? info->muparser : "?",
+                          info->transport ? info->transport : "?");
   finish_test (self, text, FALSE);
 }
 
@@ -277,7 +275,7 @@ test_call_info (PcConnectionDialog *self)
 {
   /* Connected but not done: a server that never answers shows here. */
   show_test_status (self, _("Connected; waiting for the server to describe itself…"), FALSE);
-  pc_client_call_async (self->test_client, "info", NULL, self->test_cancellable,
+  pc_client_info_async (self->test_client, self->test_cancellable,
                         test_info_cb, g_object_ref (self));
 }
 
@@ -289,25 +287,25 @@ test_auth_cb (GObject      *source,
   g_autoptr(PcConnectionDialog) self = user_data;
   PcClient *client = PC_CLIENT (source);
   g_autoptr(GError) error = NULL;
-  g_autoptr(PcClientReply) reply = pc_client_call_finish (client, result, &error);
   g_autofree char *text = NULL;
 
+  if (pc_client_auth_finish (client, result, &error))
+    {
+      if (client == self->test_client)
+        test_call_info (self);
+      return;
+    }
   if (client != self->test_client)
     return;
-  if (reply == NULL)
-    {
-      finish_test (self, error->message, TRUE);
-      return;
-    }
-  if (reply->result == NULL)
+  if (g_error_matches (error, PC_CLIENT_ERROR, PC_CLIENT_ERROR_REFUSED)
+      || g_error_matches (error, PC_CLIENT_ERROR, PC_CLIENT_ERROR_BAD_REPLY))
     {
       /* TRANSLATORS: %s is the server's own (English) error message */
-      text = g_strdup_printf (_("The server refused the access token: %s"),
-                              reply->error.message != NULL ? reply->error.message : "?");
+      text = g_strdup_printf (_("The server refused the access token: %s"), error->message);
       finish_test (self, text, TRUE);
-      return;
     }
-  test_call_info (self);
+  else
+    finish_test (self, error->message, TRUE);
 }
 
 static void
@@ -318,7 +316,6 @@ test_connected_cb (GObject      *source,
   g_autoptr(PcConnectionDialog) self = user_data;
   PcClient *client = PC_CLIENT (source);
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) params = NULL;
 
   if (!pc_client_connect_finish (client, result, &error))
     {
@@ -343,11 +340,8 @@ test_connected_cb (GObject      *source,
       test_call_info (self);
       return;
     }
-  params = json_object_new ();
-  json_object_set_string_member (params, "token", self->test_token);
-  pc_client_call_async (client, "auth",
-                        json_node_init_object (json_node_alloc (), params),
-                        self->test_cancellable, test_auth_cb, g_object_ref (self));
+  pc_client_auth_async (client, self->test_token, self->test_cancellable,
+                        test_auth_cb, g_object_ref (self));
 }
 
 static void

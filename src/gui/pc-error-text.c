@@ -5,7 +5,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "pc-error-text.h"
-#include "pc-protocol.h"
 
 /* A message takes the token and the position (%1$s, %2$d: a translation
  * may swap them) or the position alone (%d); positions are counted from 1

@@ -6,97 +6,51 @@
 #include "pc-methods.h"
 
 /* Server replies are protocol text: English, never translated (clients
- * translate by error code). */
+ * translate by error code). Every member below goes in with
+ * json_object_set_new() from a constructor that never returns NULL for
+ * these values (pc_json_string() repairs invalid UTF-8). */
 
-/* pc_format_append_values(), with the common case of a whole number below
- * 10^15 written without printf: the same text "%.15g" gives (all of its
- * digits, no exponent), at a tenth of the cost, which shows in the
- * per-request profile. */
-static void
-append_values (GString      *out,
-               const double *values,
-               guint         n)
-{
-  for (guint i = 0; i < n; i++)
-    {
-      double v = values[i];
-
-      if (i > 0)
-        g_string_append_len (out, ", ", 2);
-      if (v > -1e15 && v < 1e15 && v != 0 && v == (double) (gint64) v)
-        {
-          char digits[24];
-          char *p = digits + sizeof digits;
-          guint64 m = v < 0 ? (guint64) -(gint64) v : (guint64) v;
-
-          do
-            *--p = '0' + m % 10;
-          while ((m /= 10) > 0);
-          if (v < 0)
-            *--p = '-';
-          g_string_append_len (out, p, digits + sizeof digits - p);
-        }
-      else
-        pc_format_append_values (out, &v, 1);
-    }
-}
-
-static JsonNode *
+static json_t *
 expression_error (PcRpcError        *error,
                   const GError      *eval_error,
                   PcEvalErrorDetail *detail)
 {
-  JsonObject *data = json_object_new ();
+  json_t *data = json_object ();
 
-  json_object_set_int_member (data, "pos", detail->pos);
-  json_object_set_string_member (data, "token", detail->token ? detail->token : "");
-  json_object_set_string_member (data, "reason", pc_eval_error_reason (eval_error->code));
-  pc_rpc_error_set (error, PC_RPC_EXPRESSION_ERROR,
-                    pc_json_take_object (data),
-                    "%s", eval_error->message);
+  json_object_set_new (data, "pos", json_integer (detail->pos));
+  json_object_set_new (data, "token", pc_json_string (detail->token ? detail->token : ""));
+  json_object_set_new (data, "reason", json_string (pc_eval_error_reason (eval_error->code)));
+  pc_rpc_error_set (error, PC_RPC_EXPRESSION_ERROR, data, "%s", eval_error->message);
   return NULL;
 }
 
+/* The one string of @params, {"NAME": STRING} or [STRING], or %NULL. */
 static const char *
-expr_param (JsonNode *params)
+string_param (json_t     *params,
+              const char *name)
 {
-  JsonNode *expr = NULL;
+  json_t *value = NULL;
 
-  if (params == NULL)
-    return NULL;
-  if (JSON_NODE_HOLDS_OBJECT (params))
-    {
-      JsonObject *object = json_node_get_object (params);
-
-      if (json_object_get_size (object) == 1)
-        expr = json_object_get_member (object, "expr");
-    }
-  else if (JSON_NODE_HOLDS_ARRAY (params))
-    {
-      JsonArray *array = json_node_get_array (params);
-
-      if (json_array_get_length (array) == 1)
-        expr = json_array_get_element (array, 0);
-    }
-  if (expr == NULL || !JSON_NODE_HOLDS_VALUE (expr)
-      || json_node_get_value_type (expr) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (expr);
+  if (json_is_object (params) && json_object_size (params) == 1)
+    value = json_object_get (params, name);
+  else if (json_is_array (params) && json_array_size (params) == 1)
+    value = json_array_get (params, 0);
+  return json_string_value (value);
 }
 
-static JsonNode *
+static json_t *
 method_eval (PcEvaluator *evaluator,
-             JsonNode    *params,
+             json_t      *params,
              PcRpcError  *error)
 {
-  const char *expr = expr_param (params);
+  const char *expr = string_param (params, "expr");
   g_autoptr(GError) eval_error = NULL;
+  g_autoptr(GString) text = NULL;
   const double *values;
   guint n = 0;
   PcEvalErrorDetail detail = { -1, NULL };
-  JsonObject *result;
-  JsonArray *list;
-  GString *text;
+  json_t *result;
+  json_t *list;
 
   if (expr == NULL)
     {
@@ -113,17 +67,16 @@ method_eval (PcEvaluator *evaluator,
       return NULL;
     }
 
-  result = json_object_new ();
-  list = json_array_sized_new (n);
+  result = json_object ();
+  list = json_array ();
   for (guint i = 0; i < n; i++)
-    json_array_add_element (list, pc_json_number (values[i]));
-  json_object_set_member (result, "value", pc_json_number (values[n - 1]));
-  json_object_set_array_member (result, "values", list);
+    json_array_append_new (list, pc_json_number (values[i]));
+  json_object_set_new (result, "value", pc_json_number (values[n - 1]));
+  json_object_set_new (result, "values", list);
   text = g_string_new (NULL);
-  append_values (text, values, n);
-  json_object_set_string_member (result, "text", text->str);
-  g_string_free (text, TRUE);
-  return pc_json_take_object (result);
+  pc_format_append_values (text, values, n);
+  json_object_set_new (result, "text", json_string (text->str));
+  return result;
 }
 
 static void
@@ -131,39 +84,31 @@ add_variable (const char *name,
               double      value,
               gpointer    user_data)
 {
-  json_object_set_member (user_data, name, pc_json_number (value));
+  json_object_set_new (user_data, name, pc_json_number (value));
 }
 
-static JsonNode *
+static json_t *
 method_vars (PcEvaluator *evaluator)
 {
-  JsonObject *vars = json_object_new ();
-  JsonNode *node;
+  json_t *vars = json_object ();
 
   pc_evaluator_foreach_variable (evaluator, add_variable, vars);
-  node = pc_json_take_object (vars);
-  return node;
+  return vars;
 }
 
-static JsonNode *
+static json_t *
 method_unset (PcEvaluator *evaluator,
-              JsonNode    *params,
+              json_t      *params,
               PcRpcError  *error)
 {
   g_autoptr(GError) eval_error = NULL;
   const char *name = NULL;
 
-  if (params != NULL && JSON_NODE_HOLDS_OBJECT (params))
-    name = json_object_get_string_member_with_default (json_node_get_object (params),
-                                                       "name", NULL);
-  else if (params != NULL && JSON_NODE_HOLDS_ARRAY (params)
-           && json_array_get_length (json_node_get_array (params)) == 1)
-    {
-      JsonNode *first = json_array_get_element (json_node_get_array (params), 0);
-
-      if (JSON_NODE_HOLDS_VALUE (first) && json_node_get_value_type (first) == G_TYPE_STRING)
-        name = json_node_get_string (first);
-    }
+  /* {"name": ...} may carry other members; [NAME] holds only the name. */
+  if (json_is_object (params))
+    name = json_string_value (json_object_get (params, "name"));
+  else if (json_is_array (params) && json_array_size (params) == 1)
+    name = json_string_value (json_array_get (params, 0));
   if (name == NULL)
     {
       pc_rpc_error_set (error, PC_RPC_INVALID_PARAMS, NULL,
@@ -176,16 +121,16 @@ method_unset (PcEvaluator *evaluator,
                         "Invalid params: %s", eval_error->message);
       return NULL;
     }
-  return json_node_init_boolean (json_node_alloc (), TRUE);
+  return json_true ();
 }
 
-static JsonNode *
+static json_t *
 method_functions (void)
 {
-  JsonObject *result = json_object_new ();
-  JsonArray *functions = json_array_new ();
-  JsonArray *operators = json_array_new ();
-  JsonObject *constants = json_object_new ();
+  json_t *result = json_object ();
+  json_t *functions = json_array ();
+  json_t *operators = json_array ();
+  json_t *constants = json_object ();
   const PcCatalogFunction *fun;
   const PcCatalogConstant *constant;
   const char * const *oprt;
@@ -194,60 +139,61 @@ method_functions (void)
   fun = pc_evaluator_functions (&n);
   for (guint i = 0; i < n; i++)
     {
-      JsonObject *one = json_object_new ();
+      json_t *one = json_object ();
 
-      json_object_set_string_member (one, "name", fun[i].name);
-      json_object_set_int_member (one, "args", fun[i].n_args);
-      json_object_set_string_member (one, "description", fun[i].description);
-      json_array_add_object_element (functions, one);
+      json_object_set_new (one, "name", pc_json_string (fun[i].name));
+      json_object_set_new (one, "args", json_integer (fun[i].n_args));
+      json_object_set_new (one, "description", pc_json_string (fun[i].description));
+      json_array_append_new (functions, one);
     }
   oprt = pc_evaluator_operators (&n);
   for (guint i = 0; i < n; i++)
-    json_array_add_string_element (operators, oprt[i]);
+    json_array_append_new (operators, pc_json_string (oprt[i]));
   constant = pc_evaluator_constants (&n);
   for (guint i = 0; i < n; i++)
-    json_object_set_member (constants, constant[i].name, pc_json_number (constant[i].value));
+    json_object_set_new (constants, constant[i].name, pc_json_number (constant[i].value));
 
-  json_object_set_array_member (result, "functions", functions);
-  json_object_set_array_member (result, "operators", operators);
-  json_object_set_object_member (result, "constants", constants);
-  return pc_json_take_object (result);
+  json_object_set_new (result, "functions", functions);
+  json_object_set_new (result, "operators", operators);
+  json_object_set_new (result, "constants", constants);
+  return result;
 }
 
-static JsonNode *
-method_info (const PcSessionConfig *config)
+static json_t *
+method_info (const PcMethodsServer *server)
 {
-  JsonObject *result = json_object_new ();
-  JsonObject *limits = json_object_new ();
+  json_t *result = json_object ();
+  json_t *limits = json_object ();
 
-  json_object_set_string_member (result, "server", "pipecalcd");
-  json_object_set_string_member (result, "version", PACKAGE_VERSION);
-  json_object_set_int_member (result, "protocol", PC_PROTOCOL_VERSION);
-  json_object_set_string_member (result, "muparser", PC_MUPARSER_VERSION);
-  json_object_set_string_member (result, "transport", config->transport);
-  json_object_set_int_member (limits, "max_line", (gint64) config->max_line);
-  json_object_set_int_member (limits, "max_clients", config->max_clients);
-  json_object_set_int_member (limits, "idle_timeout", config->idle_timeout);
-  json_object_set_int_member (limits, "max_expression", PC_EVAL_MAX_EXPRESSION);
-  json_object_set_object_member (result, "limits", limits);
-  return pc_json_take_object (result);
+  json_object_set_new (result, "server", json_string (PC_SERVER_NAME));
+  json_object_set_new (result, "version", json_string (PACKAGE_VERSION));
+  json_object_set_new (result, "protocol", json_integer (PC_PROTOCOL_VERSION));
+  json_object_set_new (result, "muparser", pc_json_string (PC_MUPARSER_VERSION));
+  json_object_set_new (result, "transport",
+                       pc_json_string (server->transport ? server->transport : ""));
+  json_object_set_new (limits, "max_line", json_integer ((json_int_t) server->max_line));
+  json_object_set_new (limits, "max_clients", json_integer (server->max_clients));
+  json_object_set_new (limits, "idle_timeout", json_integer (server->idle_timeout));
+  json_object_set_new (limits, "max_expression", json_integer (PC_EVAL_MAX_EXPRESSION));
+  json_object_set_new (result, "limits", limits);
+  return result;
 }
 
 static gboolean
-params_empty (JsonNode *params)
+params_empty (json_t *params)
 {
   if (params == NULL)
     return TRUE;
-  if (JSON_NODE_HOLDS_OBJECT (params))
-    return json_object_get_size (json_node_get_object (params)) == 0;
-  return json_array_get_length (json_node_get_array (params)) == 0;
+  if (json_is_object (params))
+    return json_object_size (params) == 0;
+  return json_array_size (params) == 0;
 }
 
-JsonNode *
+json_t *
 pc_methods_call (PcEvaluator           *evaluator,
-                 const PcSessionConfig *config,
+                 const PcMethodsServer *server,
                  const char            *method,
-                 JsonNode              *params,
+                 json_t                *params,
                  PcRpcError            *error)
 {
   if (g_str_equal (method, "eval"))
@@ -270,18 +216,18 @@ pc_methods_call (PcEvaluator           *evaluator,
       if (g_str_equal (method, "reset"))
         {
           pc_evaluator_reset (evaluator);
-          return json_node_init_boolean (json_node_alloc (), TRUE);
+          return json_true ();
         }
       if (g_str_equal (method, "functions"))
         return method_functions ();
       if (g_str_equal (method, "info"))
-        return method_info (config);
-      return json_node_init_string (json_node_alloc (), "pong");
+        return method_info (server);
+      return json_string ("pong");
     }
   if (g_str_equal (method, "auth"))
     {
       /* This server requires no token: any auth succeeds. */
-      return json_node_init_boolean (json_node_alloc (), TRUE);
+      return json_true ();
     }
 
   pc_rpc_error_set (error, PC_RPC_METHOD_NOT_FOUND, NULL,
@@ -304,7 +250,7 @@ pc_methods_plain (PcEvaluator *evaluator,
       g_string_append (out, eval_error->message);
       return;
     }
-  append_values (out, values, n);
+  pc_format_append_values (out, values, n);
 }
 
 void
@@ -317,8 +263,8 @@ pc_methods_eval_json (PcEvaluator *evaluator,
   guint n = 0;
   const double *values = pc_evaluator_eval_values (evaluator, expr, &n, &detail, &eval_error);
 
-  /* The text method_eval()'s result, or expression_error()'s error,
-   * makes through the protocol's reply writer; member for member. */
+  /* The bytes method_eval()'s result, or expression_error()'s error, make
+   * through pc_json_append(); member for member, in the same order. */
   if (values == NULL)
     {
       g_string_append (out, "\"error\":{\"code\":");
@@ -344,6 +290,6 @@ pc_methods_eval_json (PcEvaluator *evaluator,
     }
   g_string_append (out, "],\"text\":\"");
   /* Digits, signs, points, "inf", "nan" and ", ": nothing to escape. */
-  append_values (out, values, n);
+  pc_format_append_values (out, values, n);
   g_string_append (out, "\"}");
 }

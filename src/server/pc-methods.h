@@ -4,23 +4,34 @@
 
 #include "pc-evaluator.h"
 #include "pc-protocol.h"
-#include "pc-session.h"
 
 G_BEGIN_DECLS
 
-/* The protocol's methods, run against one session's evaluator. */
-JsonNode *pc_methods_call  (PcEvaluator           *evaluator,
-                            const PcSessionConfig *config,
+/* What the `info` method tells of the server; borrowed for one call. */
+typedef struct
+{
+  const char *transport;     /* scheme the session came in on */
+  gsize       max_line;      /* bytes */
+  int         max_clients;
+  guint       idle_timeout;  /* seconds; 0: never */
+} PcMethodsServer;
+
+/* The protocol's methods, run against one session's evaluator
+ * (PcRequestHandler.call): the result, transfer full, or %NULL with
+ * @error filled. @params may be %NULL. */
+json_t   *pc_methods_call  (PcEvaluator           *evaluator,
+                            const PcMethodsServer *server,
                             const char            *method,
-                            JsonNode              *params,
+                            json_t                *params,
                             PcRpcError            *error);
 /* Plain mode: the values, or "error: MESSAGE". */
 void      pc_methods_plain (PcEvaluator           *evaluator,
                             const char            *expr,
                             GString               *out);
 
-/* JSON-RPC eval, written without nodes: the "result" or "error" member of
- * the response (PcRequestHandler.eval). */
+/* JSON-RPC eval, written without values: the "result" or "error" member
+ * of the response (PcRequestHandler.eval), byte for byte what
+ * pc_json_append() writes for pc_methods_call()'s answer. */
 void      pc_methods_eval_json (PcEvaluator          *evaluator,
                                 const char           *expr,
                                 GString              *out);

@@ -354,15 +354,21 @@ plain_cb (gpointer    user_data,
   pc_methods_plain (self->evaluator, expr, out);
 }
 
-static JsonNode *
+static json_t *
 call_cb (gpointer    user_data,
          const char *method,
-         JsonNode   *params,
+         json_t     *params,
          PcRpcError *error)
 {
   PcSession *self = user_data;
+  const PcMethodsServer server = {
+    .transport = self->config.transport,
+    .max_line = self->config.max_line,
+    .max_clients = self->config.max_clients,
+    .idle_timeout = self->config.idle_timeout,
+  };
 
-  return pc_methods_call (self->evaluator, &self->config, method, params, error);
+  return pc_methods_call (self->evaluator, &server, method, params, error);
 }
 
 static void
@@ -395,14 +401,12 @@ handle_line (PcSession  *self,
 
   if (self->refuse_limit != NULL && !take_free_slot (self))
     {
-      JsonObject *data = json_object_new ();
-      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(json_t) data = json_object ();
       g_autofree char *message = g_strdup_printf ("server busy: limit %s reached",
                                                   self->refuse_limit);
 
-      json_object_set_string_member (data, "limit", self->refuse_limit);
-      node = pc_json_take_object (data);
-      pc_protocol_append_error (line, len, PC_RPC_BUSY, message, node, self->output);
+      json_object_set_new (data, "limit", pc_json_string (self->refuse_limit));
+      pc_protocol_append_error (line, len, PC_RPC_BUSY, message, data, self->output);
     }
   else
     {

@@ -1,0 +1,347 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-FileCopyrightText: 2026 The pipecalc developers */
+#define G_LOG_DOMAIN "pipecalc-client"
+#include "config.h"
+
+#include <math.h>
+#include <glib/gi18n-lib.h>
+
+#include "pc-client-json.h"
+
+/* The typed calls of pc-client.h: each builds its request and decodes its
+ * reply here, once, so the GUI and the CLI never see JSON. */
+
+void
+pc_eval_outcome_free (PcEvalOutcome *outcome)
+{
+  if (outcome == NULL)
+    return;
+  g_free (outcome->expression);
+  g_free (outcome->values);
+  g_free (outcome->text);
+  g_free (outcome->reason);
+  g_free (outcome->message);
+  g_free (outcome->error_token);
+  g_free (outcome->raw);
+  g_free (outcome);
+}
+
+void
+pc_server_info_free (PcServerInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->server);
+  g_free (info->version);
+  g_free (info->muparser);
+  g_free (info->transport);
+  g_free (info);
+}
+
+static GError *
+bad_reply (const char *method)
+{
+  /* TRANSLATORS: %s is a protocol method name such as "info" */
+  return g_error_new (PC_CLIENT_ERROR, PC_CLIENT_ERROR_BAD_REPLY,
+                      _("The server’s answer to “%s” is not what the protocol promises"),
+                      method);
+}
+
+/* The reply of a call whose server error is a failure (all but eval). */
+static PcClientReply *
+finish_call (PcClient      *client,
+             GAsyncResult  *result,
+             GError       **error)
+{
+  g_autoptr(PcClientReply) reply = pc_client_call_finish (client, result, error);
+
+  if (reply == NULL)
+    return NULL;
+  if (reply->result == NULL)
+    {
+      g_set_error (error, PC_CLIENT_ERROR, PC_CLIENT_ERROR_REFUSED, "%s",
+                   reply->error.message != NULL ? reply->error.message : "");
+      return NULL;
+    }
+  return g_steal_pointer (&reply);
+}
+
+static char *
+dup_member (json_t     *object,
+            const char *name)
+{
+  return g_strdup (json_string_value (json_object_get (object, name)));
+}
+
+static gint64
+int_member (json_t     *object,
+            const char *name,
+            gint64      absent)
+{
+  json_t *value = json_object_get (object, name);
+
+  return json_is_integer (value) ? json_integer_value (value) : absent;
+}
+
+/* ---- eval --------------------------------------------------------------- */
+
+/* JSON has no inf or nan: the server sends null for them in "values" and
+ * their names in "text", whose parts are the values in order. */
+static void
+decode_values (PcEvalOutcome *outcome,
+               json_t        *values)
+{
+  g_auto(GStrv) parts = g_strsplit (outcome->text, ", ", -1);
+  gboolean parts_match = g_strv_length (parts) == json_array_size (values);
+
+  outcome->n_values = json_array_size (values);
+  outcome->values = g_new0 (double, MAX (outcome->n_values, 1));
+  for (guint i = 0; i < outcome->n_values; i++)
+    {
+      json_t *value = json_array_get (values, i);
+
+      if (json_is_number (value))
+        outcome->values[i] = json_number_value (value);
+      else
+        outcome->values[i] = parts_match ? g_ascii_strtod (parts[i], NULL) : NAN;
+    }
+}
+
+static PcEvalOutcome *
+outcome_from_reply (const char     *expression,
+                    PcClientReply  *reply,
+                    GError        **error)
+{
+  g_autoptr(PcEvalOutcome) outcome = g_new0 (PcEvalOutcome, 1);
+  json_t *data;
+  gint64 pos;
+
+  outcome->expression = g_strdup (expression);
+  outcome->error_pos = -1;
+  outcome->raw = g_strdup (reply->raw);
+  if (reply->result != NULL)
+    {
+      json_t *values = json_object_get (reply->result, "values");
+
+      outcome->text = dup_member (reply->result, "text");
+      if (outcome->text == NULL)
+        {
+          g_propagate_error (error, bad_reply ("eval"));
+          return NULL;
+        }
+      if (json_is_array (values))
+        decode_values (outcome, values);
+      return g_steal_pointer (&outcome);
+    }
+
+  outcome->error_code = reply->error.code;
+  outcome->message = g_strdup (reply->error.message);
+  data = reply->error.data;
+  pos = int_member (data, "pos", -1);
+  outcome->error_pos = pos >= 0 && pos <= G_MAXINT ? (int) pos : -1;
+  outcome->error_token = dup_member (data, "token");
+  outcome->reason = dup_member (data, "reason");
+  return g_steal_pointer (&outcome);
+}
+
+static void
+eval_reply_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PcClientReply) reply = pc_client_call_finish (PC_CLIENT (source), result, &error);
+  PcEvalOutcome *outcome;
+
+  if (reply == NULL
+      || (outcome = outcome_from_reply (g_task_get_task_data (task), reply, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, outcome, (GDestroyNotify) pc_eval_outcome_free);
+}
+
+void
+pc_client_eval_async (PcClient            *self,
+                      const char          *expression,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  json_t *params = json_object ();
+
+  g_task_set_source_tag (task, pc_client_eval_async);
+  g_task_set_task_data (task, g_strdup (expression), g_free);
+  json_object_set_new (params, "expr", pc_json_string (expression));
+  pc_client_call_async (self, "eval", params, cancellable, eval_reply_cb, task);
+}
+
+PcEvalOutcome *
+pc_client_eval_finish (PcClient      *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- info --------------------------------------------------------------- */
+
+static void
+info_reply_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PcClientReply) reply = finish_call (PC_CLIENT (source), result, &error);
+  PcServerInfo *info;
+  json_t *limits;
+
+  if (reply == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (!json_is_object (reply->result))
+    {
+      g_task_return_error (task, bad_reply ("info"));
+      return;
+    }
+  info = g_new0 (PcServerInfo, 1);
+  info->server = dup_member (reply->result, "server");
+  info->version = dup_member (reply->result, "version");
+  info->protocol = int_member (reply->result, "protocol", -1);
+  info->muparser = dup_member (reply->result, "muparser");
+  info->transport = dup_member (reply->result, "transport");
+  limits = json_object_get (reply->result, "limits");
+  info->limits.max_line = int_member (limits, "max_line", -1);
+  info->limits.max_clients = int_member (limits, "max_clients", -1);
+  info->limits.idle_timeout = int_member (limits, "idle_timeout", -1);
+  info->limits.max_expression = int_member (limits, "max_expression", -1);
+  g_task_return_pointer (task, info, (GDestroyNotify) pc_server_info_free);
+}
+
+void
+pc_client_info_async (PcClient            *self,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, pc_client_info_async);
+  pc_client_call_async (self, "info", NULL, cancellable, info_reply_cb, task);
+}
+
+PcServerInfo *
+pc_client_info_finish (PcClient      *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- auth --------------------------------------------------------------- */
+
+static void
+auth_reply_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PcClientReply) reply = finish_call (PC_CLIENT (source), result, &error);
+
+  if (reply == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (!json_is_true (reply->result))
+    g_task_return_error (task, bad_reply ("auth"));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+pc_client_auth_async (PcClient            *self,
+                      const char          *token,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  json_t *params = json_object ();
+
+  g_task_set_source_tag (task, pc_client_auth_async);
+  json_object_set_new (params, "token", pc_json_string (token));
+  pc_client_call_async (self, "auth", params, cancellable, auth_reply_cb, task);
+}
+
+gboolean
+pc_client_auth_finish (PcClient      *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- functions ---------------------------------------------------------- */
+
+static void
+functions_reply_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PcClientReply) reply = finish_call (PC_CLIENT (source), result, &error);
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  json_t *functions;
+  json_t *one;
+  gsize i;
+
+  if (reply == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  functions = json_object_get (reply->result, "functions");
+  if (!json_is_array (functions))
+    {
+      g_task_return_error (task, bad_reply ("functions"));
+      return;
+    }
+  json_array_foreach (functions, i, one)
+    {
+      const char *name = json_string_value (json_object_get (one, "name"));
+
+      if (name != NULL)
+        g_strv_builder_add (names, name);
+    }
+  g_task_return_pointer (task, g_strv_builder_end (names), (GDestroyNotify) g_strfreev);
+}
+
+void
+pc_client_functions_async (PcClient            *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, pc_client_functions_async);
+  pc_client_call_async (self, "functions", NULL, cancellable, functions_reply_cb, task);
+}
+
+GStrv
+pc_client_functions_finish (PcClient      *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
