@@ -696,7 +696,7 @@ static const Exchange exchanges[] = {
   { "method/escaped",
     "{\"jsonrpc\":\"2.0\",\"method\":\"\\u0073um\",\"params\":[2],\"id\":1}",
     "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":2}" },
-  /* json-glib would cut "sum\u0000x" to "sum" and call it. */
+  /* A parser that cuts "sum\u0000x" at the NUL (json-glib did) would call "sum". */
   { "method/escaped-nul",
     "{\"jsonrpc\":\"2.0\",\"method\":\"sum\\u0000x\",\"params\":[2],\"id\":1}",
     "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error\"}}" },
@@ -730,7 +730,7 @@ static const Exchange exchanges[] = {
     "{\"jsonrpc\":\"2.0\",\"method\":\"get_data\",\"params\":[0,-0,1E5,1e+5,1e-5,-0.5e-2,12.25],\"id\":1}",
     "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[\"hello\",5]}" },
 
-  /* What json-glib 1.6 accepts but JSON does not. */
+  /* Not JSON, though lax parsers (json-glib 1.6, the former one) accept it. */
   { "not-json/two-values",
     "{\"a\":1}{\"b\":2}",
     "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error\"}}" },
@@ -771,7 +771,7 @@ static const Exchange exchanges[] = {
   { "not-json/control-in-string",
     "{\"jsonrpc\":\"2.0\",\"method\":\"sum\",\"params\":[1],\"id\":\"a\tb\"}",
     "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error\"}}" },
-  /* json-glib decodes an unpaired surrogate into invalid UTF-8. */
+  /* An unpaired surrogate (json-glib decoded it into invalid UTF-8). */
   { "not-json/lone-surrogate",
     "{\"jsonrpc\":\"2.0\",\"method\":\"sum\",\"params\":[1],\"id\":\"\\ud800x\"}",
     "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error\"}}" },
@@ -793,7 +793,7 @@ static const Exchange exchanges[] = {
     "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":1024}" },
   { "result/fraction", "{\"jsonrpc\":\"2.0\",\"method\":\"number\",\"params\":[0.1],\"id\":1}",
     "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":0.1}" },
-  /* json-glib 1.6 writes these as 1e+17.0, 1e+22.0, 1e-300.0: not JSON. */
+  /* json-glib 1.6 wrote these as 1e+17.0, 1e+22.0, 1e-300.0: not JSON. */
   { "result/1e17", "{\"jsonrpc\":\"2.0\",\"method\":\"number\",\"params\":[1e17],\"id\":1}",
     "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":1e17}" },
   { "result/1e22", "{\"jsonrpc\":\"2.0\",\"method\":\"number\",\"params\":[1e22],\"id\":1}",
@@ -850,8 +850,9 @@ test_deep_nesting (void)
 {
   g_autoptr(Fake) fake = fake_new ();
 
-  /* json-glib recurses once per level; this must not overflow the stack,
-   * whatever --max-line allows. */
+  /* jansson recurses once per level (up to 2048); the 128-level limit is
+   * checked first, so this never gets near the stack, whatever --max-line
+   * allows. */
   for (gsize depth = 64; depth <= 1000000; depth *= 10)
     {
       g_autofree char *opening = g_strnfill (depth, '[');
