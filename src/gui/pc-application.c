@@ -9,6 +9,7 @@
 #endif
 
 #include "pc-application.h"
+#include "pc-connection.h"
 #include "pc-connection-dialog.h"
 #include "pc-preferences-dialog.h"
 #include "pc-target.h"
@@ -227,7 +228,8 @@ pc_application_activate (GApplication *application)
   /* Single instance: a second launch presents the window that exists. */
   if (window == NULL)
     {
-      window = pc_window_new (self);
+      window = pc_window_new (GTK_APPLICATION (self), self->settings,
+                              self->connection, self->history);
       pc_application_apply_connection (self);
     }
   gtk_window_present (GTK_WINDOW (window));
@@ -254,28 +256,4 @@ pc_application_new (void)
                        "flags", G_APPLICATION_DEFAULT_FLAGS,
                        "resource-base-path", "/io/github/pipecalc/PipeCalc",
                        NULL);
-}
-
-GSettings *
-pc_application_get_settings (PcApplication *self)
-{
-  return self->settings;
-}
-
-PcTransports *
-pc_application_get_transports (PcApplication *self)
-{
-  return self->transports;
-}
-
-PcConnection *
-pc_application_get_connection (PcApplication *self)
-{
-  return self->connection;
-}
-
-PcHistory *
-pc_application_get_history (PcApplication *self)
-{
-  return self->history;
 }

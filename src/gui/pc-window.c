@@ -684,19 +684,21 @@ load_css (void)
 }
 
 PcWindow *
-pc_window_new (PcApplication *application)
+pc_window_new (GtkApplication *app,
+               GSettings      *settings,
+               PcConnection   *connection,
+               PcHistory      *history)
 {
-  PcWindow *self = g_object_new (PC_TYPE_WINDOW, "application", application, NULL);
-  GtkApplication *app = GTK_APPLICATION (application);
+  PcWindow *self = g_object_new (PC_TYPE_WINDOW, "application", app, NULL);
   const char *log_accels[] = { "<Control>l", NULL };
   const char *menu_accels[] = { "F10", NULL };
   GtkEntryCompletion *completion;
   gboolean show_log;
 
   load_css ();
-  self->settings = g_object_ref (pc_application_get_settings (application));
-  self->connection = g_object_ref (pc_application_get_connection (application));
-  self->history = g_object_ref (pc_application_get_history (application));
+  self->settings = g_object_ref (settings);
+  self->connection = g_object_ref (connection);
+  self->history = g_object_ref (history);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);

@@ -4,7 +4,8 @@
 
 #include <gtk/gtk.h>
 
-#include "pc-application.h"
+#include "pc-connection.h"
+#include "pc-history.h"
 
 G_BEGIN_DECLS
 
@@ -12,7 +13,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PcWindow, pc_window, PC, WINDOW, GtkApplicationWindow)
 
 /* The calculator window: the expression combo box with its history, the
- * results list and the log panel; everything asynchronous. */
-PcWindow *pc_window_new (PcApplication *application);
+ * results list and the log panel; everything asynchronous. It is given
+ * what it shows and knows nothing of the application that owns them. */
+PcWindow *pc_window_new (GtkApplication *app,
+                         GSettings      *settings,
+                         PcConnection   *connection,
+                         PcHistory      *history);
 
 G_END_DECLS
