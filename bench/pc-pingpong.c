@@ -256,7 +256,9 @@ main (int   argc,
   else
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(PcAddress) address = pc_address_parse (target, &error);
+      g_autoptr(PcTransports) transports = pc_transports_load (&error);
+      g_autoptr(PcAddress) address = transports != NULL
+        ? pc_transports_parse_address (transports, target, &error) : NULL;
 
       if (address == NULL)
         {

@@ -46,7 +46,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "pc-address.h"
+#include "pc-transport.h"
 
 #define MAX_CLIENTS 256
 #define MAX_SAMPLES_TOTAL (4 * 1024 * 1024)
@@ -288,6 +288,24 @@ connect_fifo (const char *request_path, Conn *c)
   return TRUE;
 }
 
+/* The modules parse addresses; loaded once, for every connection. */
+static PcTransports *
+transports_once (void)
+{
+  static PcTransports *transports;
+
+  if (g_once_init_enter (&transports))
+    {
+      g_autoptr(GError) error = NULL;
+      PcTransports *loaded = pc_transports_load (&error);
+
+      if (loaded == NULL)
+        die ("%s", error->message);
+      g_once_init_leave (&transports, loaded);
+    }
+  return transports;
+}
+
 static Conn
 connect_target (const char *target)
 {
@@ -298,7 +316,7 @@ connect_target (const char *target)
   if (g_str_has_prefix (target, "raw-"))
     return connect_raw (target);
 
-  address = pc_address_parse (target, &error);
+  address = pc_transports_parse_address (transports_once (), target, &error);
   if (address == NULL)
     die ("%s", error->message);
   if (g_str_equal (address->scheme, "unix"))

@@ -46,33 +46,16 @@ pc_test_cli_path (void)
   return path;
 }
 
-static guint16
-free_tcp_port (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, &error);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_no_error (error);
-  g_socket_bind (socket, any, TRUE, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 char *
 pc_test_address (const char *scheme,
                  const char *dir)
 {
-  if (g_str_equal (scheme, "tcp"))
-    return g_strdup_printf ("tcp://127.0.0.1:%u", free_tcp_port ());
-  if (g_str_equal (scheme, "fifo"))
-    return g_strdup_printf ("fifo:%s/fifo", dir);
-  return g_strdup_printf ("%s:%s/socket", scheme, dir);
+  g_autoptr(GError) error = NULL;
+  const PcTransportOps *ops = pc_transports_lookup (pc_test_transports (), scheme, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (ops->private_address);
+  return ops->private_address (dir);
 }
 
 typedef struct
@@ -97,7 +80,8 @@ pc_test_connect (const char  *address_text,
                  GError     **error)
 {
   g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(PcAddress) address = pc_address_parse (address_text, error);
+  g_autoptr(PcAddress) address = pc_transports_parse_address (pc_test_transports (), address_text,
+                                                              error);
   const PcTransportOps *ops;
   Wait wait = { FALSE, NULL };
   GIOStream *stream;

@@ -20,8 +20,7 @@ typedef struct
 } PcTestServer;
 
 PcTransports *pc_test_transports        (void);
-/* An address for @scheme inside @dir (unix, fifo) or on a free loopback
- * port (tcp). */
+/* A fresh address for @scheme: its module's private_address(@dir). */
 char         *pc_test_address           (const char   *scheme,
                                          const char   *dir);
 /* Starts pipecalcd with --listen @address plus @extra_args and waits until

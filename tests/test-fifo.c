@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  * SPDX-FileCopyrightText: 2026 The pipecalc developers */
 
-/* What the fifo transport promises beyond the shared integration bodies:
+/* What the fifo transport promises beyond the transport contract
+ * (test-transport-modules runs that over every module) and the shared
+ * integration bodies:
  * hostile announcements get nothing and harm no one else, dead clients and
  * dead servers leave nothing that matters behind, and the handshake fails
  * cleanly and boundedly. Most tests run against a real pipecalcd; the
@@ -862,7 +864,6 @@ typedef struct
   char                 *dir;
   PcAddress            *address;
   GPtrArray            *accepted;
-  PcTransportListener  *close_on_incoming;
 
   gboolean              connect_done;
   GIOStream            *client;
@@ -883,7 +884,7 @@ local_set_up (Local         *local,
   local->dir = g_dir_make_tmp ("pipecalc-fifo-XXXXXX", &error);
   g_assert_no_error (error);
   text = g_strdup_printf ("fifo:%s/fifo", local->dir);
-  local->address = pc_address_parse (text, &error);
+  local->address = pc_transports_parse_address (pc_test_transports (), text, &error);
   g_assert_no_error (error);
   local->accepted = g_ptr_array_new_with_free_func (g_object_unref);
 }
@@ -924,22 +925,6 @@ local_incoming_cb (GIOStream  *stream,
   g_assert_true (g_main_context_is_owner (local->context));
   g_assert_true (g_str_has_prefix (peer, local->address->path));
   g_ptr_array_add (local->accepted, stream);
-  if (local->close_on_incoming != NULL)
-    local->ops->close_listener (g_steal_pointer (&local->close_on_incoming));
-}
-
-static PcTransportListener *
-local_listen (Local *local)
-{
-  g_autoptr(GError) error = NULL;
-  PcListenOptions options = { FALSE };
-  PcTransportListener *listener;
-
-  listener = local->ops->listen (local->address, &options, local_incoming_cb,
-                                 local, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (listener);
-  return listener;
 }
 
 static void
@@ -992,112 +977,6 @@ local_mute_server (Local *local)
 }
 
 static void
-test_local_exchange (Local         *local,
-                     gconstpointer  data)
-{
-  PcTransportListener *listener = local_listen (local);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *left = NULL;
-  GIOStream *server;
-  char buf[16] = "";
-  gsize n = 0;
-
-  local_connect_start (local, NULL);
-  local_wait (local, NOTICE_TIMEOUT_S);
-  g_assert_no_error (local->connect_error);
-  g_assert_true (G_IS_IO_STREAM (local->client));
-  g_assert_cmpuint (local->accepted->len, ==, 1);
-  server = g_ptr_array_index (local->accepted, 0);
-
-  g_output_stream_write_all (g_io_stream_get_output_stream (local->client),
-                             "ping\n", 5, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_input_stream_read_all (g_io_stream_get_input_stream (server), buf, 5, &n,
-                           NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (buf, ==, "ping\n");
-
-  /* Closing the listener removes the request FIFO and nothing else. */
-  local->ops->close_listener (listener);
-  left = list_dir (local->dir, NULL);
-  g_assert_cmpstr (left, ==, "");
-  g_output_stream_write_all (g_io_stream_get_output_stream (server),
-                             "pong\n", 5, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_input_stream_read_all (g_io_stream_get_input_stream (local->client), buf,
-                           5, &n, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (buf, ==, "pong\n");
-
-  /* The client goes: EOF for the server, and a write is an error, not a
-   * SIGPIPE that kills this process. */
-  g_io_stream_close (local->client, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_input_stream_read (g_io_stream_get_input_stream (server),
-                                        buf, sizeof buf, NULL, &error), ==, 0);
-  g_assert_no_error (error);
-  g_assert_false (g_output_stream_write_all (g_io_stream_get_output_stream (server),
-                                             "late\n", 5, NULL, NULL, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE);
-}
-
-static void
-test_local_second_listener (Local         *local,
-                            gconstpointer  data)
-{
-  PcTransportListener *listener = local_listen (local);
-  g_autoptr(GError) error = NULL;
-  PcTransportListener *second;
-
-  second = local->ops->listen (local->address, NULL, local_incoming_cb, local,
-                               &error);
-  g_assert_null (second);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE);
-  g_assert_nonnull (strstr (error->message, local->address->text));
-  local->ops->close_listener (listener);
-}
-
-/* A listener closed by its own callback hands out nothing more, even with
- * announcements read in the same chunk. */
-static void
-test_local_close_from_callback (Local         *local,
-                                gconstpointer  data)
-{
-  g_autofree char *one_dir = g_strconcat (local->address->path, ".One123", NULL);
-  g_autofree char *two_dir = g_strconcat (local->address->path, ".Two123", NULL);
-  g_autoptr(RawClient) one = raw_client_new (one_dir);
-  g_autoptr(RawClient) two = raw_client_new (two_dir);
-  g_autofree char *both = g_strdup_printf ("HELLO %s\nHELLO %s\n", one_dir,
-                                           two_dir);
-
-  local->close_on_incoming = local_listen (local);
-  raw_client_listen (one);
-  raw_client_listen (two);
-  announce (local->address->path, both, strlen (both));
-  local_drain (local);
-  g_assert_null (local->close_on_incoming);
-  g_assert_cmpuint (local->accepted->len, ==, 1);
-  g_assert_false (g_file_test (local->address->path, G_FILE_TEST_EXISTS));
-  assert_untouched (two);
-}
-
-static void
-test_local_no_incoming_after_close (Local         *local,
-                                    gconstpointer  data)
-{
-  g_autofree char *dir = g_strconcat (local->address->path, ".Early1", NULL);
-  g_autoptr(RawClient) client = raw_client_new (dir);
-  PcTransportListener *listener = local_listen (local);
-
-  raw_client_listen (client);
-  announce_dir (local->address->path, dir);
-  local->ops->close_listener (listener);
-  local_drain (local);
-  g_assert_cmpuint (local->accepted->len, ==, 0);
-  assert_untouched (client);
-}
-
-static void
 test_local_default_address (Local         *local,
                             gconstpointer  data)
 {
@@ -1113,7 +992,7 @@ test_local_default_address (Local         *local,
   g_assert_false (g_file_test (runtime_dir, G_FILE_TEST_EXISTS));
 
   /* The runtime directory is made, private, for the default address. */
-  address = pc_address_parse (text, &error);
+  address = pc_transports_parse_address (pc_test_transports (), text, &error);
   g_assert_no_error (error);
   listener = local->ops->listen (address, NULL, local_incoming_cb, local, &error);
   g_assert_no_error (error);
@@ -1233,10 +1112,6 @@ main (int   argc,
   g_test_add_func ("/fifo/cli", test_cli);
 #define ADD(path, func) \
   g_test_add ("/fifo/module/" path, Local, NULL, local_set_up, func, local_tear_down)
-  ADD ("exchange", test_local_exchange);
-  ADD ("second-listener", test_local_second_listener);
-  ADD ("close-from-callback", test_local_close_from_callback);
-  ADD ("no-incoming-after-close", test_local_no_incoming_after_close);
   ADD ("default-address", test_local_default_address);
   ADD ("timeout", test_local_timeout);
   ADD ("server-goes-away", test_local_server_goes);

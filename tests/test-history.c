@@ -165,34 +165,51 @@ static void
 test_targets (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(PcTarget) local = pc_target_new (FALSE, "unix", 7878, TRUE, NULL, "tcp", 7878, NULL, &error);
-  g_autoptr(PcTarget) local_tcp = pc_target_new (FALSE, "tcp", 9000, TRUE, NULL, "tcp", 7878, NULL, &error);
-  g_autoptr(PcTarget) remote = pc_target_new (TRUE, "unix", 7878, TRUE, " calc.example.org ", "tcp", 7979, NULL, &error);
-  g_autoptr(PcTarget) remote6 = pc_target_new (TRUE, "unix", 7878, TRUE, "::1", "tcp", 7878, NULL, &error);
-  g_autoptr(PcTarget) pipe = pc_target_new (TRUE, "unix", 7878, TRUE, "server", "npipe", 0, "pipecalc", &error);
+  g_autoptr(PcTransports) t = pc_transports_load (&error);
+  g_autoptr(PcTarget) local = pc_target_new (t, FALSE, "unix", 7878, TRUE, NULL, "tcp", 7878, NULL, &error);
+  g_autoptr(PcTarget) local_tcp = pc_target_new (t, FALSE, "tcp", 9000, TRUE, NULL, "tcp", 7878, NULL, &error);
+  g_autoptr(PcTarget) local_fifo = pc_target_new (t, FALSE, "fifo", 9000, TRUE, NULL, "tcp", 7878, NULL, &error);
+  g_autoptr(PcTarget) remote = pc_target_new (t, TRUE, "unix", 7878, TRUE, " calc.example.org ", "tcp", 7979, NULL, &error);
+  g_autoptr(PcTarget) remote6 = pc_target_new (t, TRUE, "unix", 7878, TRUE, "::1", "tcp", 7878, NULL, &error);
   g_autoptr(PcTarget) no_host = NULL;
   g_autoptr(PcTarget) bad_host = NULL;
+  g_autoptr(PcTarget) not_remote = NULL;
+  g_autoptr(PcTarget) missing = NULL;
+  g_autofree char *fifo_default = NULL;
 
   g_assert_no_error (error);
   /* Local unix is the default address, where a private server may start. */
   g_assert_null (local->address);
   g_assert_true (local->start_private);
   g_assert_cmpstr (local_tcp->address, ==, "tcp://127.0.0.1:9000");
+  /* A transport without ports: its module's default address. */
+  fifo_default = pc_transports_lookup (t, "fifo", NULL)->default_address ();
+  g_assert_cmpstr (local_fifo->address, ==, fifo_default);
   /* Any local server may be started privately, on the address chosen. */
   g_assert_true (local_tcp->start_private);
   g_assert_false (remote->start_private);
   g_assert_cmpstr (remote->address, ==, "tcp://calc.example.org:7979");
   g_assert_cmpstr (remote6->address, ==, "tcp://[::1]:7878");
-  g_assert_cmpstr (pipe->address, ==, "npipe://server/pipecalc");
 
-  no_host = pc_target_new (TRUE, "unix", 7878, TRUE, "  ", "tcp", 7878, NULL, &error);
+  no_host = pc_target_new (t, TRUE, "unix", 7878, TRUE, "  ", "tcp", 7878, NULL, &error);
   g_assert_null (no_host);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
-  bad_host = pc_target_new (TRUE, "unix", 7878, TRUE, "bad host!", "tcp", 7878, NULL, &error);
+  bad_host = pc_target_new (t, TRUE, "unix", 7878, TRUE, "bad host!", "tcp", 7878, NULL, &error);
   g_assert_null (bad_host);
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "tcp://"));
+  g_clear_error (&error);
+  /* A local-only transport cannot be asked for a remote server, and a
+   * transport this build lacks (settings from another platform) is
+   * refused with a message rather than guessed at. */
+  not_remote = pc_target_new (t, TRUE, "unix", 7878, TRUE, "server", "unix", 7878, NULL, &error);
+  g_assert_null (not_remote);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  missing = pc_target_new (t, TRUE, "unix", 7878, TRUE, "server", "nosuch", 0, "pipecalc", &error);
+  g_assert_null (missing);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
 }
 
 int

@@ -343,7 +343,8 @@ test_sigterm (Fixture       *fixture,
 {
   const char *scheme = data;
   g_autoptr(GIOStream) stream = connect_ok (fixture->server->address);
-  g_autoptr(PcAddress) address = pc_address_parse (fixture->server->address, NULL);
+  g_autoptr(PcAddress) address = pc_transports_parse_address (pc_test_transports (),
+                                                              fixture->server->address, NULL);
   g_autofree char *after = NULL;
   g_autoptr(GString) burst = g_string_new (NULL);
 

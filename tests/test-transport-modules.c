@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  * SPDX-FileCopyrightText: 2026 The pipecalc developers */
 
-/* Loads each transport module named in $PC_TEST_TRANSPORT_MODULES (module
- * files separated by G_SEARCHPATH_SEPARATOR) directly with GModule, without
- * the loader or the address parser, and checks what the rest of pipecalc
- * relies on: a byte stream both ways, clear errors, and no files or
- * callbacks left behind. The generic tests run over every module; a few
- * check one transport's own promises. */
+/* The transport contract: one body per promise, run over every module the
+ * loader finds in $PIPECALC_TRANSPORT_PATH (pc_transports_load_from),
+ * each on a fresh address of its own making (private_address()), through
+ * GIOStream only: a byte stream both ways, clear errors, and no files or
+ * callbacks left behind. A new transport gets all of them by being built.
+ * A few bodies at the end check one transport's own promises. */
 
 #include <errno.h>
 #include <gio/gio.h>
@@ -50,22 +50,9 @@ typedef struct
   PcTransportListener *close_on_incoming;
 } Fixture;
 
-/* Addresses are filled by hand so that these tests depend on the modules
- * only, not on pc_address_parse() and pc_address_free() in libpipecalc.
- * The alias gives them a cleanup function of their own. */
-typedef PcAddress TestAddress;
+/* The modules found, for parsing addresses; set in main(). */
+static PcTransports *transports;
 
-static void
-test_address_free (PcAddress *address)
-{
-  g_free (address->text);
-  g_free (address->scheme);
-  g_free (address->path);
-  g_free (address->host);
-  g_free (address);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestAddress, test_address_free)
 
 static PcAddress *
 unix_address_new (const char *path)
@@ -115,24 +102,17 @@ free_tcp_port (void)
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
-/* Returns a fresh address of the fixture's transport, or NULL (the test is
- * skipped) for a transport these tests do not know how to address yet. */
+/* A fresh address of the fixture's transport, made by its module. */
 static PcAddress *
 fixture_address_new (Fixture *fixture)
 {
-  const char *scheme = fixture->ops->scheme;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = fixture->ops->private_address (fixture->tmpdir);
+  PcAddress *address = pc_transports_parse_address (transports, text, &error);
 
-  if (g_str_equal (scheme, "unix"))
-    {
-      g_autofree char *path = g_build_filename (fixture->tmpdir, "socket",
-                                                NULL);
-      return unix_address_new (path);
-    }
-  if (g_str_equal (scheme, "tcp"))
-    return tcp_address_new ("127.0.0.1", free_tcp_port ());
-
-  g_test_skip ("no test address for this transport");
-  return NULL;
+  g_assert_no_error (error);
+  g_assert_cmpstr (address->scheme, ==, fixture->ops->scheme);
+  return address;
 }
 
 static void
@@ -287,25 +267,84 @@ fixture_connect (Fixture         *fixture,
   fixture_wait (fixture, connect_done);
 }
 
-/* Connects with plain GIO, blocking, bypassing the module under test. */
-static GSocketConnection *
-connect_sync (const PcAddress *address)
+/* A client on a thread of its own, with its own main context, so that it
+ * can go through the whole connect (a FIFO handshake takes several steps
+ * on the client's side) while the test holds the server's context still. */
+typedef struct
 {
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnectable) connectable = NULL;
-  g_autoptr(GError) error = NULL;
-  GSocketConnection *connection;
+  const PcTransportOps *ops;
+  PcAddress *address;
+  GThread *thread;
+  GAsyncResult *result;
+  GIOStream *stream;
+  GError *error;
+} Client;
 
-#ifndef G_OS_WIN32
-  if (g_str_equal (address->scheme, "unix"))
-    connectable = G_SOCKET_CONNECTABLE (g_unix_socket_address_new (address->path));
-  else
-#endif
-    connectable = g_network_address_new (address->host, address->port);
+static void
+client_connect_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Client *client = user_data;
 
-  connection = g_socket_client_connect (client, connectable, NULL, &error);
-  g_assert_no_error (error);
-  return connection;
+  client->result = g_object_ref (result);
+}
+
+static gpointer
+client_thread (gpointer data)
+{
+  Client *client = data;
+  GMainContext *context = g_main_context_new ();
+
+  g_main_context_push_thread_default (context);
+  client->ops->connect_async (client->address, NULL, client_connect_cb, client);
+  while (client->result == NULL)
+    g_main_context_iteration (context, TRUE);
+  client->stream = client->ops->connect_finish (client->result, &client->error);
+  g_clear_object (&client->result);
+  /* Let the module's own sources (timers, cancelled waits) finish. */
+  while (g_main_context_iteration (context, FALSE))
+    ;
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+  return NULL;
+}
+
+static Client *
+client_start (Fixture   *fixture,
+              PcAddress *address)
+{
+  Client *client = g_new0 (Client, 1);
+
+  client->ops = fixture->ops;
+  client->address = pc_address_copy (address);
+  client->thread = g_thread_new ("test-client", client_thread, client);
+  return client;
+}
+
+/* Waits for the client's connect to end, whichever way, and frees it. */
+static void
+client_join (Client *client)
+{
+  g_thread_join (client->thread);
+  g_clear_object (&client->stream);
+  g_clear_error (&client->error);
+  pc_address_free (client->address);
+  g_free (client);
+}
+
+/* Waits, without dispatching anything, until something is ready on the
+ * server's context: a connection to accept, an announcement to read. */
+static void
+fixture_wait_pending (Fixture *fixture)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_S * G_USEC_PER_SEC;
+
+  while (!fixture_pending (fixture))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (1000);
+    }
 }
 
 static PcTransportListener *
@@ -365,11 +404,45 @@ test_ops_table (Fixture       *fixture,
   g_assert_nonnull (ops->close_listener);
   g_assert_nonnull (ops->connect_async);
   g_assert_nonnull (ops->connect_finish);
+  g_assert_nonnull (ops->parse_address);
+  g_assert_nonnull (ops->private_address);
+  prefix = g_strconcat (ops->scheme, ":", NULL);
+
+  /* The example and every address a module makes parse, as its own. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PcAddress) example = pc_transports_parse_address (transports, ops->example, &error);
+    g_autoptr(PcAddress) again = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (example->scheme, ==, ops->scheme);
+    /* The canonical text parses back to the same address. */
+    again = pc_transports_parse_address (transports, example->text, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (again->text, ==, example->text);
+  }
+  if (ops->flags & PC_TRANSPORT_FLAG_REMOTE)
+    {
+      g_autofree char *composed = ops->compose_address ("calc.example.org",
+                                                        ops->default_port, "pipecalc");
+      g_autoptr(PcAddress) parsed = pc_transports_parse_address (transports, composed, NULL);
+
+      g_assert_nonnull (parsed);
+      g_assert_false (pc_transport_is_loopback (ops, parsed));
+    }
+  {
+    g_autofree char *one = ops->private_address (fixture->tmpdir);
+    g_autofree char *two = ops->private_address (fixture->tmpdir);
+    g_autoptr(PcAddress) parsed = pc_transports_parse_address (transports, one, NULL);
+
+    g_assert_nonnull (parsed);
+    g_assert_true (pc_transport_is_loopback (ops, parsed));
+    g_assert_cmpstr (one, !=, two);
+  }
 
   if (ops->default_address == NULL)
     return;
   address = ops->default_address ();
-  prefix = g_strconcat (ops->scheme, ":", NULL);
   g_assert_true (g_str_has_prefix (address, prefix));
 }
 
@@ -377,12 +450,9 @@ static void
 test_exchange (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(TestAddress) address = fixture_address_new (fixture);
+  g_autoptr(PcAddress) address = fixture_address_new (fixture);
   PcTransportListener *listener;
   GIOStream *server;
-
-  if (address == NULL)
-    return;
 
   listener = fixture_listen (fixture, address);
   fixture_connect (fixture, address);
@@ -406,10 +476,7 @@ static void
 test_nobody_listening (Fixture       *fixture,
                        gconstpointer  data)
 {
-  g_autoptr(TestAddress) address = fixture_address_new (fixture);
-
-  if (address == NULL)
-    return;
+  g_autoptr(PcAddress) address = fixture_address_new (fixture);
 
   fixture_connect (fixture, address);
   g_assert_null (fixture->client);
@@ -425,11 +492,8 @@ static void
 test_cancelled_connect (Fixture       *fixture,
                         gconstpointer  data)
 {
-  g_autoptr(TestAddress) address = fixture_address_new (fixture);
+  g_autoptr(PcAddress) address = fixture_address_new (fixture);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-
-  if (address == NULL)
-    return;
 
   g_cancellable_cancel (cancellable);
   fixture->connect_done = FALSE;
@@ -442,13 +506,10 @@ static void
 test_second_listener (Fixture       *fixture,
                       gconstpointer  data)
 {
-  g_autoptr(TestAddress) address = fixture_address_new (fixture);
+  g_autoptr(PcAddress) address = fixture_address_new (fixture);
   g_autoptr(GError) error = NULL;
   PcTransportListener *listener;
   PcTransportListener *second;
-
-  if (address == NULL)
-    return;
 
   listener = fixture_listen (fixture, address);
   second = fixture->ops->listen (address, NULL, incoming_cb, fixture, &error);
@@ -470,20 +531,19 @@ static void
 test_no_incoming_after_close (Fixture       *fixture,
                               gconstpointer  data)
 {
-  g_autoptr(TestAddress) address = fixture_address_new (fixture);
-  g_autoptr(GSocketConnection) early = NULL;
+  g_autoptr(PcAddress) address = fixture_address_new (fixture);
   PcTransportListener *listener;
+  Client *early;
 
-  if (address == NULL)
-    return;
-
-  /* Connect without iterating the context, so the accept is still pending
-   * when the listener closes. */
+  /* Connect without iterating the server's context, so the accept is
+   * still pending when the listener closes. */
   listener = fixture_listen (fixture, address);
-  early = connect_sync (address);
+  early = client_start (fixture, address);
+  fixture_wait_pending (fixture);
   fixture->ops->close_listener (listener);
   fixture_drain (fixture);
   g_assert_cmpuint (fixture->accepted->len, ==, 0);
+  client_join (early);
 
   /* And nobody answers there any more. */
   g_clear_object (&fixture->client);
@@ -495,20 +555,136 @@ static void
 test_close_from_callback (Fixture       *fixture,
                           gconstpointer  data)
 {
-  g_autoptr(TestAddress) address = fixture_address_new (fixture);
-  g_autoptr(GSocketConnection) first = NULL;
-  g_autoptr(GSocketConnection) second = NULL;
+  g_autoptr(PcAddress) address = fixture_address_new (fixture);
+  Client *first;
+  Client *second;
 
-  if (address == NULL)
-    return;
-
+  /* Both wait to be accepted before the server looks: the listener closes
+   * itself while handling the first, and must not hand out the second. */
   fixture->close_on_incoming = fixture_listen (fixture, address);
-  first = connect_sync (address);
-  second = connect_sync (address);
+  first = client_start (fixture, address);
+  second = client_start (fixture, address);
+  fixture_wait_pending (fixture);
+  g_usleep (50000);
   fixture_wait (fixture, one_accepted);
   fixture_drain (fixture);
   g_assert_null (fixture->close_on_incoming);
   g_assert_cmpuint (fixture->accepted->len, ==, 1);
+  client_join (first);
+  client_join (second);
+}
+
+static gboolean
+all_connected (Fixture *fixture)
+{
+  return fixture->accepted->len >= 16;
+}
+
+/* Many clients at once, each sending many requests without waiting for
+ * answers: every line arrives whole, in order, on its own connection. */
+static void
+test_many_clients_pipelining (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(PcAddress) address = fixture_address_new (fixture);
+  g_autoptr(GPtrArray) clients = g_ptr_array_new_with_free_func (g_object_unref);
+  PcTransportListener *listener = fixture_listen (fixture, address);
+  const guint n_clients = 16;
+  const guint n_lines = 64;
+
+  for (guint i = 0; i < n_clients; i++)
+    {
+      fixture_connect (fixture, address);
+      g_assert_no_error (fixture->connect_error);
+      g_ptr_array_add (clients, g_steal_pointer (&fixture->client));
+    }
+  fixture_wait (fixture, all_connected);
+  g_assert_cmpuint (fixture->accepted->len, ==, n_clients);
+
+  /* Each client says who it is first, then pipelines its lines. */
+  for (guint i = 0; i < n_clients; i++)
+    {
+      g_autoptr(GString) burst = g_string_new (NULL);
+
+      g_string_append_printf (burst, "client %02u\n", i);
+      for (guint j = 0; j < n_lines; j++)
+        g_string_append_printf (burst, "%02u:%03u\n", i, j);
+      write_line (g_ptr_array_index (clients, i), burst->str);
+    }
+
+  for (guint k = 0; k < n_clients; k++)
+    {
+      GIOStream *server = g_ptr_array_index (fixture->accepted, k);
+      g_autoptr(GDataInputStream) in = NULL;
+      g_autofree char *hello = NULL;
+      g_autofree char *reply = NULL;
+      guint id = 0;
+
+      in = g_data_input_stream_new (g_io_stream_get_input_stream (server));
+      g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (in), FALSE);
+      hello = g_data_input_stream_read_line (in, NULL, NULL, NULL);
+      g_assert_nonnull (hello);
+      g_assert_cmpint (sscanf (hello, "client %u", &id), ==, 1);
+      g_assert_cmpuint (id, <, n_clients);
+      for (guint j = 0; j < n_lines; j++)
+        {
+          g_autofree char *line = g_data_input_stream_read_line (in, NULL, NULL, NULL);
+          g_autofree char *expected = g_strdup_printf ("%02u:%03u", id, j);
+
+          g_assert_cmpstr (line, ==, expected);
+        }
+      /* The answer goes back to that client only. */
+      reply = g_strdup_printf ("done %02u\n", id);
+      write_line (server, reply);
+      assert_reads (g_ptr_array_index (clients, id), reply);
+    }
+
+  fixture->ops->close_listener (listener);
+}
+
+/* A client that dies half-way through a line: the server reads what was
+ * sent, then end-of-stream, and its writes fail with an error rather than
+ * a signal that kills it. */
+static void
+test_client_dies_mid_line (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(PcAddress) address = fixture_address_new (fixture);
+  PcTransportListener *listener = fixture_listen (fixture, address);
+  g_autoptr(GError) error = NULL;
+  GIOStream *server;
+  char buffer[64] = "";
+  gssize n;
+  gboolean failed = FALSE;
+
+  fixture_connect (fixture, address);
+  g_assert_no_error (fixture->connect_error);
+  fixture_wait (fixture, one_accepted);
+  server = g_ptr_array_index (fixture->accepted, 0);
+
+  write_line (fixture->client, "2+");
+  g_io_stream_close (fixture->client, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&fixture->client);
+
+  assert_reads (server, "2+");
+  n = g_input_stream_read (g_io_stream_get_input_stream (server), buffer,
+                           sizeof buffer, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 0);
+
+  /* A socket may take one write before it knows the peer is gone. */
+  for (int i = 0; i < 50 && !failed; i++)
+    {
+      failed = !g_output_stream_write_all (g_io_stream_get_output_stream (server),
+                                           "4\n", 2, NULL, NULL, &error);
+      if (!failed)
+        g_usleep (10000);
+    }
+  g_assert_true (failed);
+  g_assert_error (error, G_IO_ERROR, error->code);
+
+  fixture->ops->close_listener (listener);
 }
 
 #ifndef G_OS_WIN32
@@ -517,7 +693,7 @@ static void
 test_unix_socket_file (Fixture       *fixture,
                        gconstpointer  data)
 {
-  g_autoptr(TestAddress) address = fixture_address_new (fixture);
+  g_autoptr(PcAddress) address = fixture_address_new (fixture);
   PcTransportListener *listener;
   struct stat st;
 
@@ -557,7 +733,7 @@ static void
 test_unix_stale_socket (Fixture       *fixture,
                         gconstpointer  data)
 {
-  g_autoptr(TestAddress) address = fixture_address_new (fixture);
+  g_autoptr(PcAddress) address = fixture_address_new (fixture);
   PcTransportListener *listener;
 
   make_stale_socket (address->path);
@@ -571,7 +747,7 @@ static void
 test_unix_not_a_socket (Fixture       *fixture,
                         gconstpointer  data)
 {
-  g_autoptr(TestAddress) address = fixture_address_new (fixture);
+  g_autoptr(PcAddress) address = fixture_address_new (fixture);
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
 
@@ -595,7 +771,7 @@ static void
 test_unix_close_spares_replacement (Fixture       *fixture,
                                     gconstpointer  data)
 {
-  g_autoptr(TestAddress) address = fixture_address_new (fixture);
+  g_autoptr(PcAddress) address = fixture_address_new (fixture);
   PcTransportListener *listener;
 
   listener = fixture_listen (fixture, address);
@@ -611,7 +787,7 @@ test_unix_path_too_long (Fixture       *fixture,
 {
   g_autofree char *name = g_strnfill (200, 'x');
   g_autofree char *path = g_build_filename (fixture->tmpdir, name, NULL);
-  g_autoptr(TestAddress) address = unix_address_new (path);
+  g_autoptr(PcAddress) address = unix_address_new (path);
   g_autoptr(GError) error = NULL;
   g_autofree char *limit = g_strdup_printf ("%lu", (unsigned long)
     (sizeof (((struct sockaddr_un *) NULL)->sun_path) - 1));
@@ -635,7 +811,7 @@ test_unix_default_address (Fixture       *fixture,
   g_autofree char *dir = g_build_filename (test_runtime_dir, "pipecalc",
                                            NULL);
   g_autofree char *text = NULL;
-  g_autoptr(TestAddress) address = NULL;
+  g_autoptr(PcAddress) address = NULL;
   PcTransportListener *listener;
   struct stat st;
 
@@ -670,7 +846,7 @@ static void
 test_tcp_nodelay_and_peer (Fixture       *fixture,
                            gconstpointer  data)
 {
-  g_autoptr(TestAddress) address = fixture_address_new (fixture);
+  g_autoptr(PcAddress) address = fixture_address_new (fixture);
   g_autoptr(GSocketAddress) local = NULL;
   g_autofree char *expected = NULL;
   PcTransportListener *listener;
@@ -695,7 +871,7 @@ static void
 test_tcp_port_taken (Fixture       *fixture,
                      gconstpointer  data)
 {
-  g_autoptr(TestAddress) address = fixture_address_new (fixture);
+  g_autoptr(PcAddress) address = fixture_address_new (fixture);
   g_autoptr(GSocketListener) other = g_socket_listener_new ();
   g_autoptr(GError) error = NULL;
 
@@ -713,7 +889,7 @@ static void
 test_tcp_remote_needs_permission (Fixture       *fixture,
                                   gconstpointer  data)
 {
-  g_autoptr(TestAddress) address = tcp_address_new ("0.0.0.0", free_tcp_port ());
+  g_autoptr(PcAddress) address = tcp_address_new ("0.0.0.0", free_tcp_port ());
   g_autoptr(GError) error = NULL;
   PcListenOptions options = { .allow_remote = TRUE };
   PcTransportListener *listener;
@@ -735,9 +911,9 @@ test_tcp_localhost (Fixture       *fixture,
                     gconstpointer  data)
 {
   guint16 port = free_tcp_port ();
-  g_autoptr(TestAddress) address = tcp_address_new ("localhost", port);
-  g_autoptr(TestAddress) v4 = tcp_address_new ("127.0.0.1", port);
-  g_autoptr(TestAddress) v6 = tcp_address_new ("::1", port);
+  g_autoptr(PcAddress) address = tcp_address_new ("localhost", port);
+  g_autoptr(PcAddress) v4 = tcp_address_new ("127.0.0.1", port);
+  g_autoptr(PcAddress) v6 = tcp_address_new ("::1", port);
   PcTransportListener *listener;
 
   listener = fixture_listen (fixture, address);
@@ -840,31 +1016,14 @@ add_test (const PcTransportOps *ops,
   g_test_add (path, Fixture, ops, fixture_setup, func, fixture_teardown);
 }
 
-static const PcTransportOps *
-load_module (const char *file)
-{
-  GModule *module;
-  PcTransportEntryFunc entry = NULL;
-
-  module = g_module_open (file, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
-  if (module == NULL)
-    g_error ("Cannot load %s: %s", file, g_module_error ());
-  if (!g_module_symbol (module, PC_TRANSPORT_ENTRY_POINT, (gpointer *) &entry)
-      || entry == NULL)
-    g_error ("%s has no %s", file, PC_TRANSPORT_ENTRY_POINT);
-
-  /* Never unloaded: the ops table and its strings live in the module. */
-  g_module_make_resident (module);
-  return entry ();
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  const char *modules = g_getenv ("PC_TEST_TRANSPORT_MODULES");
-  g_auto(GStrv) files = NULL;
+  const char *path = g_getenv ("PIPECALC_TRANSPORT_PATH");
+  g_auto(GStrv) dirs = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
@@ -879,34 +1038,33 @@ main (int   argc,
 #endif
 
   /* Silently testing nothing would look like success. */
-  if (modules == NULL || modules[0] == '\0')
+  if (path == NULL || path[0] == '\0')
     {
-      g_printerr ("Set PC_TEST_TRANSPORT_MODULES to the module files to "
-                  "test, separated by '%s'\n", G_SEARCHPATH_SEPARATOR_S);
+      g_printerr ("Set PIPECALC_TRANSPORT_PATH to the folder of the modules to test\n");
       return 1;
     }
+  dirs = g_strsplit (path, G_SEARCHPATH_SEPARATOR_S, -1);
+  transports = pc_transports_load_from ((const char * const *) dirs, &error);
+  g_assert_no_error (error);
+  for (const char * const *w = pc_transports_warnings (transports); *w != NULL; w++)
+    g_error ("%s", *w);
 
-  files = g_strsplit (modules, G_SEARCHPATH_SEPARATOR_S, -1);
-  for (char **f = files; *f != NULL; f++)
+  list = pc_transports_list (transports);
+  for (guint i = 0; i < list->len; i++)
     {
-      const PcTransportOps *ops;
-
-      if ((*f)[0] == '\0')
-        continue;
-      ops = load_module (*f);
+      const PcTransportOps *ops = g_ptr_array_index (list, i);
 
       add_test (ops, "ops-table", test_ops_table);
-      /* The socket bodies below read and write GSocketConnections; the
-       * fifo module has its own program, test-fifo, for the same
-       * behaviour. */
-      if (!g_str_equal (ops->scheme, "unix") && !g_str_equal (ops->scheme, "tcp"))
-        continue;
       add_test (ops, "exchange", test_exchange);
       add_test (ops, "nobody-listening", test_nobody_listening);
       add_test (ops, "cancelled-connect", test_cancelled_connect);
       add_test (ops, "second-listener", test_second_listener);
       add_test (ops, "no-incoming-after-close", test_no_incoming_after_close);
       add_test (ops, "close-from-callback", test_close_from_callback);
+      add_test (ops, "many-clients-pipelining", test_many_clients_pipelining);
+      add_test (ops, "client-dies-mid-line", test_client_dies_mid_line);
+
+      /* One transport's own promises. */
 
 #ifndef G_OS_WIN32
       if (g_str_equal (ops->scheme, "unix"))
@@ -931,6 +1089,7 @@ main (int   argc,
     }
 
   status = g_test_run ();
+  pc_transports_free (transports);
   remove_tree (test_runtime_dir);
   g_free (test_runtime_dir);
   return status;

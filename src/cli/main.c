@@ -226,7 +226,7 @@ main (int   argc,
   g_option_context_set_description (context,
                                     _("Exit status: 0 when every expression succeeded, 1 when one failed,\n"
                                       "2 when the server could not be reached.\n\n"
-                                      "Addresses: unix:/path, fifo:/path, tcp://host:port, npipe://host/name"));
+                                      "Addresses: pipecalcd --list-transports shows each transport's default one"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -241,7 +241,7 @@ main (int   argc,
     }
   pc_log_init ("pipecalc-cli", verbose);
 #ifdef G_OS_UNIX
-  signal (SIGPIPE, SIG_IGN);
+  pc_ignore_sigpipe ();
 #endif
 
   transports = pc_transports_load (&error);

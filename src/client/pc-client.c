@@ -545,13 +545,18 @@ connected_cb (GObject      *source,
   if (nobody_there && data->start_private)
     {
       /* For the default address the private server gets an address of its
-       * own; for another local address (fifo, tcp on loopback) it listens
-       * exactly where the person asked for a server. */
-      g_autofree char *private_text = data->default_address ? pc_private_server_address ()
-                                                            : g_strdup (data->address->text);
-      g_autoptr(PcAddress) private_address = pc_address_parse (private_text, &server_error);
+       * own; for another local address (a transport's own default, or
+       * TCP on loopback) it listens exactly where the person asked for a
+       * server. */
+      g_autofree char *private_text = data->default_address
+        ? pc_private_server_address (self->transports, &server_error)
+        : g_strdup (data->address->text);
+      g_autoptr(PcAddress) private_address = NULL;
       const PcTransportOps *ops = NULL;
 
+      if (private_text != NULL)
+        private_address = pc_transports_parse_address (self->transports, private_text,
+                                                       &server_error);
       if (private_address != NULL)
         ops = pc_transports_lookup (self->transports, private_address->scheme,
                                     &server_error);
@@ -613,15 +618,10 @@ pc_client_connect_async (PcClient            *self,
 
   if (address == NULL)
     {
-      const char *local[] = { "unix", "npipe", NULL };
+      const PcTransportOps *ops = pc_transports_default_local (self->transports);
 
-      for (guint i = 0; local[i] != NULL && default_address == NULL; i++)
-        {
-          const PcTransportOps *ops = pc_transports_lookup (self->transports, local[i], NULL);
-
-          if (ops != NULL && ops->default_address != NULL)
-            default_address = ops->default_address ();
-        }
+      if (ops != NULL && ops->default_address != NULL)
+        default_address = ops->default_address ();
       if (default_address == NULL)
         {
           g_task_return_new_error (task, PC_CLIENT_ERROR, PC_CLIENT_ERROR_NO_SERVER,
@@ -632,7 +632,7 @@ pc_client_connect_async (PcClient            *self,
       data->default_address = TRUE;
     }
 
-  data->address = pc_address_parse (address, &error);
+  data->address = pc_transports_parse_address (self->transports, address, &error);
   if (data->address != NULL)
     data->ops = pc_transports_lookup (self->transports, data->address->scheme, &error);
   if (data->ops == NULL)
@@ -641,7 +641,7 @@ pc_client_connect_async (PcClient            *self,
       return;
     }
   /* A private server is only ever started on this machine. */
-  if (!pc_address_is_loopback (data->address))
+  if (!pc_transport_is_loopback (data->ops, data->address))
     data->start_private = FALSE;
   try_connect (g_steal_pointer (&task));
 }

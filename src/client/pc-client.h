@@ -84,7 +84,8 @@ void        pc_client_set_timeout    (PcClient             *self,
  * nobody answers and @start_private is set, starts a private pipecalcd
  * (stopped when the client is closed) and connects to it: for the default
  * address on an address of its own, for another address on this machine
- * (fifo, tcp on loopback) on that address; never for a remote one. */
+ * (another transport's, tcp on loopback) on that address; never for a
+ * remote one. */
 void        pc_client_connect_async  (PcClient             *self,
                                       const char           *address,
                                       gboolean              start_private,

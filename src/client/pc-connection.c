@@ -214,6 +214,20 @@ pc_connection_get_transport (PcConnection *self)
   return self->transport;
 }
 
+/* Whether the transport in use cannot reach other machines at all (its
+ * module has no REMOTE flag), so the server is on this computer by
+ * nature, whatever its address says. */
+gboolean
+pc_connection_is_local_only (PcConnection *self)
+{
+  const PcTransportOps *ops;
+
+  if (self->transport == NULL || self->transport[0] == '\0')
+    return FALSE;
+  ops = pc_transports_lookup (self->transports, self->transport, NULL);
+  return ops != NULL && !(ops->flags & PC_TRANSPORT_FLAG_REMOTE);
+}
+
 gboolean
 pc_connection_is_private (PcConnection *self)
 {
@@ -335,7 +349,7 @@ connected_cb (GObject      *source,
 
   g_clear_object (&self->connect_cancellable);
   self->backoff = 1;
-  address = pc_address_parse (pc_client_get_address (client), NULL);
+  address = pc_transports_parse_address (self->transports, pc_client_get_address (client), NULL);
   g_free (self->transport);
   self->transport = g_strdup (address ? address->scheme : "");
   log_line (self, PC_CONNECTION_LOG_EVENT,

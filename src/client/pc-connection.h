@@ -49,6 +49,7 @@ guint             pc_connection_get_retry_in (PcConnection    *self);
 /* The address in use (the private server's when one was started). */
 const char   *pc_connection_get_address  (PcConnection        *self);
 const char   *pc_connection_get_transport (PcConnection       *self);
+gboolean      pc_connection_is_local_only (PcConnection       *self);
 gboolean      pc_connection_is_private   (PcConnection        *self);
 
 /* Evaluates @expression in the connection's session. Fails only when

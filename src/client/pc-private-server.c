@@ -92,16 +92,23 @@ die_with_client (gpointer user_data)
 #endif
 
 char *
-pc_private_server_address (void)
+pc_private_server_address (PcTransports  *transports,
+                           GError       **error)
 {
-#ifdef G_OS_WIN32
-  return g_strdup_printf ("npipe://./pipecalc-private-%lu",
-                          (unsigned long) GetCurrentProcessId ());
-#else
+  const PcTransportOps *ops = pc_transports_default_local (transports);
   g_autofree char *dir = pc_runtime_dir_path ();
 
-  return g_strdup_printf ("unix:%s/private-%d.socket", dir, (int) getpid ());
-#endif
+  if (ops == NULL)
+    {
+      g_set_error (error, PC_TRANSPORT_ERROR, PC_TRANSPORT_ERROR_NOT_FOUND,
+                   _("No local transport is available; give an address"));
+      return NULL;
+    }
+  /* The platform's default local transport, in the per-user directory
+   * where the default address lives too. */
+  if (!pc_ensure_private_dir (dir, error))
+    return NULL;
+  return ops->private_address (dir);
 }
 
 PcPrivateServer *

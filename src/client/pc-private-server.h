@@ -4,6 +4,8 @@
 
 #include <gio/gio.h>
 
+#include "pc-transport.h"
+
 G_BEGIN_DECLS
 
 /* A pipecalcd started by a client for itself (the embedded default):
@@ -23,7 +25,11 @@ gboolean         pc_private_server_check   (PcPrivateServer         *self,
                                             GError                 **error);
 /* Sends SIGTERM, waits up to 5 s, then kills; frees. */
 void             pc_private_server_stop    (PcPrivateServer         *self);
-/* A private address for a new server in the runtime folder. */
-char            *pc_private_server_address (void);
+/* A private address for a new server: the private_address() of the
+ * platform's default local transport, in the runtime folder (created if
+ * missing). %NULL with @error set when no such transport is loaded or the
+ * folder is unusable. */
+char            *pc_private_server_address (PcTransports            *transports,
+                                            GError                 **error);
 
 G_END_DECLS

@@ -170,3 +170,43 @@ pc_ensure_private_dir (const char  *path,
 
   return TRUE;
 }
+
+gboolean
+pc_ensure_runtime_parent (const char  *path,
+                          gboolean    *in_runtime_dir,
+                          GError     **error)
+{
+  g_autofree char *parent = g_path_get_dirname (path);
+  g_autofree char *runtime_dir = pc_runtime_dir_path ();
+
+  *in_runtime_dir = g_strcmp0 (parent, runtime_dir) == 0;
+  if (!*in_runtime_dir)
+    return TRUE;
+  return pc_ensure_private_dir (parent, error);
+}
+
+#ifndef G_OS_WIN32
+gboolean
+pc_file_id_get (const char *path,
+                PcFileId   *id)
+{
+  GStatBuf st;
+
+  if (g_lstat (path, &st) != 0)
+    return FALSE;
+  *id = (PcFileId) { .dev = st.st_dev, .ino = st.st_ino };
+  return TRUE;
+}
+
+gboolean
+pc_file_remove_if_same (const char     *path,
+                        const PcFileId *id)
+{
+  PcFileId now;
+
+  if (!pc_file_id_get (path, &now)
+      || now.dev != id->dev || now.ino != id->ino)
+    return TRUE;
+  return g_unlink (path) == 0 || errno == ENOENT;
+}
+#endif

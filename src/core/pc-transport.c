@@ -21,6 +21,22 @@ struct _PcTransports
   GPtrArray  *warnings;   /* char*, NULL-terminated: modules refused and why */
 };
 
+/* "unix, tcp", with @suffix after each scheme. */
+static char *
+known_schemes (PcTransports *self,
+               const char   *suffix)
+{
+  GString *known = g_string_new (NULL);
+
+  for (guint i = 0; i < self->ordered->len; i++)
+    {
+      const PcTransportOps *one = g_ptr_array_index (self->ordered, i);
+
+      g_string_append_printf (known, "%s%s%s", i ? ", " : "", one->scheme, suffix);
+    }
+  return g_string_free (known, FALSE);
+}
+
 static gboolean
 check_ops (const PcTransportOps *ops,
            const char           *file,
@@ -39,12 +55,22 @@ check_ops (const PcTransportOps *ops,
                    file, ops->abi_version, PC_TRANSPORT_ABI_VERSION);
       return FALSE;
     }
-  if (ops->scheme == NULL || ops->display_name == NULL || ops->listen == NULL
+  if (ops->scheme == NULL || ops->display_name == NULL || ops->example == NULL
+      || ops->parse_address == NULL || ops->listen == NULL
       || ops->close_listener == NULL || ops->connect_async == NULL
       || ops->connect_finish == NULL)
     {
       g_set_error (error, PC_TRANSPORT_ERROR, PC_TRANSPORT_ERROR_BAD_MODULE,
-                   _("Transport module %s lacks a required operation (scheme, display name, listen, close, connect)"),
+                   _("Transport module %s lacks a required operation (scheme, display name, example, parse address, listen, close, connect)"),
+                   file);
+      return FALSE;
+    }
+  if (((ops->flags & PC_TRANSPORT_FLAG_REMOTE)
+       && (ops->is_loopback == NULL || ops->compose_address == NULL))
+      || ((ops->flags & PC_TRANSPORT_FLAG_LOCAL) && ops->private_address == NULL))
+    {
+      g_set_error (error, PC_TRANSPORT_ERROR, PC_TRANSPORT_ERROR_BAD_MODULE,
+                   _("Transport module %s lacks an operation its flags require (remote: loopback check and address composer; local: private address)"),
                    file);
       return FALSE;
     }
@@ -197,17 +223,11 @@ pc_transports_lookup (PcTransports *self,
 
   if (ops == NULL)
     {
-      g_autoptr(GString) known = g_string_new (NULL);
+      g_autofree char *known = known_schemes (self, "");
 
-      for (guint i = 0; i < self->ordered->len; i++)
-        {
-          const PcTransportOps *one = g_ptr_array_index (self->ordered, i);
-
-          g_string_append_printf (known, "%s%s", i ? ", " : "", one->scheme);
-        }
       g_set_error (error, PC_TRANSPORT_ERROR, PC_TRANSPORT_ERROR_NOT_FOUND,
                    _("The “%s” transport is not available here (available: %s)"),
-                   scheme, known->str);
+                   scheme, known);
     }
   return ops;
 }
@@ -230,4 +250,150 @@ const char *
 pc_transport_display_name (const PcTransportOps *ops)
 {
   return g_dgettext (GETTEXT_PACKAGE, ops->display_name);
+}
+
+/* The label of the name field a remote address of this transport has
+ * ("Pipe name"), translated; %NULL when its remote addresses have none. */
+const char *
+pc_transport_name_label (const PcTransportOps *ops)
+{
+  return ops->name_label != NULL ? g_dgettext (GETTEXT_PACKAGE, ops->name_label) : NULL;
+}
+
+/**
+ * pc_transport_is_loopback:
+ * @address: an address parsed for @ops
+ *
+ * Returns: %TRUE for addresses only this machine can reach: every address
+ * of a transport that cannot reach other machines, and those the
+ * transport itself says are loopback.
+ */
+gboolean
+pc_transport_is_loopback (const PcTransportOps *ops,
+                          const PcAddress      *address)
+{
+  if (ops->is_loopback == NULL)
+    return !(ops->flags & PC_TRANSPORT_FLAG_REMOTE);
+  return ops->is_loopback (address);
+}
+
+/**
+ * pc_transports_default_local:
+ *
+ * Returns: the platform's default local transport (the first loaded with
+ * PC_TRANSPORT_FLAG_DEFAULT_LOCAL), or %NULL when none is loaded.
+ */
+const PcTransportOps *
+pc_transports_default_local (PcTransports *self)
+{
+  for (guint i = 0; i < self->ordered->len; i++)
+    {
+      const PcTransportOps *ops = g_ptr_array_index (self->ordered, i);
+
+      if (ops->flags & PC_TRANSPORT_FLAG_DEFAULT_LOCAL)
+        return ops;
+    }
+  return NULL;
+}
+
+/* The example shown when no transport is known yet: one that reaches a
+ * server wherever it is (its example usually names a host, which is what
+ * "localhost:7878" and such meant), else the default local one, else the
+ * first. */
+static const char *
+any_example (PcTransports *self,
+             gboolean      prefer_local)
+{
+  const PcTransportOps *local = pc_transports_default_local (self);
+
+  if (prefer_local && local != NULL)
+    return local->example;
+  for (guint i = 0; i < self->ordered->len; i++)
+    {
+      const PcTransportOps *ops = g_ptr_array_index (self->ordered, i);
+
+      if ((ops->flags & PC_TRANSPORT_FLAG_LOCAL) && (ops->flags & PC_TRANSPORT_FLAG_REMOTE))
+        return ops->example;
+    }
+  if (local != NULL)
+    return local->example;
+  return ((const PcTransportOps *) g_ptr_array_index (self->ordered, 0))->example;
+}
+
+static gboolean
+is_blank (const char *text)
+{
+  for (; *text != '\0'; text++)
+    if (!g_ascii_isspace (*text))
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * pc_transports_parse_address:
+ * @text: an address such as `unix:/path`, `tcp://host:port`
+ * @error: return location for a #PC_ADDRESS_ERROR
+ *
+ * Finds the scheme with GUri's rules (a letter, then letters, digits,
+ * "+", "-", "."), and hands the rest to the parse_address() of the
+ * transport loaded for it.
+ *
+ * Returns: (transfer full): the parsed address, or %NULL with @error set to
+ * a message that says what is wrong and shows a valid example:
+ * PC_ADDRESS_ERROR_UNKNOWN_SCHEME when no loaded transport has the
+ * scheme, PC_ADDRESS_ERROR_INVALID when its transport refuses the rest.
+ */
+PcAddress *
+pc_transports_parse_address (PcTransports *self,
+                             const char   *text,
+                             GError      **error)
+{
+  g_autoptr(PcAddress) address = NULL;
+  g_autofree char *scheme = NULL;
+  const PcTransportOps *ops;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (text == NULL || is_blank (text))
+    {
+      g_set_error (error, PC_ADDRESS_ERROR, PC_ADDRESS_ERROR_INVALID,
+                   _("The address is empty. A valid one looks like %s"),
+                   any_example (self, TRUE));
+      return NULL;
+    }
+
+  scheme = g_uri_parse_scheme (text);
+  if (scheme == NULL)
+    {
+      g_autofree char *known = known_schemes (self, ":");
+      /* TRANSLATORS: %s lists the transports loaded: "unix:, tcp:" */
+      g_autofree char *problem = g_strdup_printf (_("it does not start with a transport (%s)"),
+                                                  known);
+
+      pc_address_fail (error, PC_ADDRESS_ERROR_UNKNOWN_SCHEME, text, problem,
+                       any_example (self, FALSE));
+      return NULL;
+    }
+
+  address = g_new0 (PcAddress, 1);
+  address->scheme = g_ascii_strdown (scheme, -1);
+  ops = g_hash_table_lookup (self->by_scheme, address->scheme);
+  if (ops == NULL)
+    {
+      g_autofree char *known = known_schemes (self, "");
+      g_autofree char *problem =
+        /* TRANSLATORS: the first %s is a transport name such as "http",
+         * the second lists the transports loaded: "unix, tcp" */
+        g_strdup_printf (_("“%s” is not a known transport (%s)"), address->scheme, known);
+
+      pc_address_fail (error, PC_ADDRESS_ERROR_UNKNOWN_SCHEME, text, problem,
+                       any_example (self, FALSE));
+      return NULL;
+    }
+
+  if (!ops->parse_address (address, text, text + strlen (scheme) + 1, error))
+    return NULL;
+  g_assert (address->text != NULL);
+  return g_steal_pointer (&address);
 }

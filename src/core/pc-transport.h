@@ -5,12 +5,14 @@
 #include <gio/gio.h>
 
 #include "pc-address.h"
+#include "pc-sigpipe.h"
 
 G_BEGIN_DECLS
 
 /* Bumped whenever PcTransportOps, PcAddress or PcListenOptions change shape.
- * The loader refuses a module built against another version. */
-#define PC_TRANSPORT_ABI_VERSION 1
+ * The loader refuses a module built against another version.
+ * 2: modules parse their own addresses and say how to build them. */
+#define PC_TRANSPORT_ABI_VERSION 2
 
 /* The one symbol every transport module exports. */
 #define PC_TRANSPORT_ENTRY_POINT "pc_transport_module_get_ops"
@@ -19,12 +21,16 @@ typedef enum
 {
   PC_TRANSPORT_FLAG_LOCAL  = 1 << 0, /* can reach a server on this machine */
   PC_TRANSPORT_FLAG_REMOTE = 1 << 1, /* can reach a server on another machine */
+  /* The platform's default local transport: the default server address
+   * is its default_address(), a private server gets its private_address()
+   * (unix sockets on POSIX, named pipes on Windows). One module per platform sets it. */
+  PC_TRANSPORT_FLAG_DEFAULT_LOCAL = 1 << 2,
 } PcTransportFlags;
 
 typedef struct
 {
-  /* Accept peers from other machines (tcp on a non-loopback host, npipe
-   * without PIPE_REJECT_REMOTE_CLIENTS). */
+  /* Accept peers from other machines (tcp on a non-loopback host, Windows
+   * named pipes without PIPE_REJECT_REMOTE_CLIENTS). */
   gboolean allow_remote;
 } PcListenOptions;
 
@@ -44,7 +50,8 @@ typedef struct
   /* Must equal PC_TRANSPORT_ABI_VERSION; checked before anything else. */
   guint32 abi_version;
 
-  /* URI scheme this module handles ("unix"); matched against PcAddress.scheme. */
+  /* URI scheme this module handles ("unix"), lower case; matched against
+   * the scheme of an address. Required. */
   const char *scheme;
 
   /* Human name marked with N_() in the module; translated by the caller in
@@ -52,6 +59,63 @@ typedef struct
   const char *display_name;
 
   PcTransportFlags flags;
+
+  /* A valid address of this transport, shown in error messages as the
+   * example to copy ("unix:/run/user/1000/pipecalc/socket"). Must parse.
+   * Required. */
+  const char *example;
+
+  /* The port an address without one gets (7878), and the one the
+   * connection dialog offers; 0 when addresses of this transport have no
+   * port, which hides the dialog's port fields. */
+  guint16 default_port;
+
+  /* When a remote address is a host and a name rather than a host and a
+   * port (a named pipe), the label of the name's field in the connection
+   * dialog, marked with N_() and translated by the caller in the
+   * "pipecalc" domain (pc_transport_name_label()): N_("Pipe name").
+   * %NULL otherwise. */
+  const char *name_label;
+
+  /* Parses and validates an address of this scheme. @text is the whole
+   * address as the user gave it, @rest what follows "scheme:";
+   * @address->scheme is already set (lower case). Fills @address->text
+   * with the canonical form, which must parse back to the same address,
+   * and whichever of path, host and port the transport uses. On error
+   * returns %FALSE with PC_ADDRESS_ERROR_INVALID, worded with
+   * pc_address_fail(): what is wrong, and a valid example. Pure: never
+   * blocks, resolves nothing, touches no file. Required. */
+  gboolean (*parse_address) (PcAddress   *address,
+                             const char  *text,
+                             const char  *rest,
+                             GError     **error);
+
+  /* Whether only this machine can reach @address (a parsed address of
+   * this transport): "tcp://localhost", a named pipe on ".". Never blocks,
+   * resolves nothing. Required with PC_TRANSPORT_FLAG_REMOTE; a transport
+   * without it is local by nature and may leave it %NULL. */
+  gboolean (*is_loopback) (const PcAddress *address);
+
+  /* Builds the text of an address from the parts the connection dialog
+   * asks for: @host (%NULL: this computer), @port (meaningful when
+   * default_port is not 0) and @name (when name_label is not %NULL).
+   * Returns a new string that the caller still parses, so the parser
+   * words any problem with the parts; never fails. Required with
+   * PC_TRANSPORT_FLAG_REMOTE. Optional otherwise: without it, the one
+   * local address the dialog offers is default_address(). */
+  char *(*compose_address) (const char *host,
+                            guint       port,
+                            const char *name);
+
+  /* Returns a new address, newly allocated, on this machine that no
+   * server uses yet, for a private server or a test server: files it
+   * needs go in @dir, an existing directory private to the caller
+   * (mode 0700); a transport without files may ignore it. Successive
+   * calls, in this process or another, return different addresses (names
+   * carry the pid and a counter; a TCP port is one the system just handed
+   * out). Never blocks for long, creates nothing, or only what it
+   * releases before returning. Required with PC_TRANSPORT_FLAG_LOCAL. */
+  char *(*private_address) (const char *dir);
 
   /* Returns the address a local server listens on by default, newly
    * allocated ("unix:/run/user/1000/pipecalc/socket"), or %NULL when this
@@ -70,7 +134,7 @@ typedef struct
                                   gpointer                 user_data,
                                   GError                 **error);
 
-  /* Stops accepting, removes any file the listener created (socket, FIFO)
+  /* Stops accepting, removes any file the listener created (socket, pipe)
    * and frees it. Connections already handed out are not affected. Never
    * blocks. Required. */
   void (*close_listener) (PcTransportListener *listener);
@@ -116,6 +180,14 @@ const PcTransportOps *pc_transports_lookup     (PcTransports       *self,
 GPtrArray            *pc_transports_list       (PcTransports       *self);
 const char * const   *pc_transports_warnings   (PcTransports       *self);
 const char           *pc_transport_display_name (const PcTransportOps *ops);
+const char           *pc_transport_name_label   (const PcTransportOps *ops);
+gboolean              pc_transport_is_loopback  (const PcTransportOps *ops,
+                                                 const PcAddress      *address);
+
+PcAddress            *pc_transports_parse_address  (PcTransports  *self,
+                                                    const char    *text,
+                                                    GError       **error);
+const PcTransportOps *pc_transports_default_local  (PcTransports  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcTransports, pc_transports_free)
 

@@ -80,7 +80,7 @@ about_activated (GSimpleAction *action,
                          "program-name", _("Pipe Calculator"),
                          "logo-icon-name", "accessories-calculator",
                          "version", PACKAGE_VERSION,
-                         "comments", _("A calculator that evaluates on a server, reached over unix sockets, FIFOs, TCP or named pipes."),
+                         "comments", _("A calculator that evaluates on a server, on this computer or over the network."),
                          "authors", authors,
                          /* TRANSLATORS: your name and e-mail address, one per line */
                          "translator-credits", _("translator-credits"),
@@ -147,7 +147,7 @@ void
 pc_application_apply_connection (PcApplication *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(PcTarget) target = pc_target_from_settings (self->settings, &error);
+  g_autoptr(PcTarget) target = pc_target_from_settings (self->settings, self->transports, &error);
 
   if (target == NULL)
     {

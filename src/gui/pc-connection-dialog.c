@@ -9,12 +9,6 @@
 #include "pc-connection-dialog.h"
 #include "pc-target.h"
 
-/* The transports each mode may use, in the order the combo boxes list
- * them; these are the ones pc_target_new() knows how to address. Only
- * those this build has are shown. */
-static const char * const local_schemes[] = { "unix", "fifo", "tcp", NULL };
-static const char * const remote_schemes[] = { "tcp", "npipe", NULL };
-
 struct _PcConnectionDialog
 {
   GtkDialog parent_instance;
@@ -32,7 +26,7 @@ struct _PcConnectionDialog
   GtkComboBoxText *remote_transport_combo;
   GtkWidget       *remote_port_label;
   GtkSpinButton   *remote_port_spin;
-  GtkWidget       *pipe_label;
+  GtkWidget       *pipe_label;      /* the name field's: the transport's name_label */
   GtkEntry        *pipe_entry;
   GtkEntry        *token_entry;
   GtkToggleButton *tls_check;
@@ -73,6 +67,18 @@ combo_scheme (GtkComboBoxText *combo)
   return id != NULL ? id : "";
 }
 
+/* The module of the transport a combo box has chosen, or %NULL. */
+static const PcTransportOps *
+combo_ops (PcConnectionDialog *self,
+           GtkComboBoxText    *combo)
+{
+  const char *id = gtk_combo_box_get_active_id (GTK_COMBO_BOX (combo));
+
+  if (id == NULL || self->transports == NULL)
+    return NULL;
+  return pc_transports_lookup (self->transports, id, NULL);
+}
+
 /* The target the widgets describe, validated as the settings would be. */
 static PcTarget *
 build_target (PcConnectionDialog  *self,
@@ -92,7 +98,7 @@ build_target (PcConnectionDialog  *self,
       return NULL;
     }
 
-  return pc_target_new (remote,
+  return pc_target_new (self->transports, remote,
                         combo_scheme (self->local_transport_combo),
                         (guint) gtk_spin_button_get_value_as_int (self->local_port_spin),
                         gtk_toggle_button_get_active (self->private_check),
@@ -106,19 +112,21 @@ build_target (PcConnectionDialog  *self,
 
 /* pc_target_new() says what is wrong but not where; find the entry to
  * mark. Ports come from spin buttons and transports from combo boxes, so
- * only the host and the pipe name can be wrong. */
+ * only the host and the name (of transports that have one) can be wrong. */
 static GtkEntry *
 offending_entry (PcConnectionDialog *self)
 {
   g_autofree char *host = NULL;
   g_autoptr(PcTarget) with_good_host = NULL;
+  const PcTransportOps *remote_ops;
 
   if (!is_remote (self))
     return NULL;
   host = g_strstrip (g_strdup (gtk_entry_get_text (self->host_entry)));
   if (host[0] == '\0')
     return self->host_entry;
-  if (!g_str_equal (combo_scheme (self->remote_transport_combo), "npipe"))
+  remote_ops = combo_ops (self, self->remote_transport_combo);
+  if (remote_ops == NULL || remote_ops->name_label == NULL)
     return self->host_entry;
 
   /* With a host known to be fine, a remaining error is the pipe name's. */
@@ -389,25 +397,35 @@ static void
 update_widgets (PcConnectionDialog *self)
 {
   gboolean remote = is_remote (self);
-  const char *local = combo_scheme (self->local_transport_combo);
-  gboolean local_tcp = g_str_equal (local, "tcp");
-  gboolean npipe = g_str_equal (combo_scheme (self->remote_transport_combo), "npipe");
+  const PcTransportOps *local_ops = combo_ops (self, self->local_transport_combo);
+  const PcTransportOps *remote_ops = combo_ops (self, self->remote_transport_combo);
+  /* What the fields are follows the modules: a port for transports that
+   * have ports (a local one only when the address is made from it), a
+   * name, under the module's own label, for those that have one. */
+  gboolean local_port = local_ops != NULL && local_ops->default_port != 0
+                        && local_ops->compose_address != NULL
+                        && !(local_ops->flags & PC_TRANSPORT_FLAG_DEFAULT_LOCAL);
+  gboolean remote_name = remote_ops != NULL && remote_ops->name_label != NULL;
+  gboolean remote_port = remote_ops == NULL || remote_ops->default_port != 0;
 
   gtk_widget_set_sensitive (self->local_grid, !remote);
   gtk_widget_set_sensitive (self->remote_grid, remote);
 
-  gtk_widget_set_visible (self->local_port_label, local_tcp);
-  gtk_widget_set_visible (GTK_WIDGET (self->local_port_spin), local_tcp);
+  gtk_widget_set_visible (self->local_port_label, local_port);
+  gtk_widget_set_visible (GTK_WIDGET (self->local_port_spin), local_port);
 
-  /* Every local transport can start a private server: unix on an
-   * address of its own, fifo and tcp on the address chosen here. */
+  /* Every local transport can start a private server: the default one on
+   * an address of its own, the others on the address chosen here. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->private_check), TRUE);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->private_check), self->private_tooltip);
 
-  gtk_widget_set_visible (self->remote_port_label, !npipe);
-  gtk_widget_set_visible (GTK_WIDGET (self->remote_port_spin), !npipe);
-  gtk_widget_set_visible (self->pipe_label, npipe);
-  gtk_widget_set_visible (GTK_WIDGET (self->pipe_entry), npipe);
+  gtk_widget_set_visible (self->remote_port_label, remote_port);
+  gtk_widget_set_visible (GTK_WIDGET (self->remote_port_spin), remote_port);
+  if (remote_name)
+    gtk_label_set_text_with_mnemonic (GTK_LABEL (self->pipe_label),
+                                      pc_transport_name_label (remote_ops));
+  gtk_widget_set_visible (self->pipe_label, remote_name);
+  gtk_widget_set_visible (GTK_WIDGET (self->pipe_entry), remote_name);
 }
 
 static void
@@ -465,29 +483,48 @@ token_icon_press_cb (PcConnectionDialog   *self,
 
 /* ---- Settings --------------------------------------------------------- */
 
-static void
-fill_transports (PcConnectionDialog  *self,
-                 GtkComboBoxText     *combo,
-                 const char * const  *schemes,
-                 gboolean             local)
+/* Sorts the platform's default local transport first; the others keep
+ * the loader's order. */
+static int
+compare_default_first (gconstpointer a,
+                       gconstpointer b)
 {
-  for (guint i = 0; schemes[i] != NULL; i++)
+  const PcTransportOps *ops_a = *(const PcTransportOps * const *) a;
+  const PcTransportOps *ops_b = *(const PcTransportOps * const *) b;
+
+  return (int) !(ops_a->flags & PC_TRANSPORT_FLAG_DEFAULT_LOCAL)
+         - (int) !(ops_b->flags & PC_TRANSPORT_FLAG_DEFAULT_LOCAL);
+}
+
+/* Lists the loaded transports that can reach a server of the combo box's
+ * kind (@local: on this computer), the platform's default first. */
+static void
+fill_transports (PcConnectionDialog *self,
+                 GtkComboBoxText    *combo,
+                 gboolean            local)
+{
+  g_autoptr(GPtrArray) list = NULL;
+
+  if (self->transports == NULL)
+    return;
+  list = pc_transports_list (self->transports);
+  /* g_ptr_array_sort is a stable merge sort. */
+  g_ptr_array_sort (list, compare_default_first);
+  for (guint i = 0; i < list->len; i++)
     {
-      const PcTransportOps *ops = NULL;
+      const PcTransportOps *ops = g_ptr_array_index (list, i);
       g_autofree char *label = NULL;
 
-      if (self->transports != NULL)
-        ops = pc_transports_lookup (self->transports, schemes[i], NULL);
-      if (ops == NULL)
+      if (!(ops->flags & (local ? PC_TRANSPORT_FLAG_LOCAL : PC_TRANSPORT_FLAG_REMOTE)))
         continue;
-      if (local && g_str_equal (schemes[i], "tcp"))
+      if (local && (ops->flags & PC_TRANSPORT_FLAG_REMOTE))
         /* TRANSLATORS: a transport's name and its scheme: "TCP on this computer (tcp)" */
         label = g_strdup_printf (_("%s on this computer (%s)"),
-                                 pc_transport_display_name (ops), schemes[i]);
+                                 pc_transport_display_name (ops), ops->scheme);
       else
         /* TRANSLATORS: a transport's name and its scheme: "Unix domain socket (unix)" */
-        label = g_strdup_printf (_("%s (%s)"), pc_transport_display_name (ops), schemes[i]);
-      gtk_combo_box_text_append (combo, schemes[i], label);
+        label = g_strdup_printf (_("%s (%s)"), pc_transport_display_name (ops), ops->scheme);
+      gtk_combo_box_text_append (combo, ops->scheme, label);
     }
 }
 
@@ -511,8 +548,8 @@ load_settings (PcConnectionDialog *self)
   g_autofree char *pipe = g_settings_get_string (self->settings, "remote-pipe");
   g_autofree char *token = g_settings_get_string (self->settings, "access-token");
 
-  fill_transports (self, self->local_transport_combo, local_schemes, TRUE);
-  fill_transports (self, self->remote_transport_combo, remote_schemes, FALSE);
+  fill_transports (self, self->local_transport_combo, TRUE);
+  fill_transports (self, self->remote_transport_combo, FALSE);
   select_transport (self->local_transport_combo, local_transport);
   select_transport (self->remote_transport_combo, remote_transport);
 

@@ -4,6 +4,8 @@
 
 #include <gio/gio.h>
 
+#include "pc-transport.h"
+
 G_BEGIN_DECLS
 
 /* Where the window's settings say the server is. */
@@ -18,21 +20,26 @@ typedef struct
 void      pc_target_free          (PcTarget   *target);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcTarget, pc_target_free)
 
-/* Builds the target from the settings (mode, transports, host, port, pipe
+/* Builds the target from the settings (mode, transports, host, port,
  * name); %NULL with a translated message when they do not make a valid
- * address. */
-PcTarget *pc_target_from_settings (GSettings  *settings,
-                                   GError    **error);
+ * address with the @transports loaded. Each transport's module says how
+ * its addresses are made (compose_address(), default_address()). */
+PcTarget *pc_target_from_settings (GSettings     *settings,
+                                   PcTransports  *transports,
+                                   GError       **error);
 /* The same from explicit values, as the connection dialog holds them
- * before saving. */
-PcTarget *pc_target_new           (gboolean    remote,
-                                   const char *local_transport,
-                                   guint       local_port,
-                                   gboolean    start_private,
-                                   const char *remote_host,
-                                   const char *remote_transport,
-                                   guint       remote_port,
-                                   const char *remote_pipe,
-                                   GError    **error);
+ * before saving. @remote_name is used by transports whose remote
+ * addresses are a host and a name (PcTransportOps.name_label), the port
+ * by those that have ports. */
+PcTarget *pc_target_new           (PcTransports  *transports,
+                                   gboolean       remote,
+                                   const char    *local_transport,
+                                   guint          local_port,
+                                   gboolean       start_private,
+                                   const char    *remote_host,
+                                   const char    *remote_transport,
+                                   guint          remote_port,
+                                   const char    *remote_name,
+                                   GError       **error);
 
 G_END_DECLS

@@ -191,8 +191,8 @@ update_subtitle (PcWindow *self)
     {
     case PC_CONNECTION_CONNECTED:
       if (address == NULL || pc_connection_is_private (self->connection)
-          || g_str_has_prefix (address, "unix:") || g_str_has_prefix (address, "fifo:"))
-        /* TRANSLATORS: %s is a transport name: unix, fifo, tcp */
+          || pc_connection_is_local_only (self->connection))
+        /* TRANSLATORS: %s is a transport's scheme: unix, tcp */
         subtitle = g_strdup_printf (_("Local server · %s"),
                                     pc_connection_get_transport (self->connection));
       else

@@ -81,24 +81,19 @@ list_transports (PcTransports *transports)
   return 0;
 }
 
-/* With no --listen: the first transport that has a default address and
- * reaches local clients (unix on POSIX, npipe on Windows). */
+/* With no --listen: the default address of the platform's default local
+ * transport (the one whose module says so). */
 static char *
 default_listen_address (PcTransports  *transports,
                         GError       **error)
 {
-  const char *preferred[] = { "unix", "npipe", NULL };
+  const PcTransportOps *ops = pc_transports_default_local (transports);
   g_autofree char *dir = pc_runtime_dir_path ();
 
   if (!pc_ensure_private_dir (dir, error))
     return NULL;
-  for (guint i = 0; preferred[i] != NULL; i++)
-    {
-      const PcTransportOps *ops = pc_transports_lookup (transports, preferred[i], NULL);
-
-      if (ops != NULL && ops->default_address != NULL)
-        return ops->default_address ();
-    }
+  if (ops != NULL && ops->default_address != NULL)
+    return ops->default_address ();
   g_set_error (error, PC_TRANSPORT_ERROR, PC_TRANSPORT_ERROR_NOT_FOUND,
                _("No local transport is available; give an address with --listen"));
   return NULL;
@@ -205,7 +200,7 @@ main (int   argc,
   pc_log_init ("pipecalcd", verbose);
 #ifdef G_OS_UNIX
   /* A client that goes away mid-reply must cost an EPIPE, not the server. */
-  signal (SIGPIPE, SIG_IGN);
+  pc_ignore_sigpipe ();
 #endif
 
   transports = pc_transports_load (&error);

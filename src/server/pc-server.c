@@ -360,7 +360,8 @@ pc_server_listen (PcServer    *self,
                   const char  *address_text,
                   GError     **error)
 {
-  g_autoptr(PcAddress) address = pc_address_parse (address_text, error);
+  g_autoptr(PcAddress) address = pc_transports_parse_address (self->transports, address_text,
+                                                              error);
   PcListenOptions options = { .allow_remote = self->config.allow_remote };
   const PcTransportOps *ops;
   Listener *listener;

@@ -29,7 +29,7 @@ struct _PcSession
   GIOStream       *stream;
   GInputStream    *in;         /* unowned: the stream's */
   GOutputStream   *out;        /* unowned: the stream's */
-  /* Both ends pollable (sockets, FIFOs): read and write without blocking
+  /* Both ends pollable (sockets, pipes): read and write without blocking
    * straight from readiness callbacks. Otherwise GIO's async calls. */
   gboolean         pollable;
   GMainContext    *context;    /* where the session runs; set at start */

@@ -348,7 +348,7 @@ pc_fifo_connect_async (const PcAddress     *address,
 
   g_return_if_fail (address != NULL);
 
-  pc_fifo_ignore_sigpipe ();
+  pc_ignore_sigpipe ();
 
   /* The attempt holds this reference until connect_complete(). */
   task = g_task_new (NULL, cancellable, callback, user_data);

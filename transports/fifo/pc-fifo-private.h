@@ -6,6 +6,8 @@
 #include <sys/types.h>
 
 #include "pc-address.h"
+#include "pc-runtime-dir.h"
+#include "pc-sigpipe.h"
 
 G_BEGIN_DECLS
 
@@ -35,21 +37,10 @@ G_BEGIN_DECLS
  * says nothing, as it must. */
 #define PC_FIFO_CONNECT_TIMEOUT_S 10
 
-/* A file named once and identified from then on by what its name pointed
- * to, so that a name replaced in the meantime is never acted upon. */
-typedef struct
-{
-  dev_t dev;
-  ino_t ino;
-} PcFileId;
-
 /* Checks that @address has an absolute path short enough for a client's
  * announcement to fit in PIPE_BUF. Errors in G_IO_ERROR. */
 gboolean   pc_fifo_check_address      (const PcAddress  *address,
                                        GError          **error);
-
-/* Makes SIGPIPE harmless in this process (see the definition). */
-void       pc_fifo_ignore_sigpipe     (void);
 
 /* The connection handed out on both sides: takes both descriptors. */
 GIOStream *pc_fifo_stream_new         (int read_fd,

@@ -88,27 +88,6 @@ struct _PcTransportListener
 
 G_MODULE_EXPORT const PcTransportOps *pc_transport_module_get_ops (void);
 
-/* A write to a pipe nobody reads any more raises SIGPIPE, which kills the
- * process unless handled, and pipes have no MSG_NOSIGNAL. GSocket ignores
- * SIGPIPE process-wide for the same reason; do as it does, so that a
- * program using only FIFOs gets EPIPE errors from its streams too. A
- * handler the program installed itself is left alone. */
-void
-pc_fifo_ignore_sigpipe (void)
-{
-  static gsize done;
-
-  if (g_once_init_enter (&done))
-    {
-      struct sigaction old;
-
-      if (sigaction (SIGPIPE, NULL, &old) == 0
-          && (old.sa_flags & SA_SIGINFO) == 0 && old.sa_handler == SIG_DFL)
-        signal (SIGPIPE, SIG_IGN);
-      g_once_init_leave (&done, 1);
-    }
-}
-
 gboolean
 pc_fifo_check_address (const PcAddress  *address,
                        GError          **error)
@@ -132,6 +111,27 @@ pc_fifo_check_address (const PcAddress  *address,
       return FALSE;
     }
   return TRUE;
+}
+
+#define FIFO_EXAMPLE "fifo:/run/user/1000/pipecalc/fifo"
+
+static gboolean
+fifo_parse_address (PcAddress   *address,
+                    const char  *text,
+                    const char  *rest,
+                    GError     **error)
+{
+  return pc_address_parse_path (address, text, rest, FIFO_EXAMPLE, error);
+}
+
+static char *
+fifo_private_address (const char *dir)
+{
+  static gint counter;
+
+  /* The pid keeps processes apart, the counter the calls of one. */
+  return g_strdup_printf ("fifo:%s" G_DIR_SEPARATOR_S "fifo-%d-%d", dir,
+                          (int) getpid (), g_atomic_int_add (&counter, 1));
 }
 
 static char *
@@ -160,11 +160,11 @@ ensure_parent_dir (const PcAddress  *address,
                    GError          **error)
 {
   g_autofree char *parent = g_path_get_dirname (address->path);
-  g_autofree char *runtime_dir = pc_runtime_dir_path ();
+  gboolean in_runtime_dir;
 
-  if (g_strcmp0 (parent, runtime_dir) == 0)
-    return pc_ensure_private_dir (parent, error);
-  return pc_fifo_check_parent_dir (address->text, parent, error);
+  if (!pc_ensure_runtime_parent (address->path, &in_runtime_dir, error))
+    return FALSE;
+  return in_runtime_dir || pc_fifo_check_parent_dir (address->text, parent, error);
 }
 
 /* Decides what to do about a file already at the request path. Returns TRUE
@@ -175,7 +175,8 @@ static gboolean
 clear_stale_fifo (const PcAddress  *address,
                   GError          **error)
 {
-  struct stat before, now;
+  struct stat before;
+  PcFileId id;
   int errsv;
   int fd;
 
@@ -224,9 +225,8 @@ clear_stale_fifo (const PcAddress  *address,
     }
 
   /* Make sure it is still the FIFO we probed before removing it. */
-  if (g_lstat (address->path, &now) == 0
-      && now.st_dev == before.st_dev && now.st_ino == before.st_ino
-      && g_unlink (address->path) != 0 && errno != ENOENT)
+  id = (PcFileId) { .dev = before.st_dev, .ino = before.st_ino };
+  if (!pc_file_remove_if_same (address->path, &id))
     {
       errsv = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
@@ -503,7 +503,7 @@ fifo_listen (const PcAddress         *address,
   g_return_val_if_fail (incoming != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  pc_fifo_ignore_sigpipe ();
+  pc_ignore_sigpipe ();
   if (!pc_fifo_check_address (address, error) || !ensure_parent_dir (address, error))
     return NULL;
 
@@ -533,17 +533,13 @@ fifo_listen (const PcAddress         *address,
 static void
 fifo_close_listener (PcTransportListener *self)
 {
-  struct stat st;
-
   g_return_if_fail (self != NULL);
   g_return_if_fail (!self->closed);
 
   /* Remove the file first: a server starting now finds the path free, and
    * a client now gets "not found" instead of writing into a FIFO about to
    * lose its reader. */
-  if (g_lstat (self->path, &st) == 0
-      && st.st_dev == self->id.dev && st.st_ino == self->id.ino)
-    g_unlink (self->path);
+  pc_file_remove_if_same (self->path, &self->id);
 
   /* Announcements still in the pipe are dropped with it; those clients
    * see the server go (POLLERR on their end) and give up. */
@@ -561,6 +557,9 @@ static const PcTransportOps fifo_ops = {
   .scheme = "fifo",
   .display_name = N_("FIFO (named pipes)"),
   .flags = PC_TRANSPORT_FLAG_LOCAL,
+  .example = FIFO_EXAMPLE,
+  .parse_address = fifo_parse_address,
+  .private_address = fifo_private_address,
   .default_address = fifo_default_address,
   .listen = fifo_listen,
   .close_listener = fifo_close_listener,

@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <gmodule.h>
+#include <string.h>
 
 #include "pc-socket-transport.h"
 #include "pc-transport.h"
@@ -16,10 +17,158 @@ struct _PcTransportListener
 
 G_MODULE_EXPORT const PcTransportOps *pc_transport_module_get_ops (void);
 
+#define TCP_DEFAULT_PORT 7878
+#define TCP_EXAMPLE "tcp://localhost:7878"
+#define TCP_V6_EXAMPLE "tcp://[::1]:7878"
+
 static char *
 tcp_default_address (void)
 {
-  return g_strdup_printf ("tcp://127.0.0.1:%u", PC_DEFAULT_TCP_PORT);
+  return g_strdup_printf ("tcp://127.0.0.1:%u", TCP_DEFAULT_PORT);
+}
+
+/* GUri says that an authority is malformed but not how, in English; this
+ * finds what is wrong with it, in the user's words. */
+static gboolean
+explain_authority (const char  *text,
+                   const char  *authority,
+                   GError     **error)
+{
+  const char *colon;
+
+  if (authority[0] == '[')
+    {
+      const char *close = strchr (authority, ']');
+      g_autofree char *literal = NULL;
+
+      if (close == NULL)
+        return pc_address_fail (error, PC_ADDRESS_ERROR_INVALID, text,
+                                _("the “]” closing the IPv6 address is missing"),
+                                TCP_V6_EXAMPLE);
+      literal = g_strndup (authority + 1, close - authority - 1);
+      if (!g_hostname_is_ip_address (literal) || strchr (literal, ':') == NULL)
+        return pc_address_fail (error, PC_ADDRESS_ERROR_INVALID, text,
+                                _("only an IPv6 address may stand in brackets"),
+                                TCP_V6_EXAMPLE);
+      if (close[1] != ':')
+        return pc_address_fail (error, PC_ADDRESS_ERROR_INVALID, text,
+                                _("unexpected text after the IPv6 address"),
+                                TCP_V6_EXAMPLE);
+      colon = close + 1;
+    }
+  else
+    {
+      colon = strchr (authority, ':');
+      if (colon != NULL && strchr (colon + 1, ':') != NULL)
+        return pc_address_fail (error, PC_ADDRESS_ERROR_INVALID, text,
+                                _("an IPv6 address must be written in brackets"),
+                                TCP_V6_EXAMPLE);
+    }
+  if (colon != NULL)
+    {
+      guint16 port;
+
+      if (!pc_address_parse_port (text, colon + 1, TCP_EXAMPLE, &port, error))
+        return FALSE;
+    }
+  return pc_address_fail (error, PC_ADDRESS_ERROR_INVALID, text,
+                          _("the host name contains characters that are not allowed"),
+                          TCP_EXAMPLE);
+}
+
+/* tcp://host:port and tcp://[v6]:port, split by GUri (not %-decoded, no
+ * DNS rules: the host is checked here); the port defaults to 7878. */
+static gboolean
+tcp_parse_address (PcAddress   *address,
+                   const char  *text,
+                   const char  *rest,
+                   GError     **error)
+{
+  g_autofree char *authority = NULL;
+  g_autofree char *userinfo = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *query = NULL;
+  g_autofree char *fragment = NULL;
+  int port = -1;
+
+  if (!g_str_has_prefix (rest, "//"))
+    return pc_address_fail (error, PC_ADDRESS_ERROR_INVALID, text,
+                            _("“tcp:” must be followed by “//”"), TCP_EXAMPLE);
+  authority = g_strndup (rest + 2, strcspn (rest + 2, "/?#"));
+
+  if (!g_uri_split (text, G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, NULL,
+                    &userinfo, &host, &port, &path, &query, &fragment, NULL))
+    return explain_authority (text, authority, error);
+
+  if ((path[0] != '\0' && !g_str_equal (path, "/")) || query != NULL || fragment != NULL)
+    return pc_address_fail (error, PC_ADDRESS_ERROR_INVALID, text,
+                            _("a TCP address has no path"), TCP_EXAMPLE);
+  if (host == NULL || host[0] == '\0')
+    return pc_address_fail (error, PC_ADDRESS_ERROR_INVALID, text,
+                            _("the host name is missing"), TCP_EXAMPLE);
+  /* GUri has checked an IPv6 literal; a name must be a host name. */
+  if (userinfo != NULL
+      || (strchr (host, ':') == NULL && !g_hostname_is_ip_address (host)
+          && !pc_address_is_host_name (host)))
+    return pc_address_fail (error, PC_ADDRESS_ERROR_INVALID, text,
+                            _("the host name contains characters that are not allowed"),
+                            TCP_EXAMPLE);
+  /* GUri takes "host:" for no port, and does not refuse port 0. */
+  if (g_str_has_suffix (authority, ":") || port == 0)
+    {
+      guint16 unused;
+
+      return pc_address_parse_port (text, strrchr (authority, ':') + 1, TCP_EXAMPLE,
+                                    &unused, error);
+    }
+
+  address->port = port > 0 ? (guint16) port : TCP_DEFAULT_PORT;
+  address->text = strchr (host, ':') != NULL
+    ? g_strdup_printf ("tcp://[%s]:%u", host, address->port)
+    : g_strdup_printf ("tcp://%s:%u", host, address->port);
+  address->host = g_steal_pointer (&host);
+  return TRUE;
+}
+
+static gboolean
+tcp_is_loopback (const PcAddress *address)
+{
+  return pc_address_host_is_loopback (address->host);
+}
+
+static char *
+tcp_compose_address (const char *host,
+                     guint       port,
+                     const char *name)
+{
+  if (host == NULL)
+    host = "127.0.0.1";
+  /* An IPv6 literal typed without its brackets gets them. */
+  if (strchr (host, ':') != NULL && host[0] != '[')
+    return g_strdup_printf ("tcp://[%s]:%u", host, port);
+  return g_strdup_printf ("tcp://%s:%u", host, port);
+}
+
+/* A port the system hands out for 127.0.0.1 and takes back at once: free
+ * now, though nothing keeps another program from taking it meanwhile. */
+static char *
+tcp_private_address (const char *dir)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  guint port = 0;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, NULL);
+  if (socket != NULL && g_socket_bind (socket, any_port, FALSE, NULL))
+    bound = g_socket_get_local_address (socket, NULL);
+  if (bound != NULL)
+    port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  /* Should the system refuse, the listen on the default port will say so. */
+  return g_strdup_printf ("tcp://127.0.0.1:%u", port ? port : TCP_DEFAULT_PORT);
 }
 
 /* Returns the addresses to bind for @address->host, as GInetAddress
@@ -222,6 +371,12 @@ static const PcTransportOps tcp_ops = {
   .scheme = "tcp",
   .display_name = N_("TCP"),
   .flags = PC_TRANSPORT_FLAG_LOCAL | PC_TRANSPORT_FLAG_REMOTE,
+  .example = TCP_EXAMPLE,
+  .default_port = TCP_DEFAULT_PORT,
+  .parse_address = tcp_parse_address,
+  .is_loopback = tcp_is_loopback,
+  .compose_address = tcp_compose_address,
+  .private_address = tcp_private_address,
   .default_address = tcp_default_address,
   .listen = tcp_listen,
   .close_listener = tcp_close_listener,

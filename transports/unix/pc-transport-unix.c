@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include "pc-runtime-dir.h"
 #include "pc-socket-transport.h"
@@ -30,9 +31,10 @@ struct _PcTransportListener
 
   /* Identify the socket file we bound, so that closing never removes a
    * file another server has put there since. */
-  dev_t dev;
-  ino_t ino;
+  PcFileId id;
 };
+
+#define UNIX_EXAMPLE "unix:/run/user/1000/pipecalc/socket"
 
 G_MODULE_EXPORT const PcTransportOps *pc_transport_module_get_ops (void);
 
@@ -69,19 +71,35 @@ unix_default_address (void)
   return g_strconcat ("unix:", dir, G_DIR_SEPARATOR_S, "socket", NULL);
 }
 
-/* Creates the per-user runtime directory when the socket goes there (the
- * default address), so that a fresh session works out of the box. Any
- * other directory is the user's choice and must already exist. */
+static gboolean
+unix_parse_address (PcAddress   *address,
+                    const char  *text,
+                    const char  *rest,
+                    GError     **error)
+{
+  return pc_address_parse_path (address, text, rest, UNIX_EXAMPLE, error);
+}
+
+static char *
+unix_private_address (const char *dir)
+{
+  static gint counter;
+
+  /* The pid keeps processes apart, the counter the calls of one. */
+  return g_strdup_printf ("unix:%s" G_DIR_SEPARATOR_S "private-%d-%d.socket", dir,
+                          (int) getpid (), g_atomic_int_add (&counter, 1));
+}
+
+/* The socket file is made by the runtime directory's owner: the default
+ * runtime directory is created here; any other directory is the user's
+ * choice and must already exist. */
 static gboolean
 ensure_parent_dir (const char  *path,
                    GError     **error)
 {
-  g_autofree char *parent = g_path_get_dirname (path);
-  g_autofree char *runtime_dir = pc_runtime_dir_path ();
+  gboolean in_runtime_dir;
 
-  if (g_strcmp0 (parent, runtime_dir) != 0)
-    return TRUE;
-  return pc_ensure_private_dir (parent, error);
+  return pc_ensure_runtime_parent (path, &in_runtime_dir, error);
 }
 
 /* Decides what to do about a file already at the socket path. Returns TRUE
@@ -95,7 +113,8 @@ clear_stale_socket (const PcAddress  *address,
   g_autoptr(GSocket) probe = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
   g_autoptr(GError) local_error = NULL;
-  GStatBuf before, now;
+  GStatBuf before;
+  PcFileId id;
 
   if (g_lstat (address->path, &before) != 0)
     {
@@ -149,9 +168,8 @@ clear_stale_socket (const PcAddress  *address,
     }
 
   /* Make sure it is still the socket we probed before removing it. */
-  if (g_lstat (address->path, &now) == 0
-      && now.st_dev == before.st_dev && now.st_ino == before.st_ino
-      && g_unlink (address->path) != 0 && errno != ENOENT)
+  id = (PcFileId) { .dev = before.st_dev, .ino = before.st_ino };
+  if (!pc_file_remove_if_same (address->path, &id))
     {
       int errsv = errno;
 
@@ -243,8 +261,7 @@ unix_listen (const PcAddress         *address,
 
   self = g_new0 (PcTransportListener, 1);
   self->path = g_strdup (address->path);
-  self->dev = st.st_dev;
-  self->ino = st.st_ino;
+  self->id = (PcFileId) { .dev = st.st_dev, .ino = st.st_ino };
   self->acceptor = pc_socket_acceptor_start (listener, incoming, user_data);
   return self;
 }
@@ -252,15 +269,11 @@ unix_listen (const PcAddress         *address,
 static void
 unix_close_listener (PcTransportListener *self)
 {
-  GStatBuf st;
-
   g_return_if_fail (self != NULL);
 
   /* Remove the file before closing the socket: a server starting now then
    * finds the path free instead of a stale socket to probe. */
-  if (g_lstat (self->path, &st) == 0
-      && st.st_dev == self->dev && st.st_ino == self->ino)
-    g_unlink (self->path);
+  pc_file_remove_if_same (self->path, &self->id);
 
   pc_socket_acceptor_stop (self->acceptor);
   g_free (self->path);
@@ -294,7 +307,10 @@ static const PcTransportOps unix_ops = {
   .abi_version = PC_TRANSPORT_ABI_VERSION,
   .scheme = "unix",
   .display_name = N_("Unix domain socket"),
-  .flags = PC_TRANSPORT_FLAG_LOCAL,
+  .flags = PC_TRANSPORT_FLAG_LOCAL | PC_TRANSPORT_FLAG_DEFAULT_LOCAL,
+  .example = UNIX_EXAMPLE,
+  .parse_address = unix_parse_address,
+  .private_address = unix_private_address,
   .default_address = unix_default_address,
   .listen = unix_listen,
   .close_listener = unix_close_listener,
