@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "pc-client.h"
+#include "pc-line-reader.h"
 #include "pc-private-server.h"
 
 #define READ_CHUNK 16384

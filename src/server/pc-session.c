@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "pc-evaluator.h"
+#include "pc-line-reader.h"
 #include "pc-methods.h"
 #include "pc-protocol.h"
 #include "pc-session.h"
