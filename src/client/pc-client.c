@@ -233,7 +233,10 @@ line_cb (PcLineChannel *channel,
          gsize          len,
          gpointer       user_data)
 {
-  handle_reply_line (user_data, line, len);
+  /* Completing a call runs its callback, which may drop the client. */
+  g_autoptr(PcClient) self = g_object_ref (user_data);
+
+  handle_reply_line (self, line, len);
 }
 
 static void
