@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "pc-line-reader.h"
 #include "pc-protocol.h"
 
 /* ---- A fake request handler ------------------------------------------- */

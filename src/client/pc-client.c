@@ -6,9 +6,9 @@
 #include <glib/gi18n-lib.h>
 
 #include "pc-client-json.h"
+#include "pc-line-channel.h"
 #include "pc-private-server.h"
 
-#define READ_CHUNK 16384
 /* Replies (the function catalogue is the largest) are far below this. */
 #define MAX_REPLY_LINE (16 * 1024 * 1024)
 /* How long a private server may take to start answering. */
@@ -37,12 +37,9 @@ struct _PcClient
   gboolean         is_private;
   PcPrivateServer *private_server;
 
-  GIOStream       *stream;
-  GCancellable    *cancellable;  /* for the connection's reads and writes */
-  PcLineReader    *reader;
-  GString         *output;
-  GString         *writing;
-  gboolean         reading;
+  /* The connection's reads and writes (pc-line-channel.c); NULL when
+   * not connected. */
+  PcLineChannel   *channel;
   gint64           next_id;
   GHashTable      *calls;        /* id -> Call*, owning */
 };
@@ -119,16 +116,12 @@ static void
 drop_connection (PcClient   *self,
                  const char *reason)
 {
-  gboolean was_connected = self->stream != NULL;
+  gboolean was_connected = self->channel != NULL;
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  if (self->stream != NULL)
-    g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-  g_clear_object (&self->stream);
-  g_clear_pointer (&self->reader, pc_line_reader_free);
-  g_string_truncate (self->output, 0);
+  /* The channel closes the stream by itself and calls nothing more. */
+  if (self->channel != NULL)
+    pc_line_channel_close (self->channel);
+  g_clear_object (&self->channel);
   fail_all_calls (self, reason);
   if (was_connected)
     g_signal_emit (self, signals[SIGNAL_DISCONNECTED], 0, reason);
@@ -149,8 +142,6 @@ pc_client_finalize (GObject *object)
   PcClient *self = PC_CLIENT (object);
 
   g_clear_pointer (&self->calls, g_hash_table_unref);
-  g_string_free (self->output, TRUE);
-  g_string_free (self->writing, TRUE);
   g_free (self->address);
   G_OBJECT_CLASS (pc_client_parent_class)->finalize (object);
 }
@@ -176,8 +167,6 @@ pc_client_init (PcClient *self)
 {
   self->calls = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                        (GDestroyNotify) call_free);
-  self->output = g_string_new (NULL);
-  self->writing = g_string_new (NULL);
   self->next_id = 1;
 }
 
@@ -212,12 +201,10 @@ pc_client_is_private (PcClient *self)
 gboolean
 pc_client_is_connected (PcClient *self)
 {
-  return self->stream != NULL;
+  return self->channel != NULL;
 }
 
 /* ---- Reading replies -------------------------------------------------- */
-
-static void start_read (PcClient *self);
 
 static void
 handle_reply_line (PcClient   *self,
@@ -241,99 +228,48 @@ handle_reply_line (PcClient   *self,
 }
 
 static void
-read_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+line_cb (PcLineChannel *channel,
+         const char    *line,
+         gsize          len,
+         gpointer       user_data)
 {
-  g_autoptr(PcClient) self = user_data;
-  g_autoptr(GError) error = NULL;
-  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
-  const char *line;
-  gsize len;
-  gboolean looks_json;
-  PcLineStatus status;
+  /* Completing a call runs its callback, which may drop the client. */
+  g_autoptr(PcClient) self = g_object_ref (user_data);
 
-  self->reading = FALSE;
-  if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (self->reader == NULL || G_INPUT_STREAM (source)
-      != g_io_stream_get_input_stream (self->stream))
-    return;  /* a connection since replaced */
-  if (n <= 0)
-    {
-      drop_connection (self, n == 0 ? _("the server closed the connection")
-                                    : error->message);
-      return;
-    }
-  pc_line_reader_commit (self->reader, n);
-  while (self->reader != NULL
-         && (status = pc_line_reader_next (self->reader, &line, &len, &looks_json))
-            != PC_LINE_NONE)
-    {
-      if (status == PC_LINE_TOO_LONG)
-        {
-          drop_connection (self, _("the server sent a reply longer than 16 MiB"));
-          return;
-        }
-      handle_reply_line (self, line, len);
-    }
-  if (self->reader != NULL)
-    start_read (self);
+  handle_reply_line (self, line, len);
 }
 
 static void
-start_read (PcClient *self)
+line_too_long_cb (PcLineChannel *channel,
+                  gboolean       looks_json,
+                  gpointer       user_data)
 {
-  guint8 *buf;
-
-  if (self->reading || self->stream == NULL)
-    return;
-  self->reading = TRUE;
-  buf = pc_line_reader_prepare (self->reader, READ_CHUNK);
-  g_input_stream_read_async (g_io_stream_get_input_stream (self->stream), buf,
-                             READ_CHUNK, G_PRIORITY_DEFAULT, self->cancellable,
-                             read_cb, g_object_ref (self));
-}
-
-/* ---- Writing requests ------------------------------------------------- */
-
-static void maybe_write (PcClient *self);
-
-static void
-write_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(PcClient) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_string_truncate (self->writing, 0);
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-          && self->stream != NULL
-          && G_OUTPUT_STREAM (source) == g_io_stream_get_output_stream (self->stream))
-        drop_connection (self, error->message);
-      return;
-    }
-  maybe_write (self);
+  drop_connection (user_data, _("the server sent a reply longer than 16 MiB"));
 }
 
 static void
-maybe_write (PcClient *self)
+end_of_input_cb (PcLineChannel *channel,
+                 gboolean       mid_line,
+                 gpointer       user_data)
 {
-  GString *swap;
-
-  if (self->stream == NULL || self->writing->len > 0 || self->output->len == 0)
-    return;
-  swap = self->writing;
-  self->writing = self->output;
-  self->output = swap;
-  g_output_stream_write_all_async (g_io_stream_get_output_stream (self->stream),
-                                   self->writing->str, self->writing->len,
-                                   G_PRIORITY_DEFAULT, self->cancellable,
-                                   write_cb, g_object_ref (self));
+  drop_connection (user_data, _("the server closed the connection"));
 }
+
+static void
+failed_cb (PcLineChannel   *channel,
+           PcLineChannelOp  op,
+           const GError    *error,
+           gpointer         user_data)
+{
+  drop_connection (user_data, error->message);
+}
+
+static const PcLineChannelCallbacks channel_callbacks = {
+  .line = line_cb,
+  .line_too_long = line_too_long_cb,
+  .end_of_input = end_of_input_cb,
+  .failed = failed_cb,
+};
 
 /* ---- Calls ------------------------------------------------------------ */
 
@@ -390,7 +326,7 @@ pc_client_call_async (PcClient            *self,
   Call *call;
 
   g_task_set_source_tag (task, pc_client_call_async);
-  if (self->stream == NULL)
+  if (self->channel == NULL)
     {
       if (params != NULL)
         json_decref (params);
@@ -420,8 +356,9 @@ pc_client_call_async (PcClient            *self,
     }
   g_hash_table_insert (self->calls, &call->id, call);
 
-  pc_protocol_append_request (self->output, call->id, method, params);
-  maybe_write (self);
+  pc_protocol_append_request (pc_line_channel_get_output (self->channel), call->id,
+                              method, params);
+  pc_line_channel_flush (self->channel);
 }
 
 PcClientReply *
@@ -463,13 +400,14 @@ attach_stream (PcClient   *self,
                gboolean    is_private)
 {
   drop_connection (self, _("replaced by a new connection"));
-  self->stream = stream;
-  self->cancellable = g_cancellable_new ();
-  self->reader = pc_line_reader_new (MAX_REPLY_LINE);
+  /* Replies are read as they come whatever is queued to send: no high
+   * water on this side, or two full buffers would wait for each other. */
+  self->channel = pc_line_channel_new (stream, MAX_REPLY_LINE, 0, &channel_callbacks, self);
+  g_object_unref (stream);
   g_free (self->address);
   self->address = g_strdup (address);
   self->is_private = is_private;
-  start_read (self);
+  pc_line_channel_start (self->channel);
 }
 
 static void

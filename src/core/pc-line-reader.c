@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "pc-protocol.h"
+#include "pc-line-reader.h"
 
 /* One growable buffer per connection. Bytes are read straight into it
  * (prepare/commit), lines are handed out as pointers into it, and consumed

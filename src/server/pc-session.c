@@ -4,18 +4,11 @@
 #include "config.h"
 
 #include "pc-evaluator.h"
+#include "pc-line-channel.h"
 #include "pc-methods.h"
 #include "pc-protocol.h"
 #include "pc-session.h"
 
-#ifdef G_OS_UNIX
-#include <glib-unix.h>
-#include <gio/gunixinputstream.h>
-#include <gio/gunixoutputstream.h>
-#endif
-
-/* Bytes asked of the stream per read: many pipelined lines per wakeup. */
-#define READ_CHUNK 16384
 /* Above this much unsent output, stop reading: a client that never reads
  * its replies costs bounded memory and never delays anyone else. */
 #define OUTPUT_HIGH_WATER (1024 * 1024)
@@ -26,12 +19,8 @@ struct _PcSession
 {
   GObject parent_instance;
 
-  GIOStream       *stream;
-  GInputStream    *in;         /* unowned: the stream's */
-  GOutputStream   *out;        /* unowned: the stream's */
-  /* Both ends pollable (sockets, pipes): read and write without blocking
-   * straight from readiness callbacks. Otherwise GIO's async calls. */
-  gboolean         pollable;
+  /* The connection's reads, writes and their sources (pc-line-channel.c). */
+  PcLineChannel   *channel;
   GMainContext    *context;    /* where the session runs; set at start */
   char            *peer;
   guint64          serial;
@@ -39,25 +28,13 @@ struct _PcSession
   char            *transport;  /* owns config.transport */
 
   PcEvaluator     *evaluator;
-  PcLineReader    *reader;
-  GCancellable    *cancellable;       /* async writes; cancelled on close */
-  GCancellable    *read_cancellable;  /* async reads; cancelled on shutdown too */
-  GSource         *read_source;       /* pollable: waiting to read */
-  GSource         *write_source;      /* pollable: waiting to write */
 
-  GString         *output;     /* replies waiting to be written */
-  gsize            output_sent; /* pollable: bytes of output already written */
-  GString         *writing;    /* async: replies being written now */
-  gboolean         reading;    /* async: a read is in flight */
-  gboolean         read_done;  /* EOF, error, or shut down: read no more */
-  gboolean         closing;
+  gboolean         closing;    /* closing once the replies have left */
   gboolean         closed;
-  gboolean         close_started;
   char            *refuse_limit; /* answer everything with 1002 */
   gboolean         holds_slot;   /* counted in config.active */
 
   GSource         *timer;      /* idle timeout and cache trimming */
-  gint64           last_request;  /* monotonic µs of the last read */
   gboolean         trimmed;    /* the parse cache was dropped since */
   GSource         *grace_source;
   guint64          n_requests;
@@ -67,8 +44,6 @@ enum { SIGNAL_CLOSED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (PcSession, pc_session, G_TYPE_OBJECT)
-
-static void update (PcSession *self);
 
 static void
 clear_source (GSource **source)
@@ -87,15 +62,9 @@ pc_session_dispose (GObject *object)
 
   clear_source (&self->timer);
   clear_source (&self->grace_source);
-  clear_source (&self->read_source);
-  clear_source (&self->write_source);
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  if (self->read_cancellable != NULL)
-    g_cancellable_cancel (self->read_cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->read_cancellable);
-  g_clear_object (&self->stream);
+  if (self->channel != NULL)
+    pc_line_channel_detach (self->channel);
+  g_clear_object (&self->channel);
   g_clear_pointer (&self->context, g_main_context_unref);
   G_OBJECT_CLASS (pc_session_parent_class)->dispose (object);
 }
@@ -106,11 +75,6 @@ pc_session_finalize (GObject *object)
   PcSession *self = PC_SESSION (object);
 
   g_clear_pointer (&self->evaluator, pc_evaluator_free);
-  g_clear_pointer (&self->reader, pc_line_reader_free);
-  if (self->output != NULL)
-    g_string_free (self->output, TRUE);
-  if (self->writing != NULL)
-    g_string_free (self->writing, TRUE);
   g_free (self->peer);
   g_free (self->transport);
   g_free (self->refuse_limit);
@@ -133,11 +97,9 @@ pc_session_class_init (PcSessionClass *klass)
 static void
 pc_session_init (PcSession *self)
 {
-  self->cancellable = g_cancellable_new ();
-  self->read_cancellable = g_cancellable_new ();
-  self->output = g_string_sized_new (256);
-  self->writing = g_string_sized_new (256);
 }
+
+static const PcLineChannelCallbacks channel_callbacks;
 
 PcSession *
 pc_session_new (GIOStream             *stream,
@@ -147,19 +109,13 @@ pc_session_new (GIOStream             *stream,
 {
   PcSession *self = g_object_new (PC_TYPE_SESSION, NULL);
 
-  self->stream = g_object_ref (stream);
-  self->in = g_io_stream_get_input_stream (stream);
-  self->out = g_io_stream_get_output_stream (stream);
-  self->pollable = G_IS_POLLABLE_INPUT_STREAM (self->in)
-                   && g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (self->in))
-                   && G_IS_POLLABLE_OUTPUT_STREAM (self->out)
-                   && g_pollable_output_stream_can_poll (G_POLLABLE_OUTPUT_STREAM (self->out));
+  self->channel = pc_line_channel_new (stream, config->max_line, OUTPUT_HIGH_WATER,
+                                       &channel_callbacks, self);
   self->peer = g_strdup (peer);
   self->serial = serial;
   self->config = *config;
   self->transport = g_strdup (config->transport);
   self->config.transport = self->transport;
-  self->reader = pc_line_reader_new (config->max_line);
   return self;
 }
 
@@ -167,13 +123,6 @@ const char *
 pc_session_get_peer (PcSession *self)
 {
   return self->peer;
-}
-
-/* Replies computed and not yet handed to the kernel. */
-static gsize
-unsent (PcSession *self)
-{
-  return self->output->len - self->output_sent + self->writing->len;
 }
 
 static void
@@ -189,31 +138,6 @@ attach (PcSession   *self,
    * needed. */
   g_source_set_can_recurse (source, TRUE);
   g_source_attach (source, self->context);
-}
-
-static void
-close_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(PcSession) self = user_data;
-
-  g_io_stream_close_finish (G_IO_STREAM (source), result, NULL);
-  g_info ("session %" G_GUINT64_FORMAT ": closed (%s, %" G_GUINT64_FORMAT " requests)",
-          self->serial, self->peer, self->n_requests);
-  g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
-}
-
-/* A stream is closed only when no read or write is in flight on it; the
- * callbacks of cancelled operations call this again. */
-static void
-finish_close (PcSession *self)
-{
-  if (!self->closed || self->close_started || self->reading || self->writing->len > 0)
-    return;
-  self->close_started = TRUE;
-  g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL,
-                           close_cb, g_object_ref (self));
 }
 
 static void
@@ -247,32 +171,32 @@ take_free_slot (PcSession *self)
 }
 
 /* Closes once. Pending reads are cancelled; replies not yet written are
- * dropped, so callers flush first when the replies matter. */
+ * dropped, so callers flush first when the replies matter. "closed"
+ * follows once the stream is closed. */
 static void
 close_now (PcSession *self)
 {
   if (self->closed)
     return;
   self->closed = TRUE;
-  self->read_done = TRUE;
+  self->closing = TRUE;
   release_slot (self);
   clear_source (&self->timer);
   clear_source (&self->grace_source);
-  clear_source (&self->read_source);
-  clear_source (&self->write_source);
-  g_cancellable_cancel (self->cancellable);
-  g_cancellable_cancel (self->read_cancellable);
-  finish_close (self);
+  pc_line_channel_close (self->channel);
 }
 
-/* Closes once everything computed has been sent. */
+/* Stops reading and closes once everything computed has been sent. The
+ * session stops working here: its slot is free for another client. */
 static void
 close_when_flushed (PcSession *self)
 {
+  if (self->closing)
+    return;
   self->closing = TRUE;
-  self->read_done = TRUE;
-  if (unsent (self) == 0)
-    close_now (self);
+  release_slot (self);
+  clear_source (&self->timer);
+  pc_line_channel_close_when_flushed (self->channel);
 }
 
 /* Idle sessions give back the parsers they keep after this long. */
@@ -285,7 +209,8 @@ static gboolean timer_cb (gpointer user_data);
 static void
 arm_timer (PcSession *self)
 {
-  gint64 idle = (g_get_monotonic_time () - self->last_request) / G_USEC_PER_SEC;
+  gint64 idle = (g_get_monotonic_time () - pc_line_channel_get_last_read (self->channel))
+                / G_USEC_PER_SEC;
   gint64 next = G_MAXINT64;
 
   if (self->timer != NULL || self->closed || self->closing)
@@ -304,7 +229,8 @@ static gboolean
 timer_cb (gpointer user_data)
 {
   PcSession *self = user_data;
-  gint64 idle = (g_get_monotonic_time () - self->last_request) / G_USEC_PER_SEC;
+  gint64 idle = (g_get_monotonic_time () - pc_line_channel_get_last_read (self->channel))
+                / G_USEC_PER_SEC;
 
   g_clear_pointer (&self->timer, g_source_unref);
   if (self->config.idle_timeout > 0 && idle >= self->config.idle_timeout)
@@ -392,7 +318,8 @@ handle_line (PcSession  *self,
              const char *line,
              gsize       len)
 {
-  gsize before = self->output->len;
+  GString *output = pc_line_channel_get_output (self->channel);
+  gsize before = output->len;
 
   self->n_requests++;
   if (self->config.verbose)
@@ -406,7 +333,7 @@ handle_line (PcSession  *self,
                                                   self->refuse_limit);
 
       json_object_set_new (data, "limit", pc_json_string (self->refuse_limit));
-      pc_protocol_append_error (line, len, PC_RPC_BUSY, message, data, self->output);
+      pc_protocol_append_error (line, len, PC_RPC_BUSY, message, data, output);
     }
   else
     {
@@ -415,377 +342,96 @@ handle_line (PcSession  *self,
       self->trimmed = FALSE;
       if (self->timer == NULL)
         arm_timer (self);
-      pc_protocol_handle_line (line, len, &request_handler, self, self->output);
+      pc_protocol_handle_line (line, len, &request_handler, self, output);
     }
 
-  if (self->config.verbose && self->output->len > before)
+  if (self->config.verbose && output->len > before)
     g_debug ("session %" G_GUINT64_FORMAT ": ← %.*s", self->serial,
-             (int) MIN (self->output->len - before - 1, 200),
-             self->output->str + before);
+             (int) MIN (output->len - before - 1, 200),
+             output->str + before);
 }
+
+/* ---- What the channel reports ---------------------------------------------- */
 
 static void
-process_lines (PcSession *self)
-{
-  const char *line = NULL;
-  gsize len = 0;
-  gboolean looks_json = FALSE;
-  PcLineStatus status;
-
-  while (!self->closing
-         && (status = pc_line_reader_next (self->reader, &line, &len, &looks_json))
-            != PC_LINE_NONE)
-    {
-      if (status == PC_LINE_TOO_LONG)
-        {
-          self->n_requests++;
-          g_info ("session %" G_GUINT64_FORMAT ": request longer than %" G_GSIZE_FORMAT
-                  " bytes refused", self->serial, self->config.max_line);
-          pc_protocol_append_too_large (looks_json, self->config.max_line, self->output);
-          continue;
-        }
-      handle_line (self, line, len);
-      /* A refused connection answers one request, then goes. */
-      if (self->refuse_limit != NULL)
-        close_when_flushed (self);
-    }
-}
-
-/* ---- I/O on pollable streams ------------------------------------------ */
-
-static gboolean readable_cb (gpointer user_data);
-static gboolean writable_cb (gpointer user_data);
-static GSource *io_source   (PcSession *self,
-                             gboolean   out);
-static void start_async_read (PcSession *self);
-static void async_write (PcSession *self);
-
-/* Readiness sources call back with the signature of their kind; each
- * wrapper passes on the session only. */
-static gboolean
-socket_in_cb (GSocket      *socket,
-              GIOCondition  condition,
-              gpointer      user_data)
-{
-  return readable_cb (user_data);
-}
-
-static gboolean
-socket_out_cb (GSocket      *socket,
-               GIOCondition  condition,
-               gpointer      user_data)
-{
-  return writable_cb (user_data);
-}
-
-static gboolean
-pollable_in_cb (GObject  *stream,
-                gpointer  user_data)
-{
-  return readable_cb (user_data);
-}
-
-static gboolean
-pollable_out_cb (GObject  *stream,
-                 gpointer  user_data)
-{
-  return writable_cb (user_data);
-}
-
-#ifdef G_OS_UNIX
-static gboolean
-fd_in_cb (gint          fd,
-          GIOCondition  condition,
-          gpointer      user_data)
-{
-  return readable_cb (user_data);
-}
-
-static gboolean
-fd_out_cb (gint          fd,
-           GIOCondition  condition,
-           gpointer      user_data)
-{
-  return writable_cb (user_data);
-}
-#endif
-
-/* A source for the stream becoming readable (or writable, @out), attached
- * to the session's context. A pollable stream's own source wraps the
- * descriptor's source as a child, which GLib takes out of and puts back
- * into the poll set around every dispatch, waking the context through
- * its eventfd each time (three more system calls per request, measured):
- * so sockets and pipe ends, the streams of every transport here, are
- * watched through a plain source of their own kind. Any other pollable
- * stream still works through the generic source. */
-static GSource *
-io_source (PcSession *self,
-           gboolean   out)
-{
-  GSource *source;
-  GSourceFunc func;
-
-  if (G_IS_SOCKET_CONNECTION (self->stream))
-    {
-      source = g_socket_create_source (
-        g_socket_connection_get_socket (G_SOCKET_CONNECTION (self->stream)),
-        out ? G_IO_OUT : G_IO_IN, NULL);
-      func = (GSourceFunc) (void (*) (void)) (out ? socket_out_cb : socket_in_cb);
-    }
-#ifdef G_OS_UNIX
-  else if (!out && G_IS_UNIX_INPUT_STREAM (self->in))
-    {
-      source = g_unix_fd_source_new (g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (self->in)),
-                                     G_IO_IN);
-      func = (GSourceFunc) (void (*) (void)) fd_in_cb;
-    }
-  else if (out && G_IS_UNIX_OUTPUT_STREAM (self->out))
-    {
-      source = g_unix_fd_source_new (g_unix_output_stream_get_fd (G_UNIX_OUTPUT_STREAM (self->out)),
-                                     G_IO_OUT);
-      func = (GSourceFunc) (void (*) (void)) fd_out_cb;
-    }
-#endif
-  else if (out)
-    {
-      source = g_pollable_output_stream_create_source (G_POLLABLE_OUTPUT_STREAM (self->out), NULL);
-      func = (GSourceFunc) (void (*) (void)) pollable_out_cb;
-    }
-  else
-    {
-      source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (self->in), NULL);
-      func = (GSourceFunc) (void (*) (void)) pollable_in_cb;
-    }
-  attach (self, source, func);
-  return source;
-}
-
-/* Hands the kernel what it takes now; waits for room for the rest. */
-static void
-flush_pollable (PcSession *self)
-{
-  while (self->output_sent < self->output->len)
-    {
-      g_autoptr(GError) error = NULL;
-      gssize n = g_pollable_output_stream_write_nonblocking (
-        G_POLLABLE_OUTPUT_STREAM (self->out), self->output->str + self->output_sent,
-        self->output->len - self->output_sent, NULL, &error);
-
-      if (n > 0)
-        {
-          self->output_sent += n;
-          continue;
-        }
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        {
-          if (self->write_source == NULL)
-            {
-              self->write_source = io_source (self, TRUE);
-            }
-          return;
-        }
-      g_info ("session %" G_GUINT64_FORMAT ": write failed: %s", self->serial,
-              error != NULL ? error->message : "no progress");
-      close_now (self);
-      return;
-    }
-  g_string_truncate (self->output, 0);
-  self->output_sent = 0;
-  clear_source (&self->write_source);
-}
-
-static gboolean
-writable_cb (gpointer user_data)
+line_cb (PcLineChannel *channel,
+         const char    *line,
+         gsize          len,
+         gpointer       user_data)
 {
   PcSession *self = user_data;
-  g_autoptr(PcSession) hold = g_object_ref (self);
 
-  update (self);
-  return G_SOURCE_CONTINUE;
+  handle_line (self, line, len);
+  /* A refused connection answers one request, then goes. */
+  if (self->refuse_limit != NULL)
+    close_when_flushed (self);
 }
 
-static void process_lines (PcSession *self);
-
-/* Reads what has arrived (many lines per wakeup), answers every complete
- * line, and writes the replies at once. */
-static gboolean
-readable_cb (gpointer user_data)
+static void
+line_too_long_cb (PcLineChannel *channel,
+                  gboolean       looks_json,
+                  gpointer       user_data)
 {
   PcSession *self = user_data;
-  g_autoptr(PcSession) hold = g_object_ref (self);
 
-  /* A few chunks at most, so one flooding client cannot starve others. */
-  for (int round = 0; round < 4 && !self->read_done && unsent (self) < OUTPUT_HIGH_WATER;
-       round++)
-    {
-      g_autoptr(GError) error = NULL;
-      guint8 *buf = pc_line_reader_prepare (self->reader, READ_CHUNK);
-      gssize n = g_pollable_input_stream_read_nonblocking (
-        G_POLLABLE_INPUT_STREAM (self->in), buf, READ_CHUNK, NULL, &error);
-
-      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        break;
-      if (n < 0)
-        {
-          g_info ("session %" G_GUINT64_FORMAT ": read failed: %s",
-                  self->serial, error->message);
-          close_now (self);
-          return G_SOURCE_CONTINUE;
-        }
-      if (n == 0)
-        {
-          /* The client closed its side; the end of a last line without \n
-           * is dropped like any half-written request. */
-          if (pc_line_reader_pending (self->reader) > 0)
-            g_info ("session %" G_GUINT64_FORMAT ": disconnected in the middle of a request",
-                    self->serial);
-          close_when_flushed (self);
-          break;
-        }
-      pc_line_reader_commit (self->reader, n);
-      self->last_request = g_get_monotonic_time ();
-      process_lines (self);
-      /* A short read drained the socket: wait for the next readiness
-       * rather than pay for a read that would block. */
-      if (n < READ_CHUNK)
-        break;
-    }
-  update (self);
-  return G_SOURCE_CONTINUE;
-}
-
-/* ---- I/O through GIO's async calls (streams that cannot poll) ------------ */
-
-static void
-write_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(PcSession) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_info ("session %" G_GUINT64_FORMAT ": write failed: %s",
-                self->serial, error->message);
-      g_string_truncate (self->writing, 0);
-      close_now (self);
-      finish_close (self);
-      return;
-    }
-  g_string_truncate (self->writing, 0);
-  if (self->closed)
-    {
-      finish_close (self);
-      return;
-    }
-  update (self);
+  self->n_requests++;
+  g_info ("session %" G_GUINT64_FORMAT ": request longer than %" G_GSIZE_FORMAT
+          " bytes refused", self->serial, self->config.max_line);
+  pc_protocol_append_too_large (looks_json, self->config.max_line,
+                                pc_line_channel_get_output (channel));
 }
 
 static void
-async_write (PcSession *self)
+end_of_input_cb (PcLineChannel *channel,
+                 gboolean       mid_line,
+                 gpointer       user_data)
 {
-  GString *swap;
+  PcSession *self = user_data;
 
-  if (self->writing->len > 0 || self->output->len == 0 || self->closed)
-    return;
-  /* Double buffering: replies computed while this write is in flight
-   * collect in output and leave in one write next time. */
-  swap = self->writing;
-  self->writing = self->output;
-  self->output = swap;
-  g_output_stream_write_all_async (self->out, self->writing->str, self->writing->len,
-                                   G_PRIORITY_DEFAULT, self->cancellable,
-                                   write_cb, g_object_ref (self));
+  /* The client closed its side; the end of a last line without \n is
+   * dropped like any half-written request. */
+  if (mid_line)
+    g_info ("session %" G_GUINT64_FORMAT ": disconnected in the middle of a request",
+            self->serial);
+  close_when_flushed (self);
 }
 
 static void
-read_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+failed_cb (PcLineChannel   *channel,
+           PcLineChannelOp  op,
+           const GError    *error,
+           gpointer         user_data)
 {
-  g_autoptr(PcSession) self = user_data;
-  g_autoptr(GError) error = NULL;
-  gssize n;
+  PcSession *self = user_data;
 
-  self->reading = FALSE;
-  n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
-  if (self->closed)
-    {
-      finish_close (self);
-      return;
-    }
-  if (n < 0)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      g_info ("session %" G_GUINT64_FORMAT ": read failed: %s",
-              self->serial, error->message);
-      close_now (self);
-      return;
-    }
-  if (self->read_done)
-    return;
-  if (n == 0)
-    {
-      if (pc_line_reader_pending (self->reader) > 0)
-        g_info ("session %" G_GUINT64_FORMAT ": disconnected in the middle of a request",
-                self->serial);
-      close_when_flushed (self);
-      return;
-    }
-  pc_line_reader_commit (self->reader, n);
-  self->last_request = g_get_monotonic_time ();
-  process_lines (self);
-  update (self);
+  g_info ("session %" G_GUINT64_FORMAT ": %s failed: %s", self->serial,
+          op == PC_LINE_CHANNEL_READ ? "read" : "write", error->message);
+  close_now (self);
 }
 
 static void
-start_async_read (PcSession *self)
+closed_cb (PcLineChannel *channel,
+           gpointer       user_data)
 {
-  guint8 *buf;
+  g_autoptr(PcSession) self = g_object_ref (user_data);
 
-  self->reading = TRUE;
-  buf = pc_line_reader_prepare (self->reader, READ_CHUNK);
-  g_input_stream_read_async (self->in, buf, READ_CHUNK, G_PRIORITY_DEFAULT,
-                             self->read_cancellable, read_cb, g_object_ref (self));
+  /* The channel closes by itself once a closing session's replies left. */
+  self->closed = TRUE;
+  release_slot (self);
+  clear_source (&self->timer);
+  clear_source (&self->grace_source);
+  g_info ("session %" G_GUINT64_FORMAT ": closed (%s, %" G_GUINT64_FORMAT " requests)",
+          self->serial, self->peer, self->n_requests);
+  g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
 }
 
-/* ---- The state machine ---------------------------------------------------- */
-
-/* After anything happened: write what is ready, close when the session is
- * done and everything went out, and read while there is room. */
-static void
-update (PcSession *self)
-{
-  gboolean want_read;
-
-  if (self->closed)
-    return;
-  if (self->pollable)
-    flush_pollable (self);
-  else
-    async_write (self);
-  if (self->closed)
-    return;
-
-  /* Never watch a stream that is done: at EOF it stays readable, and the
-   * source would fire on every iteration while the replies drain. */
-  want_read = !self->read_done && !self->closing && unsent (self) < OUTPUT_HIGH_WATER;
-  if (self->pollable)
-    {
-      if (want_read && self->read_source == NULL)
-        self->read_source = io_source (self, FALSE);
-      else if (!want_read)
-        clear_source (&self->read_source);
-    }
-  else if (want_read && !self->reading)
-    start_async_read (self);
-
-  if (self->closing && unsent (self) == 0)
-    close_now (self);
-}
+static const PcLineChannelCallbacks channel_callbacks = {
+  .line = line_cb,
+  .line_too_long = line_too_long_cb,
+  .end_of_input = end_of_input_cb,
+  .failed = failed_cb,
+  .closed = closed_cb,
+};
 
 void
 pc_session_start (PcSession *self)
@@ -793,12 +439,11 @@ pc_session_start (PcSession *self)
   g_return_if_fail (PC_IS_SESSION (self));
 
   self->context = g_main_context_ref_thread_default ();
-  self->last_request = g_get_monotonic_time ();
   self->holds_slot = TRUE;
   g_info ("session %" G_GUINT64_FORMAT ": connected over %s (%s)",
           self->serial, self->transport, self->peer);
+  pc_line_channel_start (self->channel);
   arm_timer (self);
-  update (self);
 }
 
 void
@@ -812,7 +457,7 @@ pc_session_refuse (PcSession  *self,
           self->serial, self->peer, limit);
   self->refuse_limit = g_strdup (limit);
   start_grace (self);
-  update (self);
+  pc_line_channel_start (self->channel);
 }
 
 void
@@ -823,10 +468,7 @@ pc_session_shutdown (PcSession *self)
   if (self->closed)
     return;
   /* A read in flight is cancelled; the lines already read were answered. */
-  self->read_done = TRUE;
-  clear_source (&self->read_source);
-  g_cancellable_cancel (self->read_cancellable);
   close_when_flushed (self);
-  if (!self->closed)
+  if (pc_line_channel_get_unsent (self->channel) > 0)
     start_grace (self);
 }

@@ -1,0 +1,693 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-FileCopyrightText: 2026 The pipecalc developers */
+#include "config.h"
+
+#include "pc-line-channel.h"
+#include "pc-line-reader.h"
+
+#ifdef G_OS_UNIX
+#include <glib-unix.h>
+#include <gio/gunixinputstream.h>
+#include <gio/gunixoutputstream.h>
+#endif
+
+/* Bytes asked of the stream per read: many pipelined lines per wakeup. */
+#define READ_CHUNK 16384
+/* Reads per readiness wakeup at most, so one flooding peer cannot starve
+ * the other connections of its main context. */
+#define READ_ROUNDS 4
+
+struct _PcLineChannel
+{
+  GObject parent_instance;
+
+  GIOStream     *stream;
+  GInputStream  *in;          /* unowned: the stream's */
+  GOutputStream *out;         /* unowned: the stream's */
+  /* Both ends pollable (sockets, pipe ends): read and write without
+   * blocking straight from readiness callbacks. Otherwise GIO's async
+   * calls. */
+  gboolean       pollable;
+  GMainContext  *context;     /* where the channel runs; set at start */
+
+  const PcLineChannelCallbacks *callbacks;  /* NULL once detached */
+  gpointer       user_data;
+
+  PcLineReader  *reader;
+  gsize          high_water;
+  GCancellable  *cancellable;       /* async writes; cancelled on close */
+  GCancellable  *read_cancellable;  /* async reads; cancelled on stop too */
+  GSource       *read_source;       /* pollable: waiting to read */
+  GSource       *write_source;      /* pollable: waiting to write */
+
+  GString       *output;       /* output waiting to be written */
+  gsize          output_sent;  /* pollable: bytes of output already written */
+  GString       *writing;      /* async: output being written now */
+  gint64         last_read;
+
+  gboolean       started;
+  gboolean       dispatching;  /* handing out lines: flush at the end */
+  gboolean       reading;      /* async: a read is in flight */
+  gboolean       read_done;    /* EOF, error, or stopped: read no more */
+  gboolean       closing;      /* close once everything has left */
+  gboolean       closed;
+  gboolean       close_started;
+};
+
+G_DEFINE_FINAL_TYPE (PcLineChannel, pc_line_channel, G_TYPE_OBJECT)
+
+static void update (PcLineChannel *self);
+
+static void
+clear_source (GSource **source)
+{
+  if (*source != NULL)
+    {
+      g_source_destroy (*source);
+      g_clear_pointer (source, g_source_unref);
+    }
+}
+
+static void
+pc_line_channel_dispose (GObject *object)
+{
+  PcLineChannel *self = PC_LINE_CHANNEL (object);
+
+  clear_source (&self->read_source);
+  clear_source (&self->write_source);
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->read_cancellable);
+  g_clear_object (&self->stream);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  G_OBJECT_CLASS (pc_line_channel_parent_class)->dispose (object);
+}
+
+static void
+pc_line_channel_finalize (GObject *object)
+{
+  PcLineChannel *self = PC_LINE_CHANNEL (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->read_cancellable);
+  g_clear_pointer (&self->reader, pc_line_reader_free);
+  g_string_free (self->output, TRUE);
+  g_string_free (self->writing, TRUE);
+  G_OBJECT_CLASS (pc_line_channel_parent_class)->finalize (object);
+}
+
+static void
+pc_line_channel_class_init (PcLineChannelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = pc_line_channel_dispose;
+  object_class->finalize = pc_line_channel_finalize;
+}
+
+static void
+pc_line_channel_init (PcLineChannel *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->read_cancellable = g_cancellable_new ();
+  self->output = g_string_sized_new (256);
+  self->writing = g_string_sized_new (256);
+}
+
+PcLineChannel *
+pc_line_channel_new (GIOStream                    *stream,
+                     gsize                         max_line,
+                     gsize                         high_water,
+                     const PcLineChannelCallbacks *callbacks,
+                     gpointer                      user_data)
+{
+  PcLineChannel *self;
+
+  g_return_val_if_fail (G_IS_IO_STREAM (stream), NULL);
+  g_return_val_if_fail (callbacks != NULL, NULL);
+
+  self = g_object_new (PC_TYPE_LINE_CHANNEL, NULL);
+  self->stream = g_object_ref (stream);
+  self->in = g_io_stream_get_input_stream (stream);
+  self->out = g_io_stream_get_output_stream (stream);
+  self->pollable = G_IS_POLLABLE_INPUT_STREAM (self->in)
+                   && g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (self->in))
+                   && G_IS_POLLABLE_OUTPUT_STREAM (self->out)
+                   && g_pollable_output_stream_can_poll (G_POLLABLE_OUTPUT_STREAM (self->out));
+  self->reader = pc_line_reader_new (max_line);
+  self->high_water = high_water > 0 ? high_water : G_MAXSIZE;
+  self->callbacks = callbacks;
+  self->user_data = user_data;
+  return self;
+}
+
+gboolean
+pc_line_channel_is_pollable (PcLineChannel *self)
+{
+  g_return_val_if_fail (PC_IS_LINE_CHANNEL (self), FALSE);
+  return self->pollable;
+}
+
+GString *
+pc_line_channel_get_output (PcLineChannel *self)
+{
+  return self->output;
+}
+
+gsize
+pc_line_channel_get_unsent (PcLineChannel *self)
+{
+  return self->output->len - self->output_sent + self->writing->len;
+}
+
+gint64
+pc_line_channel_get_last_read (PcLineChannel *self)
+{
+  return self->last_read;
+}
+
+/* GIO's async calls dispatch their callbacks to the thread-default context
+ * of the moment they are made: make it the channel's, whoever calls. */
+static gboolean
+enter_context (PcLineChannel *self)
+{
+  GMainContext *current = g_main_context_get_thread_default ();
+
+  if (self->context == NULL
+      || self->context == (current != NULL ? current : g_main_context_default ()))
+    return FALSE;
+  g_main_context_push_thread_default (self->context);
+  return TRUE;
+}
+
+static void
+leave_context (PcLineChannel *self,
+               gboolean       entered)
+{
+  if (entered)
+    g_main_context_pop_thread_default (self->context);
+}
+
+/* ---- Closing ---------------------------------------------------------- */
+
+static void
+close_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(PcLineChannel) self = user_data;
+  const PcLineChannelCallbacks *callbacks = self->callbacks;
+
+  g_io_stream_close_finish (G_IO_STREAM (source), result, NULL);
+  /* The owner may be released on another thread once told (a server's
+   * session): nothing here touches the channel after the call. */
+  self->callbacks = NULL;
+  if (callbacks != NULL && callbacks->closed != NULL)
+    callbacks->closed (self, self->user_data);
+}
+
+/* A stream is closed only when no read or write is in flight on it (GIO
+ * refuses to close a stream with a pending operation); the callbacks of
+ * cancelled operations call this again. */
+static void
+finish_close (PcLineChannel *self)
+{
+  gboolean entered;
+
+  if (!self->closed || self->close_started || self->reading || self->writing->len > 0)
+    return;
+  self->close_started = TRUE;
+  entered = enter_context (self);
+  g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL,
+                           close_cb, g_object_ref (self));
+  leave_context (self, entered);
+}
+
+/* Closes once: reads and writes in flight are cancelled, output not yet
+ * written is dropped. */
+static void
+close_now (PcLineChannel *self)
+{
+  if (self->closed)
+    return;
+  self->closed = TRUE;
+  self->closing = TRUE;
+  self->read_done = TRUE;
+  clear_source (&self->read_source);
+  clear_source (&self->write_source);
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->read_cancellable);
+  finish_close (self);
+}
+
+static void
+fail (PcLineChannel   *self,
+      PcLineChannelOp  op,
+      const GError    *error)
+{
+  close_now (self);
+  if (self->callbacks != NULL && self->callbacks->failed != NULL)
+    self->callbacks->failed (self, op, error, self->user_data);
+}
+
+void
+pc_line_channel_close (PcLineChannel *self)
+{
+  g_return_if_fail (PC_IS_LINE_CHANNEL (self));
+  close_now (self);
+}
+
+void
+pc_line_channel_detach (PcLineChannel *self)
+{
+  g_return_if_fail (PC_IS_LINE_CHANNEL (self));
+
+  self->callbacks = NULL;
+  if (self->closed)
+    return;
+  /* No graceful close: the owner may be going away with its main loop. */
+  self->close_started = TRUE;
+  close_now (self);
+}
+
+void
+pc_line_channel_close_when_flushed (PcLineChannel *self)
+{
+  g_return_if_fail (PC_IS_LINE_CHANNEL (self));
+
+  self->closing = TRUE;
+  pc_line_channel_stop_reading (self);
+}
+
+void
+pc_line_channel_stop_reading (PcLineChannel *self)
+{
+  g_return_if_fail (PC_IS_LINE_CHANNEL (self));
+
+  if (self->closed)
+    return;
+  self->read_done = TRUE;
+  clear_source (&self->read_source);
+  g_cancellable_cancel (self->read_cancellable);
+  if (!self->dispatching)
+    update (self);
+}
+
+/* ---- Reading ---------------------------------------------------------- */
+
+/* Hands out every complete line read so far, until the owner stops. */
+static void
+deliver_lines (PcLineChannel *self)
+{
+  const char *line = NULL;
+  gsize len = 0;
+  gboolean looks_json = FALSE;
+  PcLineStatus status;
+
+  while (!self->read_done
+         && (status = pc_line_reader_next (self->reader, &line, &len, &looks_json))
+            != PC_LINE_NONE)
+    {
+      if (self->callbacks == NULL)
+        continue;
+      if (status == PC_LINE_TOO_LONG)
+        {
+          if (self->callbacks->line_too_long != NULL)
+            self->callbacks->line_too_long (self, looks_json, self->user_data);
+        }
+      else if (self->callbacks->line != NULL)
+        self->callbacks->line (self, line, len, self->user_data);
+    }
+}
+
+/* Bytes arrived: hand out the lines they complete. */
+static void
+got_bytes (PcLineChannel *self,
+           gsize          n)
+{
+  pc_line_reader_commit (self->reader, n);
+  self->last_read = g_get_monotonic_time ();
+  deliver_lines (self);
+}
+
+static void
+end_of_input (PcLineChannel *self)
+{
+  /* The end of a last line without \n is dropped like any half-written
+   * line; the owner is told so. */
+  gboolean mid_line = pc_line_reader_pending (self->reader) > 0;
+
+  self->read_done = TRUE;
+  clear_source (&self->read_source);
+  if (self->callbacks != NULL && self->callbacks->end_of_input != NULL)
+    self->callbacks->end_of_input (self, mid_line, self->user_data);
+}
+
+/* ---- I/O on pollable streams ------------------------------------------ */
+
+static gboolean readable_cb (gpointer user_data);
+static gboolean writable_cb (gpointer user_data);
+
+/* Readiness sources call back with the signature of their kind; each
+ * wrapper passes on the channel only. */
+static gboolean
+socket_in_cb (GSocket      *socket,
+              GIOCondition  condition,
+              gpointer      user_data)
+{
+  return readable_cb (user_data);
+}
+
+static gboolean
+socket_out_cb (GSocket      *socket,
+               GIOCondition  condition,
+               gpointer      user_data)
+{
+  return writable_cb (user_data);
+}
+
+static gboolean
+pollable_in_cb (GObject  *stream,
+                gpointer  user_data)
+{
+  return readable_cb (user_data);
+}
+
+static gboolean
+pollable_out_cb (GObject  *stream,
+                 gpointer  user_data)
+{
+  return writable_cb (user_data);
+}
+
+#ifdef G_OS_UNIX
+static gboolean
+fd_in_cb (gint          fd,
+          GIOCondition  condition,
+          gpointer      user_data)
+{
+  return readable_cb (user_data);
+}
+
+static gboolean
+fd_out_cb (gint          fd,
+           GIOCondition  condition,
+           gpointer      user_data)
+{
+  return writable_cb (user_data);
+}
+#endif
+
+/* A source for the stream becoming readable (or writable, @out), attached
+ * to the channel's context. A pollable stream's own source wraps the
+ * descriptor's source as a child, which GLib takes out of and puts back
+ * into the poll set around every dispatch, waking the context through
+ * its eventfd each time (three more system calls per request, measured):
+ * so sockets and pipe ends, the streams of every transport here, are
+ * watched through a plain source of their own kind. Any other pollable
+ * stream still works through the generic source. */
+static GSource *
+io_source (PcLineChannel *self,
+           gboolean       out)
+{
+  GSource *source;
+  GSourceFunc func;
+
+  if (G_IS_SOCKET_CONNECTION (self->stream))
+    {
+      source = g_socket_create_source (
+        g_socket_connection_get_socket (G_SOCKET_CONNECTION (self->stream)),
+        out ? G_IO_OUT : G_IO_IN, NULL);
+      func = (GSourceFunc) (void (*) (void)) (out ? socket_out_cb : socket_in_cb);
+    }
+#ifdef G_OS_UNIX
+  else if (!out && G_IS_UNIX_INPUT_STREAM (self->in))
+    {
+      source = g_unix_fd_source_new (g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (self->in)),
+                                     G_IO_IN);
+      func = (GSourceFunc) (void (*) (void)) fd_in_cb;
+    }
+  else if (out && G_IS_UNIX_OUTPUT_STREAM (self->out))
+    {
+      source = g_unix_fd_source_new (g_unix_output_stream_get_fd (G_UNIX_OUTPUT_STREAM (self->out)),
+                                     G_IO_OUT);
+      func = (GSourceFunc) (void (*) (void)) fd_out_cb;
+    }
+#endif
+  else if (out)
+    {
+      source = g_pollable_output_stream_create_source (G_POLLABLE_OUTPUT_STREAM (self->out), NULL);
+      func = (GSourceFunc) (void (*) (void)) pollable_out_cb;
+    }
+  else
+    {
+      source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (self->in), NULL);
+      func = (GSourceFunc) (void (*) (void)) pollable_in_cb;
+    }
+  g_source_set_callback (source, func, self, NULL);
+  /* GLib blocks a source while it dispatches, taking its descriptors out
+   * of the poll set and putting them back afterwards, which wakes the
+   * context through its eventfd each time. Nothing here runs a nested
+   * main loop, so no callback can be re-entered and no blocking is
+   * needed. */
+  g_source_set_can_recurse (source, TRUE);
+  g_source_attach (source, self->context);
+  return source;
+}
+
+/* Hands the stream what it takes now; waits for room for the rest. */
+static void
+flush_pollable (PcLineChannel *self)
+{
+  while (self->output_sent < self->output->len)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n = g_pollable_output_stream_write_nonblocking (
+        G_POLLABLE_OUTPUT_STREAM (self->out), self->output->str + self->output_sent,
+        self->output->len - self->output_sent, NULL, &error);
+
+      if (n > 0)
+        {
+          self->output_sent += n;
+          continue;
+        }
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          if (self->write_source == NULL)
+            self->write_source = io_source (self, TRUE);
+          return;
+        }
+      if (error == NULL)
+        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_FAILED, "no progress");
+      fail (self, PC_LINE_CHANNEL_WRITE, error);
+      return;
+    }
+  g_string_truncate (self->output, 0);
+  self->output_sent = 0;
+  clear_source (&self->write_source);
+}
+
+static gboolean
+writable_cb (gpointer user_data)
+{
+  g_autoptr(PcLineChannel) self = g_object_ref (user_data);
+
+  update (self);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Reads what has arrived (many lines per wakeup), hands out every
+ * complete line, and writes the output of all of them at once. */
+static gboolean
+readable_cb (gpointer user_data)
+{
+  g_autoptr(PcLineChannel) self = g_object_ref (user_data);
+
+  self->dispatching = TRUE;
+  for (int round = 0;
+       round < READ_ROUNDS && !self->read_done
+       && pc_line_channel_get_unsent (self) < self->high_water;
+       round++)
+    {
+      g_autoptr(GError) error = NULL;
+      guint8 *buf = pc_line_reader_prepare (self->reader, READ_CHUNK);
+      gssize n = g_pollable_input_stream_read_nonblocking (
+        G_POLLABLE_INPUT_STREAM (self->in), buf, READ_CHUNK, NULL, &error);
+
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;
+      if (n < 0)
+        {
+          self->dispatching = FALSE;
+          fail (self, PC_LINE_CHANNEL_READ, error);
+          return G_SOURCE_CONTINUE;
+        }
+      if (n == 0)
+        {
+          end_of_input (self);
+          break;
+        }
+      got_bytes (self, n);
+      /* A short read drained the stream: wait for the next readiness
+       * rather than pay for a read that would block. */
+      if (n < READ_CHUNK)
+        break;
+    }
+  self->dispatching = FALSE;
+  update (self);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- I/O through GIO's async calls (streams that cannot poll) ---------- */
+
+static void
+write_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(PcLineChannel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result,
+                                                  NULL, &error);
+
+  g_string_truncate (self->writing, 0);
+  if (self->closed)
+    {
+      finish_close (self);
+      return;
+    }
+  if (!ok)
+    {
+      fail (self, PC_LINE_CHANNEL_WRITE, error);
+      return;
+    }
+  update (self);
+}
+
+static void
+async_write (PcLineChannel *self)
+{
+  GString *swap;
+  gboolean entered;
+
+  if (self->writing->len > 0 || self->output->len == 0 || self->closed)
+    return;
+  /* Double buffering: output appended while this write is in flight
+   * collects in the other buffer and leaves in one write next time. */
+  swap = self->writing;
+  self->writing = self->output;
+  self->output = swap;
+  entered = enter_context (self);
+  g_output_stream_write_all_async (self->out, self->writing->str, self->writing->len,
+                                   G_PRIORITY_DEFAULT, self->cancellable,
+                                   write_cb, g_object_ref (self));
+  leave_context (self, entered);
+}
+
+static void
+read_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(PcLineChannel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize n;
+
+  self->reading = FALSE;
+  n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+  if (self->closed)
+    {
+      finish_close (self);
+      return;
+    }
+  /* Stopped meanwhile: what the read brought (or its cancellation) is
+   * dropped. */
+  if (self->read_done)
+    return;
+  if (n < 0)
+    {
+      fail (self, PC_LINE_CHANNEL_READ, error);
+      return;
+    }
+  if (n == 0)
+    end_of_input (self);
+  else
+    {
+      self->dispatching = TRUE;
+      got_bytes (self, n);
+      self->dispatching = FALSE;
+    }
+  update (self);
+}
+
+static void
+start_async_read (PcLineChannel *self)
+{
+  guint8 *buf;
+  gboolean entered;
+
+  self->reading = TRUE;
+  buf = pc_line_reader_prepare (self->reader, READ_CHUNK);
+  entered = enter_context (self);
+  g_input_stream_read_async (self->in, buf, READ_CHUNK, G_PRIORITY_DEFAULT,
+                             self->read_cancellable, read_cb, g_object_ref (self));
+  leave_context (self, entered);
+}
+
+/* ---- The state machine -------------------------------------------------- */
+
+/* After anything happened: write what is ready, close when the channel is
+ * done and everything went out, and read while there is room. */
+static void
+update (PcLineChannel *self)
+{
+  gboolean want_read;
+
+  if (self->closed || !self->started)
+    return;
+  if (self->pollable)
+    flush_pollable (self);
+  else
+    async_write (self);
+  if (self->closed)
+    return;
+
+  if (self->closing && pc_line_channel_get_unsent (self) == 0)
+    {
+      close_now (self);
+      return;
+    }
+
+  /* Never watch a stream that is done: at EOF it stays readable, and the
+   * source would fire on every iteration while the output drains. */
+  want_read = !self->read_done && pc_line_channel_get_unsent (self) < self->high_water;
+  if (self->pollable)
+    {
+      if (want_read && self->read_source == NULL)
+        self->read_source = io_source (self, FALSE);
+      else if (!want_read)
+        clear_source (&self->read_source);
+    }
+  else if (want_read && !self->reading)
+    start_async_read (self);
+}
+
+void
+pc_line_channel_start (PcLineChannel *self)
+{
+  g_return_if_fail (PC_IS_LINE_CHANNEL (self));
+  g_return_if_fail (!self->started);
+
+  self->context = g_main_context_ref_thread_default ();
+  self->started = TRUE;
+  self->last_read = g_get_monotonic_time ();
+  update (self);
+}
+
+void
+pc_line_channel_flush (PcLineChannel *self)
+{
+  g_return_if_fail (PC_IS_LINE_CHANNEL (self));
+
+  if (!self->dispatching)
+    update (self);
+}
