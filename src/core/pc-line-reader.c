@@ -150,3 +150,13 @@ pc_line_reader_next (PcLineReader  *self,
       return PC_LINE_OK;
     }
 }
+
+gboolean
+pc_line_is_blank (const char *line,
+                  gssize      len)
+{
+  for (gsize i = 0; len < 0 ? line[i] != '\0' : i < (gsize) len; i++)
+    if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r' && line[i] != '\n')
+      return FALSE;
+  return TRUE;
+}

@@ -19,6 +19,12 @@ typedef enum
 
 typedef struct _PcLineReader PcLineReader;
 
+/* Whether @line (@len bytes, or up to its NUL when @len is -1) holds only
+ * spaces, tabs and line ends. A blank line carries no request and gets no
+ * reply, so a client must not send one and wait for an answer. */
+gboolean      pc_line_is_blank       (const char    *line,
+                                      gssize         len);
+
 PcLineReader *pc_line_reader_new     (gsize          max_line);
 void          pc_line_reader_free    (PcLineReader  *self);
 /* Room for at least @want bytes to read into; commit what was read. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pc-json.h"
+#include "pc-line-reader.h"
 #include "pc-protocol.h"
 
 G_DEFINE_QUARK (pc-protocol-error-quark, pc_protocol_error)
@@ -519,11 +520,7 @@ pc_protocol_handle_line (const char             *line,
                          gpointer                user_data,
                          GString                *out)
 {
-  gboolean blank = TRUE;
-
-  for (gsize i = 0; i < len && blank; i++)
-    blank = line[i] == ' ' || line[i] == '\t' || line[i] == '\r';
-  if (blank)
+  if (pc_line_is_blank (line, (gssize) len))
     return;
 
   if (memchr (line, '\0', len) != NULL)

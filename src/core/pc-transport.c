@@ -6,6 +6,7 @@
 #include <gmodule.h>
 #include <glib/gi18n-lib.h>
 
+#include "pc-line-reader.h"
 #include "pc-paths.h"
 #include "pc-transport.h"
 
@@ -320,15 +321,6 @@ any_example (PcTransports *self,
   return ((const PcTransportOps *) g_ptr_array_index (self->ordered, 0))->example;
 }
 
-static gboolean
-is_blank (const char *text)
-{
-  for (; *text != '\0'; text++)
-    if (!g_ascii_isspace (*text))
-      return FALSE;
-  return TRUE;
-}
-
 /**
  * pc_transports_parse_address:
  * @text: an address such as `unix:/path`, `tcp://host:port`
@@ -355,7 +347,7 @@ pc_transports_parse_address (PcTransports *self,
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (text == NULL || is_blank (text))
+  if (text == NULL || pc_line_is_blank (text, -1))
     {
       g_set_error (error, PC_ADDRESS_ERROR, PC_ADDRESS_ERROR_INVALID,
                    _("The address is empty. A valid one looks like %s"),
