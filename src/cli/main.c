@@ -14,8 +14,10 @@
 #endif
 
 #include "pc-client.h"
+#include "pc-line-reader.h"
 #include "pc-log.h"
 #include "pc-paths.h"
+#include "pc-wait.h"
 
 /* Exit statuses, as documented in --help. */
 enum
@@ -32,33 +34,6 @@ typedef struct
   gboolean  failed;        /* an expression failed */
   gboolean  lost;          /* the connection failed */
 } Cli;
-
-typedef struct
-{
-  gboolean       done;
-  GAsyncResult  *result;
-} Wait;
-
-static void
-wait_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  wait->done = TRUE;
-}
-
-/* The CLI is sequential by nature; it drives the async client by running
- * the main context until the one operation it waits for completes. */
-static GAsyncResult *
-wait_for (Wait *wait)
-{
-  while (!wait->done)
-    g_main_context_iteration (NULL, TRUE);
-  return wait->result;
-}
 
 /* Prints the error with a caret under the failing position:
  *   error: Unexpected operator "*" found at position 2
@@ -86,11 +61,11 @@ evaluate (Cli        *cli,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PcEvalOutcome) outcome = NULL;
-  Wait wait = { FALSE, NULL };
+  g_auto(PcWait) wait = PC_WAIT_INIT;
 
-  pc_client_eval_async (cli->client, expr, NULL, wait_cb, &wait);
-  outcome = pc_client_eval_finish (cli->client, wait_for (&wait), &error);
-  g_clear_object (&wait.result);
+  /* The CLI is sequential by nature: one expression, then its answer. */
+  pc_client_eval_async (cli->client, expr, NULL, pc_wait_cb, &wait);
+  outcome = pc_client_eval_finish (cli->client, pc_wait_run (&wait, NULL, 0), &error);
 
   if (outcome == NULL)
     {
@@ -119,15 +94,6 @@ evaluate (Cli        *cli,
   return TRUE;
 }
 
-static gboolean
-is_blank (const char *line)
-{
-  for (; *line != '\0'; line++)
-    if (!g_ascii_isspace (*line))
-      return FALSE;
-  return TRUE;
-}
-
 static void
 read_stdin (Cli *cli)
 {
@@ -141,7 +107,7 @@ read_stdin (Cli *cli)
         {
           gboolean go_on = TRUE;
 
-          if (!is_blank (line))
+          if (!pc_line_is_blank (line, -1))
             {
               add_history (line);
               go_on = evaluate (cli, line);
@@ -171,7 +137,7 @@ read_stdin (Cli *cli)
            == G_IO_STATUS_NORMAL)
       {
         line[terminator] = '\0';
-        if (!is_blank (line) && !evaluate (cli, line))
+        if (!pc_line_is_blank (line, -1) && !evaluate (cli, line))
           return;
         g_clear_pointer (&line, g_free);
       }
@@ -200,7 +166,7 @@ main (int   argc,
   g_autoptr(PcTransports) transports = NULL;
   g_autoptr(PcClient) client = NULL;
   Cli cli = { 0, };
-  Wait wait = { FALSE, NULL };
+  g_auto(PcWait) wait = PC_WAIT_INIT;
   const GOptionEntry entries[] = {
     { "connect", 'c', 0, G_OPTION_ARG_STRING, &address,
       N_("Connect to ADDRESS (default: the local server, started if none runs)"),
@@ -255,14 +221,12 @@ main (int   argc,
   pc_client_set_timeout (client, (guint) timeout);
   if (verbose)
     g_signal_connect (client, "log", G_CALLBACK (server_log_cb), NULL);
-  pc_client_connect_async (client, address, address == NULL, NULL, wait_cb, &wait);
-  if (!pc_client_connect_finish (client, wait_for (&wait), &error))
+  pc_client_connect_async (client, address, address == NULL, NULL, pc_wait_cb, &wait);
+  if (!pc_client_connect_finish (client, pc_wait_run (&wait, NULL, 0), &error))
     {
-      g_clear_object (&wait.result);
       g_printerr ("pipecalc-cli: %s\n", error->message);
       return EXIT_NO_CONNECTION;
     }
-  g_clear_object (&wait.result);
 
   cli.client = client;
   cli.json = json;
