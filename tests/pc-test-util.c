@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "pc-test-util.h"
+#include "pc-wait.h"
 
 /* Loaded once per test program and kept: modules are never unloaded. */
 PcTransports *
@@ -58,23 +59,6 @@ pc_test_address (const char *scheme,
   return ops->private_address (dir);
 }
 
-typedef struct
-{
-  gboolean      done;
-  GAsyncResult *result;
-} Wait;
-
-static void
-wait_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  wait->done = TRUE;
-}
-
 GIOStream *
 pc_test_connect (const char  *address_text,
                  GError     **error)
@@ -83,7 +67,7 @@ pc_test_connect (const char  *address_text,
   g_autoptr(PcAddress) address = pc_transports_parse_address (pc_test_transports (), address_text,
                                                               error);
   const PcTransportOps *ops;
-  Wait wait = { FALSE, NULL };
+  g_auto(PcWait) wait = PC_WAIT_INIT;
   GIOStream *stream;
 
   if (address == NULL)
@@ -92,11 +76,8 @@ pc_test_connect (const char  *address_text,
   if (ops == NULL)
     return NULL;
   g_main_context_push_thread_default (context);
-  ops->connect_async (address, NULL, wait_cb, &wait);
-  while (!wait.done)
-    g_main_context_iteration (context, TRUE);
-  stream = ops->connect_finish (wait.result, error);
-  g_object_unref (wait.result);
+  ops->connect_async (address, NULL, pc_wait_cb, &wait);
+  stream = ops->connect_finish (pc_wait_run (&wait, context, 0), error);
   g_main_context_pop_thread_default (context);
   return stream;
 }

@@ -11,6 +11,7 @@
 #include "pc-paths.h"
 #include "pc-private-server.h"
 #include "pc-runtime-dir.h"
+#include "pc-wait.h"
 
 /* How long a private server gets to exit after SIGTERM before SIGKILL. */
 #define STOP_TIMEOUT_MS 5000
@@ -170,33 +171,11 @@ pc_private_server_check (PcPrivateServer  *self,
   return FALSE;
 }
 
-static void
-waited_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  gboolean *done = user_data;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  *done = TRUE;
-}
-
-static gboolean
-stop_timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 void
 pc_private_server_stop (PcPrivateServer *self)
 {
-  GMainContext *context = g_main_context_ref_thread_default ();
-  gboolean done = FALSE;
-  gboolean timed_out = FALSE;
-  guint timeout_id;
+  g_autoptr(GMainContext) context = NULL;
+  g_auto(PcWait) wait = PC_WAIT_INIT;
 
   if (self == NULL)
     return;
@@ -211,19 +190,13 @@ pc_private_server_stop (PcPrivateServer *self)
     }
   /* Waits here, on purpose: the client is going away and the server must
    * be gone (its socket file removed) before it does. */
-  g_subprocess_wait_async (self->process, NULL, waited_cb, &done);
-  timeout_id = g_timeout_add (STOP_TIMEOUT_MS, stop_timeout_cb, &timed_out);
-  while (!done && !timed_out)
-    g_main_context_iteration (context, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout_id);
-  if (!done)
+  context = g_main_context_ref_thread_default ();
+  g_subprocess_wait_async (self->process, NULL, pc_wait_cb, &wait);
+  if (pc_wait_run (&wait, context, STOP_TIMEOUT_MS) == NULL)
     {
       g_subprocess_force_exit (self->process);
-      while (!done)
-        g_main_context_iteration (context, TRUE);
+      pc_wait_run (&wait, context, 0);
     }
-  g_main_context_unref (context);
 
   self->log_func = NULL;
   g_cancellable_cancel (self->cancellable);
