@@ -7,6 +7,7 @@
 
 #include "pc-client.h"
 #include "pc-connection-dialog.h"
+#include "pc-error-text.h"
 #include "pc-target.h"
 
 struct _PcConnectionDialog
@@ -226,14 +227,13 @@ test_timeout_cb (gpointer user_data)
 {
   PcConnectionDialog *self = user_data;
   guint seconds = g_settings_get_uint (self->settings, "request-timeout");
+  g_autoptr(GError) timed_out = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "");
   g_autofree char *text = NULL;
 
   /* stop_test() must not remove the source that is running. */
   self->test_timeout_id = 0;
-  text = g_strdup_printf (ngettext ("The server did not answer within %u second",
-                                    "The server did not answer within %u seconds",
-                                    seconds),
-                          seconds);
+  /* Worded as every other timeout the window reports. */
+  text = pc_error_text_for_error (timed_out, seconds);
   finish_test (self, text, TRUE);
   return G_SOURCE_REMOVE;
 }
