@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # SPDX-FileCopyrightText: 2026 The pipecalc developers
 """Takes the screenshots of docs/screenshots/ from a real window, driven as
-in the GUI tests: main-en.png, main-ru.png, error.png, log.png.
+in the GUI tests: main-en.png, main-ru.png, error.png, log.png, and the
+connection dialog (connection-en.png; connection-remote-ru-dark.png in
+Russian, in the dark theme, with the remote fields showing).
 
 Run through the runner, which provides the display and the private session:
   PIPECALC_SCREENSHOTS=docs/screenshots tests/gui/run-gui-tests.sh [BUILDDIR]
@@ -47,10 +49,10 @@ def shoot(app, name):
     print(f"# {path}: {w}x{h}", file=OUT)
 
 
-def start(c, language=None):
+def start(c, language=None, theme=None):
     # A size that shows the rows and the log together without scrolling.
     c.set_settings(window_width=600, window_height=520)
-    app = App(c, language=language)
+    app = App(c, language=language, extra_env={"GTK_THEME": theme} if theme else None)
     app.wait_window()
     app.focus_entry()
     app.wait_local_connected()
@@ -100,7 +102,54 @@ def log(c):
     shoot(app, "log.png")
 
 
-SHOTS = [main_en, main_ru, error, log]
+def open_connection_dialog(app):
+    """Main menu → Connection…; returns the dialog's accessible node."""
+    pcgui.click(app.button(app.strings("Main menu")))
+    name = app.strings("_Connection…").replace("_", "")
+    item = wait_until(lambda: pcgui.find(app.frame(), lambda n: n.roleName == "push button"
+                                         and n.name == name and pcgui.is_showing(n)),
+                      5, f"{name} in the main menu")
+    pcgui.click(item)
+    return wait_until(lambda: next((n for n in app.node.children if n is not None
+                                    and n.roleName == "dialog" and pcgui.is_showing(n)), None),
+                      10, "the Connection dialog")
+
+
+def shoot_dialog(dialog, name):
+    x, y = dialog.position
+    w, h = dialog.size
+    path = os.path.join(DIR, name)
+    # The pointer rests on the dialog's title, where no tooltip opens.
+    pcgui.rawinput.absoluteMotion(x + w // 2, y + 12)
+    time.sleep(1.0)
+    subprocess.run(["import", "-window", "root", "-crop", f"{w}x{h}+{x}+{y}", "+repage",
+                    "-strip", path], check=True, timeout=30)
+    print(f"# {path}: {w}x{h}", file=OUT)
+
+
+def connection(c, name, language=None, theme=None, remote=False):
+    app = start(c, language, theme)
+    dialog = open_connection_dialog(app)
+    if remote:
+        label = app.strings("_Remote server").replace("_", "")
+        radio = wait_until(lambda: pcgui.find(dialog, lambda n: n.roleName == "radio button"
+                                              and n.name == label and pcgui.is_showing(n)),
+                           5, f"the {label} radio button")
+        pcgui.click(radio)
+        wait_until(lambda: pcgui.has_state(radio, pcgui.pyatspi.STATE_CHECKED), 5,
+                   "the remote mode to be chosen")
+    shoot_dialog(dialog, name)
+
+
+def connection_en(c):
+    connection(c, "connection-en.png")
+
+
+def connection_remote_ru_dark(c):
+    connection(c, "connection-remote-ru-dark.png", "ru", "Adwaita:dark", remote=True)
+
+
+SHOTS = [main_en, main_ru, error, log, connection_en, connection_remote_ru_dark]
 
 
 def main(argv):
