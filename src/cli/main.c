@@ -206,9 +206,7 @@ main (int   argc,
       return EXIT_NO_CONNECTION;
     }
   pc_log_init ("pipecalc-cli", verbose);
-#ifdef G_OS_UNIX
   pc_ignore_sigpipe ();
-#endif
 
   transports = pc_transports_load (&error);
   if (transports == NULL)

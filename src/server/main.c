@@ -198,10 +198,8 @@ main (int   argc,
     }
 
   pc_log_init ("pipecalcd", verbose);
-#ifdef G_OS_UNIX
   /* A client that goes away mid-reply must cost an EPIPE, not the server. */
   pc_ignore_sigpipe ();
-#endif
 
   transports = pc_transports_load (&error);
   if (transports == NULL)
