@@ -123,7 +123,9 @@ PcServerInfo  *pc_client_info_finish      (PcClient             *self,
                                            GAsyncResult         *result,
                                            GError              **error);
 
-/* Presents an access token; %TRUE when the server accepts it. */
+/* Presents an access token. %TRUE when the server accepts it; a refusal
+ * (error 1003) is %FALSE with PC_CLIENT_ERROR_REFUSED and the server's
+ * message, a reply of another shape PC_CLIENT_ERROR_BAD_REPLY. */
 void           pc_client_auth_async       (PcClient             *self,
                                            const char           *token,
                                            GCancellable         *cancellable,
