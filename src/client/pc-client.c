@@ -280,12 +280,7 @@ call_timeout_cb (gpointer user_data)
   PcClient *self = call->client;
 
   call->timeout_id = 0;
-  call_complete (self, call->id, NULL,
-                 g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                              ngettext ("The server did not answer within %u second",
-                                        "The server did not answer within %u seconds",
-                                        self->timeout),
-                              self->timeout));
+  call_complete (self, call->id, NULL, pc_client_timeout_error_new (self->timeout));
   return G_SOURCE_REMOVE;
 }
 
@@ -598,4 +593,16 @@ pc_client_close (PcClient *self)
 {
   drop_connection (self, _("closed by the client"));
   g_clear_pointer (&self->private_server, pc_private_server_stop);
+}
+
+/* The one wording of a timeout, for the client's calls and for callers
+ * that time a longer operation themselves (the connection dialog's Test). */
+GError *
+pc_client_timeout_error_new (guint seconds)
+{
+  return g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                      ngettext ("The server did not answer within %u second",
+                                "The server did not answer within %u seconds",
+                                seconds),
+                      seconds);
 }

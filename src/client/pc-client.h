@@ -144,6 +144,10 @@ GStrv          pc_client_functions_finish (PcClient             *self,
                                            GAsyncResult         *result,
                                            GError              **error);
 
+/* G_IO_ERROR_TIMED_OUT, worded as every call that waited @seconds for its
+ * reply in vain is. */
+GError     *pc_client_timeout_error_new (guint                 seconds);
+
 /* Closes the connection and stops the private server, if any. */
 void        pc_client_close          (PcClient             *self);
 

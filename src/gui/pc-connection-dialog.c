@@ -7,7 +7,6 @@
 
 #include "pc-client.h"
 #include "pc-connection-dialog.h"
-#include "pc-error-text.h"
 #include "pc-target.h"
 
 struct _PcConnectionDialog
@@ -227,14 +226,11 @@ test_timeout_cb (gpointer user_data)
 {
   PcConnectionDialog *self = user_data;
   guint seconds = g_settings_get_uint (self->settings, "request-timeout");
-  g_autoptr(GError) timed_out = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "");
-  g_autofree char *text = NULL;
+  g_autoptr(GError) timed_out = pc_client_timeout_error_new (seconds);
 
   /* stop_test() must not remove the source that is running. */
   self->test_timeout_id = 0;
-  /* Worded as every other timeout the window reports. */
-  text = pc_error_text_for_error (timed_out, seconds);
-  finish_test (self, text, TRUE);
+  finish_test (self, timed_out->message, TRUE);
   return G_SOURCE_REMOVE;
 }
 

@@ -81,13 +81,10 @@ pc_error_text_for_outcome (const PcEvalOutcome *outcome)
 #pragma GCC diagnostic pop
 
 char *
-pc_error_text_for_error (const GError *error,
-                         guint         timeout)
+pc_error_text_for_error (const GError *error)
 {
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    return g_strdup_printf (ngettext ("The server did not answer within %u second",
-                                      "The server did not answer within %u seconds",
-                                      timeout), timeout);
+  /* A timeout comes worded by the client (pc_client_timeout_error_new),
+   * already in the person's language. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_strdup (_("Cancelled"));
   return g_strdup (error->message);

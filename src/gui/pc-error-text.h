@@ -13,7 +13,6 @@ G_BEGIN_DECLS
  * (its own message is English). */
 char *pc_error_text_for_outcome (const PcEvalOutcome *outcome);
 /* For failures of the request itself: timeout, lost connection... */
-char *pc_error_text_for_error   (const GError        *error,
-                                 guint                timeout);
+char *pc_error_text_for_error   (const GError        *error);
 
 G_END_DECLS

@@ -408,7 +408,7 @@ eval_cb (GObject      *source,
   if (outcome == NULL)
     {
       g_autofree char *message =
-        pc_error_text_for_error (error, g_settings_get_uint (self->settings, "request-timeout"));
+        pc_error_text_for_error (error);
 
       pc_result_row_set_error (request->row, message, -1);
     }
