@@ -17,6 +17,11 @@ test_packages=(
   socat netcat-openbsd locales procps
   xvfb xauth dbus dbus-x11 at-spi2-core python3-gi gir1.2-gtk-3.0 python3-dogtail
   imagemagick
+  # The Windows build (tools/windows/): mingw-w64 cross compilers, the
+  # tools that build the prefix from Debian's sources, wine to run the
+  # .exe tests, zip for the bundle.
+  mingw-w64 libz-mingw-w64-dev dpkg-dev make cmake xz-utils
+  wine wine64 zip unzip
 )
 
 wanted=("${build_packages[@]}")
