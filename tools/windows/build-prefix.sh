@@ -103,7 +103,7 @@ fi
 [ -f /usr/$host/lib/libz.dll.a ] || die "libz-mingw-w64-dev is missing"
 mkdir -p "$cache/src"
 say "building the Windows prefix for: $key_text"
-say "the first build takes about 6-10 minutes on 2 cores; later runs reuse $prefix"
+say "the first build takes about 8 minutes on 2 cores (GLib about 6); later runs reuse $prefix"
 started=$(date +%s)
 
 # The temporary prefix is the install prefix while building; at the end
