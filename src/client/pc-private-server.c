@@ -2,18 +2,15 @@
  * SPDX-FileCopyrightText: 2026 The pipecalc developers */
 #include "config.h"
 
-#include <signal.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 #include <glib/gi18n-lib.h>
 
+#include "pc-child.h"
 #include "pc-paths.h"
 #include "pc-private-server.h"
 #include "pc-runtime-dir.h"
 #include "pc-wait.h"
 
-/* How long a private server gets to exit after SIGTERM before SIGKILL. */
+/* How long a private server gets to exit when asked before it is killed. */
 #define STOP_TIMEOUT_MS 5000
 /* The last lines of the server's log, quoted when it fails to start. */
 #define KEEP_LINES 5
@@ -79,19 +76,6 @@ read_log_line (PcPrivateServer *self)
                                        g_rc_box_acquire (self));
 }
 
-/* The private server belongs to its client: if the client dies without
- * stopping it (SIGKILL, a crash), the kernel stops the server too instead
- * of leaving it running with nobody to use it. */
-#ifdef G_OS_UNIX
-static void
-die_with_client (gpointer user_data)
-{
-#ifdef __linux__
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-#endif
-}
-#endif
-
 char *
 pc_private_server_address (PcTransports  *transports,
                            GError       **error)
@@ -129,9 +113,8 @@ pc_private_server_start (const char              *address,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
                                         | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-#ifdef G_OS_UNIX
-  g_subprocess_launcher_set_child_setup (launcher, die_with_client, NULL, NULL);
-#endif
+  /* The private server belongs to its client and dies with it. */
+  pc_child_launcher_setup (launcher);
   process = g_subprocess_launcher_spawn (launcher, error, server_path,
                                          "--listen", address, NULL);
   if (process == NULL)
@@ -139,6 +122,7 @@ pc_private_server_start (const char              *address,
       g_prefix_error (error, _("Cannot start the server %s: "), server_path);
       return NULL;
     }
+  pc_child_tie (process);
 
   self = g_rc_box_new0 (PcPrivateServer);
   self->process = process;
@@ -182,11 +166,7 @@ pc_private_server_stop (PcPrivateServer *self)
 
   if (g_subprocess_get_identifier (self->process) != NULL)
     {
-#ifdef G_OS_UNIX
-      g_subprocess_send_signal (self->process, SIGTERM);
-#else
-      g_subprocess_force_exit (self->process);
-#endif
+      pc_child_request_stop (self->process);
     }
   /* Waits here, on purpose: the client is going away and the server must
    * be gone (its socket file removed) before it does. */

@@ -3,25 +3,10 @@
 #include "config.h"
 
 #include <locale.h>
-#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "pc-paths.h"
-
-gboolean
-pc_paths_in_build_tree (void)
-{
-  /* The running executable lies under the build root: compare real paths,
-   * so a symlinked build folder still counts. */
-  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *root = realpath (PC_BUILD_ROOT, NULL);
-  gsize root_len;
-
-  if (exe == NULL || root == NULL)
-    return FALSE;
-  root_len = strlen (root);
-  return strncmp (exe, root, root_len) == 0 && exe[root_len] == G_DIR_SEPARATOR;
-}
+#include "pc-paths-private.h"
 
 GStrv
 pc_paths_transport_dirs (void)
@@ -37,8 +22,10 @@ pc_paths_transport_dirs (void)
         if (parts[i][0] != '\0')
           g_strv_builder_add (builder, parts[i]);
     }
-  g_strv_builder_add (builder, pc_paths_in_build_tree () ? PC_BUILD_TRANSPORTDIR
-                                                         : PC_TRANSPORTDIR);
+  if (pc_paths_in_build_tree ())
+    g_strv_builder_add (builder, PC_BUILD_TRANSPORTDIR);
+  else
+    pc_paths_add_installed_transport_dirs (builder);
   return g_strv_builder_end (builder);
 }
 
@@ -51,13 +38,20 @@ pc_paths_server (void)
     return g_strdup (env);
   if (pc_paths_in_build_tree ())
     return g_strdup (PC_BUILD_SERVER);
-  return g_build_filename (PC_BINDIR, PC_SERVER_NAME, NULL);
+  return pc_paths_installed_server ();
 }
 
 const char *
 pc_paths_locale_dir (void)
 {
-  return pc_paths_in_build_tree () ? PC_BUILD_LOCALEDIR : PC_LOCALEDIR;
+  static char *installed;
+
+  if (pc_paths_in_build_tree ())
+    return PC_BUILD_LOCALEDIR;
+  /* Computed once and kept for the life of the process. */
+  if (g_once_init_enter (&installed))
+    g_once_init_leave (&installed, pc_paths_installed_locale_dir ());
+  return installed;
 }
 
 void

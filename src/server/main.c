@@ -3,15 +3,12 @@
 #define G_LOG_DOMAIN "pipecalcd"
 #include "config.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <glib/gi18n-lib.h>
-#ifdef G_OS_UNIX
-#include <glib-unix.h>
-#endif
 
 #include "pc-log.h"
 #include "pc-paths.h"
+#include "pc-quit-signal.h"
 #include "pc-runtime-dir.h"
 #include "pc-server.h"
 #include "pc-transport.h"
@@ -23,7 +20,6 @@ typedef struct
   int        signals_seen;
 } App;
 
-#ifdef G_OS_UNIX
 static gboolean
 signal_cb (gpointer user_data)
 {
@@ -40,7 +36,6 @@ signal_cb (gpointer user_data)
   pc_server_shutdown (app->server);
   return G_SOURCE_CONTINUE;
 }
-#endif
 
 static void
 finished_cb (PcServer *server,
@@ -244,10 +239,7 @@ main (int   argc,
   app.loop = loop;
   app.server = server;
   g_signal_connect (server, "finished", G_CALLBACK (finished_cb), &app);
-#ifdef G_OS_UNIX
-  g_unix_signal_add (SIGINT, signal_cb, &app);
-  g_unix_signal_add (SIGTERM, signal_cb, &app);
-#endif
+  pc_quit_signal_add (signal_cb, &app);
   g_message ("pipecalcd %s ready", PACKAGE_VERSION);
   g_main_loop_run (loop);
 
