@@ -3,8 +3,11 @@
 # SPDX-FileCopyrightText: 2026 The pipecalc developers
 #
 # Installs what is missing, builds with AddressSanitizer and
-# UndefinedBehaviorSanitizer, runs every test, and ends with the line
-# "N passed, N failed". Extra arguments go to `meson test` (e.g. --suite unit).
+# UndefinedBehaviorSanitizer, runs every test, then cross-builds for Windows
+# and runs the windows suite under wine (the first run also builds the
+# cached mingw-w64 prefix, about 7 minutes), and ends with the line
+# "N passed, N failed, N skipped". Extra arguments go to the native
+# `meson test` (e.g. --suite unit) and leave out the benchmark and Windows.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -32,6 +35,17 @@ if [ $# -eq 0 ]; then
   bench/run.sh --quick || status=1
 fi
 
+# The Windows build, when every test runs: the cached prefix, the cross
+# build, and the windows suite under wine (tools/windows/windows-tests.sh).
+logs=("$build/meson-logs/testlog.json")
+if [ $# -eq 0 ]; then
+  rm -f _build-win/meson-logs/testlog.json
+  PIPECALC_NATIVE_BUILD=$PWD/$build tools/windows/windows-tests.sh _build-win || status=1
+  if [ -f _build-win/meson-logs/testlog.json ]; then
+    logs+=(_build-win/meson-logs/testlog.json)
+  fi
+fi
+
 # Count the individual test cases (TAP lines) of every test program.
-python3 tools/count-tests.py "$build/meson-logs/testlog.json"
+python3 tools/count-tests.py "${logs[@]}"
 exit $status

@@ -17,6 +17,33 @@ parse (const char  *text,
   return pc_transports_parse_address (transports, text, error);
 }
 
+/* Whether this build has a module for the scheme @text starts with: unix
+ * and fifo exist on POSIX only. A case for a scheme the build lacks says
+ * so and is skipped, rather than passing for nothing. */
+static gboolean
+have_scheme_of (const char *text)
+{
+  const char *colon = strchr (text, ':');
+  g_autofree char *scheme = NULL;
+
+  if (colon == NULL)
+    return FALSE;
+  scheme = g_ascii_strdown (text, colon - text);
+  return pc_transports_lookup (transports, scheme, NULL) != NULL;
+}
+
+static gboolean
+skip_without_scheme_of (const char *text)
+{
+  g_autofree char *message = NULL;
+
+  if (have_scheme_of (text))
+    return FALSE;
+  message = g_strdup_printf ("no module for %s in this build", text);
+  g_test_skip (message);
+  return TRUE;
+}
+
 typedef struct
 {
   const char *input;
@@ -50,6 +77,8 @@ test_parse_good (gconstpointer data)
   g_autoptr(PcAddress) address = parse (good->input, &error);
   g_autoptr(PcAddress) again = NULL;
 
+  if (skip_without_scheme_of (good->input))
+    return;
   g_assert_no_error (error);
   g_assert_nonnull (address);
   g_assert_cmpstr (address->text, ==, good->text);
@@ -131,6 +160,9 @@ test_parse_bad (gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(PcAddress) address = parse (bad->input, &error);
 
+  /* The example shown is one of this build's transports. */
+  if (skip_without_scheme_of (bad->example))
+    return;
   g_assert_null (address);
   g_assert_error (error, PC_ADDRESS_ERROR, bad->code);
   g_test_message ("%s: %s", bad->input, error->message);
@@ -181,8 +213,11 @@ test_invalid_utf8 (void)
 {
   /* A message a person reads must be valid UTF-8 even when the input is not. */
   g_autoptr(GError) error = NULL;
-  g_autoptr(PcAddress) address = parse ("unix:/tmp/\xff\xfe", &error);
+  g_autoptr(PcAddress) address = NULL;
 
+  if (skip_without_scheme_of ("unix:"))
+    return;
+  address = parse ("unix:/tmp/\xff\xfe", &error);
   g_assert_null (address);
   g_assert_error (error, PC_ADDRESS_ERROR, PC_ADDRESS_ERROR_INVALID);
   g_assert_true (g_utf8_validate (error->message, -1, NULL));
@@ -221,8 +256,15 @@ test_loopback (void)
   for (gsize i = 0; i < G_N_ELEMENTS (loopback_cases); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(PcAddress) address = parse (loopback_cases[i].input, &error);
+      g_autoptr(PcAddress) address = NULL;
 
+      if (!have_scheme_of (loopback_cases[i].input))
+        {
+          g_test_message ("%s: no module in this build, not checked",
+                          loopback_cases[i].input);
+          continue;
+        }
+      address = parse (loopback_cases[i].input, &error);
       g_assert_no_error (error);
       g_test_message ("%s", loopback_cases[i].input);
       g_assert_cmpint (pc_transport_is_loopback (pc_transports_lookup (transports,
@@ -240,9 +282,15 @@ test_copy (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (inputs); i++)
     {
-      g_autoptr(PcAddress) address = parse (inputs[i], NULL);
+      g_autoptr(PcAddress) address = NULL;
       g_autoptr(PcAddress) copy = NULL;
 
+      if (!have_scheme_of (inputs[i]))
+        {
+          g_test_message ("%s: no module in this build, not checked", inputs[i]);
+          continue;
+        }
+      address = parse (inputs[i], NULL);
       g_assert_nonnull (address);
       copy = pc_address_copy (address);
       g_assert_true (copy != address);

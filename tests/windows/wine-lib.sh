@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 The pipecalc developers
+#
+# Helpers shared by the tests under wine (sourced, TAP output).
+
+n_case=0
+ok() { n_case=$((n_case + 1)); echo "ok $n_case - $1"; }
+# not_ok DESCRIPTION [LOG]: the log's last lines go out as TAP comments.
+not_ok() {
+  n_case=$((n_case + 1))
+  echo "not ok $n_case - $1"
+  if [ -n "${2:-}" ] && [ -f "$2" ]; then
+    tail -n 20 "$2" | tr -d '\r' | sed 's/^/# /'
+  fi
+}
+
+# A TCP port nobody listens on now.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_for_port PORT SECONDS: the first wine start in a fresh prefix takes
+# 10-30 s, hence the generous waits.
+wait_for_port() {
+  local deadline=$((SECONDS + $2))
+  while [ $SECONDS -lt "$deadline" ]; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.3
+  done
+  return 1
+}
