@@ -14,6 +14,8 @@ not_ok() {
   fi
 }
 
+skip() { n_case=$((n_case + 1)); echo "ok $n_case # SKIP $1"; }
+
 # A TCP port nobody listens on now.
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
