@@ -9,31 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#ifndef G_OS_WIN32
-#include <unistd.h>
-#endif
 
-char *
-pc_runtime_dir_path (void)
-{
-#ifdef G_OS_WIN32
-  /* Per-user already, and nothing else on Windows listens in it. */
-  return g_build_filename (g_get_user_runtime_dir (), "pipecalc", NULL);
-#else
-  const char *runtime_dir = g_getenv ("XDG_RUNTIME_DIR");
-  g_autofree char *name = NULL;
-
-  /* Not g_get_user_runtime_dir(): when XDG_RUNTIME_DIR is unset it falls
-   * back to the cache directory, which may live on NFS where sockets do not
-   * work. Both client and server must compute the same path without talking
-   * to each other, so the fallback depends only on the uid. */
-  if (runtime_dir != NULL && runtime_dir[0] != '\0')
-    return g_build_filename (runtime_dir, "pipecalc", NULL);
-
-  name = g_strdup_printf ("pipecalc-%lu", (unsigned long) getuid ());
-  return g_build_filename (g_get_tmp_dir (), name, NULL);
-#endif
-}
+#include "pc-runtime-dir-private.h"
 
 /* When the directory to create sits directly in $XDG_RUNTIME_DIR, a failure
  * is almost always a broken session (the variable points at a directory
@@ -134,41 +111,9 @@ pc_ensure_private_dir (const char  *path,
       return FALSE;
     }
 
-#ifndef G_OS_WIN32
   /* Whoever owns the directory or can write to it can replace our socket
    * with their own and read every expression the user types. */
-  if (st.st_uid != getuid ())
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                   _("Directory %s belongs to another user (uid %lu); "
-                     "refusing to use it"),
-                   path, (unsigned long) st.st_uid);
-      return FALSE;
-    }
-
-  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                   (st.st_mode & S_IWOTH) != 0
-                   ? _("Directory %s is writable by others; refusing to use "
-                       "it (its mode must be 0700)")
-                   : _("Directory %s is writable by its group; refusing to "
-                       "use it (its mode must be 0700)"),
-                   path);
-      return FALSE;
-    }
-
-  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                   _("Directory %s is accessible by other users (mode %04o); "
-                     "refusing to use it (its mode must be 0700)"),
-                   path, (unsigned int) (st.st_mode & 07777));
-      return FALSE;
-    }
-#endif
-
-  return TRUE;
+  return pc_private_dir_check_owner (path, &st, error);
 }
 
 gboolean
@@ -184,29 +129,3 @@ pc_ensure_runtime_parent (const char  *path,
     return TRUE;
   return pc_ensure_private_dir (parent, error);
 }
-
-#ifndef G_OS_WIN32
-gboolean
-pc_file_id_get (const char *path,
-                PcFileId   *id)
-{
-  GStatBuf st;
-
-  if (g_lstat (path, &st) != 0)
-    return FALSE;
-  *id = (PcFileId) { .dev = st.st_dev, .ino = st.st_ino };
-  return TRUE;
-}
-
-gboolean
-pc_file_remove_if_same (const char     *path,
-                        const PcFileId *id)
-{
-  PcFileId now;
-
-  if (!pc_file_id_get (path, &now)
-      || now.dev != id->dev || now.ino != id->ino)
-    return TRUE;
-  return g_unlink (path) == 0 || errno == ENOENT;
-}
-#endif
