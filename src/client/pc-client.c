@@ -340,8 +340,11 @@ pc_client_call_async (PcClient            *self,
   call->client = self;
   call->task = g_steal_pointer (&task);
   call->id = self->next_id++;
+  /* Not g_timeout_add_seconds(): it rounds the expiry to a whole second
+   * and may fire up to a quarter second early, so "1 s" meant 0.75 s. */
   if (self->timeout > 0)
-    call->timeout_id = g_timeout_add_seconds (self->timeout, call_timeout_cb, call);
+    call->timeout_id = g_timeout_add (MIN (self->timeout, G_MAXUINT / 1000) * 1000,
+                                      call_timeout_cb, call);
   if (cancellable != NULL)
     {
       call->cancellable = g_object_ref (cancellable);
