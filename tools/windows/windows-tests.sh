@@ -28,9 +28,11 @@ if [ -f "$build/build.ninja" ] && [ "$(cat "$build/.pipecalc-prefix" 2>/dev/null
   rm -rf "$build"
 fi
 if [ ! -f "$build/build.ninja" ]; then
-  meson setup "$build" --cross-file "$cross" >"$build.setup.log" 2>&1 \
-    || { tail -n 30 "$build.setup.log" >&2; exit 1; }
-  rm -f "$build.setup.log"
+  setup_log=$(mktemp)
+  meson setup "$build" --cross-file "$cross" >"$setup_log" 2>&1 \
+    || { tail -n 30 "$setup_log" >&2; rm -f "$setup_log"; exit 1; }
+  grep '^Message:' "$setup_log" || true
+  rm -f "$setup_log"
   echo "$prefix" >"$build/.pipecalc-prefix"
 fi
 echo "== Windows: cross-building pipecalcd.exe, pipecalc-cli.exe and the tests"
