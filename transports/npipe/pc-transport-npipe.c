@@ -492,7 +492,7 @@ npipe_connect_async (const PcAddress     *address,
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, npipe_connect_async);
-  g_task_set_static_name (task, "pipecalc npipe connect");
+  g_task_set_name (task, "pipecalc npipe connect");
   if (address->host == NULL || address->path == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
