@@ -29,5 +29,6 @@ WINEDLLOVERRIDES=${WINEDLLOVERRIDES:-mscoree,mshtml=}
 export WINEPREFIX WINEDEBUG WINEDLLOVERRIDES
 trap 'wineserver -k 2>/dev/null || true' EXIT
 status=0
-nice wine "$build/test-npipe-core.exe" || status=$?
+# A hang is a failure too (timeout exits 124).
+nice timeout "${NPIPE_CORE_TIMEOUT:-300}" wine "$build/test-npipe-core.exe" || status=$?
 exit $status
