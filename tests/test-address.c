@@ -163,6 +163,12 @@ test_parse_bad (gconstpointer data)
   /* The example shown is one of this build's transports. */
   if (skip_without_scheme_of (bad->example))
     return;
+  /* A scheme unknown on one platform may have its module on another. */
+  if (bad->code == PC_ADDRESS_ERROR_UNKNOWN_SCHEME && have_scheme_of (bad->input))
+    {
+      g_test_skip ("this build has a module for that scheme");
+      return;
+    }
   g_assert_null (address);
   g_assert_error (error, PC_ADDRESS_ERROR, bad->code);
   g_test_message ("%s: %s", bad->input, error->message);

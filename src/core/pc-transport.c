@@ -298,24 +298,26 @@ pc_transports_default_local (PcTransports *self)
 }
 
 /* The example shown when no transport is known yet: one that reaches a
- * server wherever it is (its example usually names a host, which is what
- * "localhost:7878" and such meant), else the default local one, else the
- * first. */
+ * server wherever it is and takes a host and a port (which is what
+ * "localhost:7878" and such meant), else one that reaches it wherever it
+ * is, else the default local one, else the first. */
 static const char *
 any_example (PcTransports *self,
              gboolean      prefer_local)
 {
   const PcTransportOps *local = pc_transports_default_local (self);
+  const PcTransportFlags anywhere = PC_TRANSPORT_FLAG_LOCAL | PC_TRANSPORT_FLAG_REMOTE;
 
   if (prefer_local && local != NULL)
     return local->example;
-  for (guint i = 0; i < self->ordered->len; i++)
-    {
-      const PcTransportOps *ops = g_ptr_array_index (self->ordered, i);
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < self->ordered->len; i++)
+      {
+        const PcTransportOps *ops = g_ptr_array_index (self->ordered, i);
 
-      if ((ops->flags & PC_TRANSPORT_FLAG_LOCAL) && (ops->flags & PC_TRANSPORT_FLAG_REMOTE))
-        return ops->example;
-    }
+        if ((ops->flags & anywhere) == anywhere && (pass == 1 || ops->default_port != 0))
+          return ops->example;
+      }
   if (local != NULL)
     return local->example;
   return ((const PcTransportOps *) g_ptr_array_index (self->ordered, 0))->example;
