@@ -6,6 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
+#ifdef G_OS_WIN32
+#include <fcntl.h>
+#include <io.h>
+#endif
 #ifdef G_OS_UNIX
 #include <signal.h>
 #include <unistd.h>
@@ -121,26 +125,31 @@ read_stdin (Cli *cli)
     }
 #endif
   {
-    g_autoptr(GIOChannel) channel = NULL;
-    g_autofree char *line = NULL;
-    gsize terminator = 0;
-    GIOStatus status;
+    g_autoptr(GString) line = g_string_new (NULL);
+    int c;
 
 #ifdef G_OS_WIN32
-    channel = g_io_channel_win32_new_fd (0);
-#else
-    channel = g_io_channel_unix_new (STDIN_FILENO);
+    /* Bytes as they come, not text mode's CRLF translation. */
+    _setmode (_fileno (stdin), _O_BINARY);
 #endif
-    /* Bytes as they come: the server reports invalid UTF-8 itself. */
-    g_io_channel_set_encoding (channel, NULL, NULL);
-    while ((status = g_io_channel_read_line (channel, &line, NULL, &terminator, NULL))
-           == G_IO_STATUS_NORMAL)
+    /* Plain stdio, the same on every platform: the server reports invalid
+     * UTF-8 itself, and a line ends at \n, with a \r before it dropped. */
+    do
       {
-        line[terminator] = '\0';
-        if (!pc_line_is_blank (line, -1) && !evaluate (cli, line))
+        c = getc (stdin);
+        if (c != EOF && c != '\n')
+          {
+            g_string_append_c (line, (char) c);
+            continue;
+          }
+        if (line->len > 0 && line->str[line->len - 1] == '\r')
+          g_string_truncate (line, line->len - 1);
+        if (!pc_line_is_blank (line->str, (gssize) line->len)
+            && !evaluate (cli, line->str))
           return;
-        g_clear_pointer (&line, g_free);
+        g_string_truncate (line, 0);
       }
+    while (c != EOF);
   }
 }
 
