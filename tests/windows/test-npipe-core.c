@@ -398,7 +398,8 @@ test_max_line (void)
       n = pc_npipe_read (pipe, reply, sizeof reply - 1, &error);
       reply[n > 0 ? n : 0] = '\0';
       ok (strcmp (reply, "ERROR line too long\n") == 0,
-          "a line of %d bytes is refused (got “%.40s”)", MAX_LINE + 1, reply);
+          "a line of %d bytes is refused (got “%.*s”)", MAX_LINE + 1,
+          (int) strcspn (reply, "\r\n"), reply);
       ok (pc_npipe_read (pipe, reply, sizeof reply, &error) == 0,
           "and the server hangs up");
       WaitForSingleObject (thread, INFINITE);
