@@ -19,7 +19,7 @@ export WINEDEBUG=-all
 # shellcheck source=tests/windows/wine-lib.sh
 . "$here/wine-lib.sh"
 
-echo "1..8"
+echo "1..9"
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -64,6 +64,28 @@ else
   echo "# got: $out"
   not_ok "pipecalc-cli.exe reads expressions from standard input (CRLF, a blank line, no final newline)" "$work/err"
 fi
+
+# A client that connects and never sends anything holds only its own pipe
+# instance: the server keeps another one waiting for the next client.
+mkfifo "$work/idle-in"
+wine "$cli_exe" --connect "$address" <"$work/idle-in" >"$work/idle.out" 2>&1 &
+idle_pid=$!
+pids+=("$idle_pid")
+exec 7>"$work/idle-in"
+for _ in $(seq 100); do
+  [ "$(grep -c 'connected over npipe' "$work/server.log")" -ge 3 ] && break
+  sleep 0.1
+done
+cli --connect "$address" '6*7'
+if [ $rc = 0 ] && [ "$(cat "$work/out")" = 42 ] \
+   && [ "$(grep -c 'connected over npipe' "$work/server.log")" -ge 4 ]; then
+  ok "while one client sits connected and silent, another is served"
+else
+  echo "# status $rc, output $(cat "$work/out")"
+  not_ok "while one client sits connected and silent, another is served" "$work/server.log"
+fi
+exec 7>&-
+wait "$idle_pid" 2>/dev/null
 
 cli --connect "$address" '1+*2'
 if [ $rc = 1 ] && grep -q 'position 2' "$work/err"; then
