@@ -16,9 +16,10 @@
 #                                       to F (what bench/run.sh --quick does)
 #   bench/wine-npipe.sh --csv F          the full rows, appended to F
 #
-# It needs the cross build (_build-win, or PIPECALC_WIN_BUILD) and wine. A
-# full run sets the cross build up when it is missing (the mingw-w64 prefix
-# takes about 7 minutes the first time); --quick never builds the prefix:
+# It needs the cross build (_build-win, or PIPECALC_WIN_BUILD, relative to
+# the source tree or absolute) and wine. A full run sets the cross build up
+# when it is missing (the mingw-w64 prefix takes about 7 minutes the first
+# time); --quick never builds the prefix:
 # without a cross build it prints one line saying the rows are skipped, and
 # exits 0. Wine runs in its own prefix, $BUILD/wine-bench (created on first
 # use, about 10 s), so that the `wineserver -k` at the end stops only what
@@ -84,7 +85,7 @@ import json, os, sys
 for t in json.load(sys.stdin):
     if t["name"] in ("pipecalcd", "pc-npipe-bench") or t["type"] == "shared module":
         for f in t["filename"]:
-            print(os.path.relpath(f, sys.argv[1]))' "$PWD/$build")
+            print(os.path.relpath(f, sys.argv[1]))' "$(cd "$build" && pwd)")
 buildlog=$(mktemp)
 # shellcheck disable=SC2086
 if ! nice ninja -C "$build" $targets >"$buildlog" 2>&1; then
@@ -94,10 +95,11 @@ if ! nice ninja -C "$build" $targets >"$buildlog" 2>&1; then
 fi
 rm -f "$buildlog"
 
-server=$root/$build/src/server/pipecalcd.exe
-bench=$root/$build/bench/pc-npipe-bench.exe
-export WINEPREFIX=$root/$build/wine-bench WINEDEBUG=-all WINEPATH="Z:$prefix/bin"
-export PIPECALC_TRANSPORT_PATH=$root/$build/transports
+case $build in /*) dir=$build ;; *) dir=$root/$build ;; esac
+server=$dir/src/server/pipecalcd.exe
+bench=$dir/bench/pc-npipe-bench.exe
+export WINEPREFIX=$dir/wine-bench WINEDEBUG=-all WINEPATH="Z:$prefix/bin"
+export PIPECALC_TRANSPORT_PATH=$dir/transports
 
 if [ $quick -eq 1 ]; then
   secs=0.2; count=2000
