@@ -190,11 +190,37 @@ if cli and socat:
                     1.5 / (cli / socat), 1.0))
 lines.append("")
 
+# ---- named pipes under wine (bench/wine-npipe.sh) -------------------------------
+# wine's named pipes go through wineserver: these figures are wine's, not
+# Windows', and only their ratio to the raw echo of the same run means much.
+wine = ["### Named pipes under wine (wine's figures, not Windows')", "",
+        "`2+2`, one client, npipe://./NAME; raw is a bare named-pipe echo server "
+        "(bench/pc-npipe-bench.c) under the same wine in the same run.", "",
+        "| scenario | pipecalcd.exe | p50 µs | p99 µs | raw echo | p50 µs | p99 µs | ÷ raw |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|"]
+for scenario, metric, label in (("pingpong", "round_trips_per_s", "strict ping-pong (round trips/s)"),
+                                ("pipeline", "lines_per_s", "pipelined (lines/s)")):
+    pc = get(scenario, "trivial", "npipe-wine", "pipecalcd", "unpinned", metric)
+    if pc is None:
+        continue
+    raw = get(scenario, "trivial", "npipe-wine", "raw", "unpinned", metric)
+    lat = [num(get(scenario, "trivial", "npipe-wine", t, "unpinned", m), 1)
+           if scenario == "pingpong" else "–"
+           for t in ("pipecalcd", "raw") for m in ("p50_us", "p99_us")]
+    wine.append(f"| {label} | {num(pc)} | {lat[0]} | {lat[1]} "
+                f"| {num(raw)} | {lat[2]} | {lat[3]} | {ratio(pc, raw)} |")
+if len(wine) > 6:
+    lines += wine + [""]
+
 # ---- targets -------------------------------------------------------------------
 lines += ["### Targets", "", "| target | figure | met |", "|---|---:|---|"]
 for name, value, need in targets:
     lines.append(f"| {name} | {value:.2f} | {'yes' if value >= need else '**no**'} |")
 lines.append("")
+
+# bench/wine-npipe.sh alone: only its table.
+if rows and all(r["transport"] == "npipe-wine" for r in rows):
+    lines = [f"Machine: {machine}.", ""] + (wine + [""] if len(wine) > 6 else [])
 
 with open(out_path, "w", encoding="utf-8") as f:
     f.write("\n".join(lines))

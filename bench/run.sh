@@ -6,10 +6,12 @@
 # pipecalc (buildtype=release, no sanitizers) in its own folder, measures
 # every scenario against pipecalcd, the raw limit of each transport (a
 # trivial echo over a bare socket or FIFO pair) and the hand-written epoll
-# reference server (bench/pc-reference-server.c), and prints a Markdown
-# table with absolute figures and each figure's ratio to the raw baseline
-# and to the reference measured in the same run. Writes the CSV and the
-# table to bench/results/ and draws the charts into docs/.
+# reference server (bench/pc-reference-server.c), plus pipecalcd.exe over
+# named pipes under wine against a raw named-pipe echo (bench/wine-npipe.sh,
+# when the cross build and wine are there), and prints a Markdown table with
+# absolute figures and each figure's ratio to the raw baseline and to the
+# reference measured in the same run. Writes the CSV and the table to
+# bench/results/ and draws the charts into docs/.
 #
 #   bench/run.sh           the full run (about ten minutes)
 #   bench/run.sh --quick   every scenario for an instant, nothing kept: it
@@ -332,6 +334,18 @@ if [ $quick -eq 0 ] && [ -x "$gui" ]; then
       echo "startup,gui,unix,pipecalcd,unpinned,$metric,$value,$unit" >> "$csv"
     done <<<"$out"
   fi
+fi
+
+# ---- 7. named pipes under wine -----------------------------------------------------
+
+# pipecalcd.exe against a raw named-pipe echo, both under wine, as transport
+# "npipe-wine". Needs the cross build (_build-win) and wine; --quick uses the
+# cross build when it is there and otherwise says in one line why the rows
+# are skipped (it never builds the mingw-w64 prefix).
+if [ $quick -eq 1 ]; then
+  bench/wine-npipe.sh --quick --csv "$csv"
+else
+  bench/wine-npipe.sh --csv "$csv"
 fi
 
 # ---- The table and the charts ----------------------------------------------------
