@@ -10,7 +10,8 @@
 # private one and stops it when it is done.
 #
 # Usage: wine-npipe-e2e.sh PIPECALCD_EXE PIPECALC_CLI_EXE
-# Environment: WINEPREFIX, WINEPATH (set by tests/meson.build).
+# Environment: WINEPREFIX, WINEPATH (set by tests/meson.build);
+# PIPECALC_NPIPE_ECHO, bench/pc-npipe-bench.exe (a pipe that is not ours).
 set -u
 server_exe=${1:?usage: wine-npipe-e2e.sh PIPECALCD_EXE PIPECALC_CLI_EXE}
 cli_exe=${2:?usage: wine-npipe-e2e.sh PIPECALCD_EXE PIPECALC_CLI_EXE}
@@ -19,7 +20,7 @@ export WINEDEBUG=-all
 # shellcheck source=tests/windows/wine-lib.sh
 . "$here/wine-lib.sh"
 
-echo "1..9"
+echo "1..11"
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -121,6 +122,36 @@ if [ $rc = 2 ] && grep -q "nobody-$$" "$work/err" && [ $((SECONDS - start)) -lt 
 else
   echo "# status $rc after $((SECONDS - start)) s"
   not_ok "nobody at the pipe: exit 2 at once, the message names it" "$work/err"
+fi
+
+# A host that does not answer: exit 2 within the timeout, never a hang.
+start=$SECONDS
+cli --connect "npipe://nosuchhost-$$/pipecalc" '2'
+if [ $rc = 2 ] && grep -q "nosuchhost-$$" "$work/err" && [ $((SECONDS - start)) -lt 30 ]; then
+  ok "a host that does not answer: exit 2 within the timeout, the message names it"
+else
+  echo "# status $rc after $((SECONDS - start)) s"
+  not_ok "a host that does not answer: exit 2 within the timeout, the message names it" "$work/err"
+fi
+
+# A pipe that exists but is not ours (a bare echo server): a clear error.
+echo_exe=${PIPECALC_NPIPE_ECHO:-}
+if [ -n "$echo_exe" ] && [ -f "$echo_exe" ]; then
+  wine "$echo_exe" echo "notours-$$" --max-seconds 60 >"$work/echo.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do
+    grep -q ready "$work/echo.log" 2>/dev/null && break
+    sleep 0.2
+  done
+  cli --connect "npipe://./notours-$$" '2^10'
+  if [ $rc = 2 ] && grep -q 'malformed reply' "$work/err"; then
+    ok "a pipe that is not a pipecalc server: exit 2, 'malformed reply'"
+  else
+    echo "# status $rc"
+    not_ok "a pipe that is not a pipecalc server: exit 2, 'malformed reply'" "$work/err"
+  fi
+else
+  skip "bench/pc-npipe-bench.exe is not built (PIPECALC_NPIPE_ECHO)"
 fi
 
 kill -INT "$server_pid" 2>/dev/null
