@@ -197,8 +197,8 @@ pc_test_server_stop (PcTestServer *server)
          ? g_subprocess_get_exit_status (server->process) : -1;
 }
 
-static void
-remove_tree (const char *path)
+void
+pc_test_remove_contents (const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
@@ -208,10 +208,16 @@ remove_tree (const char *path)
       g_autofree char *child = g_build_filename (path, name, NULL);
 
       if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
+        pc_test_remove_tree (child);
       else
         g_unlink (child);
     }
+}
+
+void
+pc_test_remove_tree (const char *path)
+{
+  pc_test_remove_contents (path);
   g_rmdir (path);
 }
 
@@ -226,7 +232,7 @@ pc_test_server_free (PcTestServer *server)
       g_subprocess_wait (server->process, NULL, NULL);
     }
   g_object_unref (server->process);
-  remove_tree (server->runtime_dir);
+  pc_test_remove_tree (server->runtime_dir);
   g_free (server->runtime_dir);
   g_free (server->address);
   g_free (server);
@@ -259,5 +265,9 @@ pc_test_run (const char * const *argv,
   g_subprocess_wait (process, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (process));
+  /* A sanitizer report (test.sh makes it exit 66) fails the caller's
+   * status check before it would print the report: show it first. */
+  if (g_subprocess_get_exit_status (process) == 66 && err != NULL && *err != NULL)
+    g_printerr ("%s exited 66, its standard error:\n%s", argv[0], *err);
   return g_subprocess_get_exit_status (process);
 }

@@ -51,6 +51,10 @@ int           pc_test_run               (const char * const *argv,
                                          char        **err);
 
 /* The build's pipecalcd and pipecalc-cli. */
+/* Removes what @path holds (not following symbolic links), and with
+ * _tree the folder itself. */
+void          pc_test_remove_contents   (const char   *path);
+void          pc_test_remove_tree       (const char   *path);
 const char   *pc_test_server_path       (void);
 const char   *pc_test_cli_path          (void);
 

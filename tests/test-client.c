@@ -172,26 +172,6 @@ disconnected_cb (PcClient   *client,
   (*count)++;
 }
 
-static void
-remove_contents (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        {
-          remove_contents (child);
-          g_rmdir (child);
-        }
-      else
-        g_unlink (child);
-    }
-}
-
 /* ---- Fixtures --------------------------------------------------------- */
 
 /* A directory and an address nobody listens on, and a client that is not
@@ -503,7 +483,7 @@ test_server_killed (Fixture       *fixture,
   g_assert_cmpint (pc_test_server_stop (fixture->server), ==, -1);
   g_clear_pointer (&fixture->server, pc_test_server_free);
   /* A killed server cleans nothing up: what it left is not a leak. */
-  remove_contents (fixture->dir);
+  pc_test_remove_contents (fixture->dir);
 
   wait_count (&lost.completed, 5);
   g_assert_cmpuint (lost.not_connected, ==, 5);

@@ -33,25 +33,6 @@
 
 /* ---- Helpers ----------------------------------------------------------- */
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR)
-          && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 static int
 compare_names (gconstpointer a,
                gconstpointer b)
@@ -160,7 +141,7 @@ raw_client_free (RawClient *client)
     close (client->s2c);
   if (client->c2s >= 0)
     close (client->c2s);
-  remove_tree (client->dir);
+  pc_test_remove_tree (client->dir);
   g_free (client->dir);
   g_free (client);
 }
@@ -314,7 +295,7 @@ fixture_tear_down (Fixture       *fixture,
       g_assert_cmpint (pc_test_server_stop (fixture->server), ==, 0);
       pc_test_server_free (fixture->server);
     }
-  remove_tree (fixture->dir);
+  pc_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->path);
   g_free (fixture->address);
@@ -702,7 +683,7 @@ test_stale_request_fifo (void)
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
   pc_test_server_free (next);
   pc_test_server_free (killed);
-  remove_tree (dir);
+  pc_test_remove_tree (dir);
 }
 
 static void
@@ -718,7 +699,7 @@ test_nobody_there (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, address));
   g_assert_cmpstr (left, ==, "");
-  remove_tree (dir);
+  pc_test_remove_tree (dir);
 }
 
 static void
@@ -776,7 +757,7 @@ test_server_refuses (void)
   /* Not a FIFO: never replaced. */
   g_assert_true (g_file_get_contents (file, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, "precious");
-  remove_tree (dir);
+  pc_test_remove_tree (dir);
 }
 
 static void
@@ -830,7 +811,7 @@ test_sweep (void)
   raw_client_free (live_client);
   raw_client_free (young_client);
   raw_client_free (other_client);
-  remove_tree (dir);
+  pc_test_remove_tree (dir);
 }
 
 /* The issue's own example, with a private folder instead of /tmp/x. */
@@ -852,7 +833,7 @@ test_cli (void)
   g_assert_cmpstr (err, ==, "");
   g_assert_cmpint (pc_test_server_stop (server), ==, 0);
   pc_test_server_free (server);
-  remove_tree (tmp);
+  pc_test_remove_tree (tmp);
 }
 
 /* ---- The plugin in this process ----------------------------------------- */
@@ -910,7 +891,7 @@ local_tear_down (Local         *local,
   local_drain (local);
   g_main_context_pop_thread_default (local->context);
   g_main_context_unref (local->context);
-  remove_tree (local->dir);
+  pc_test_remove_tree (local->dir);
   g_free (local->dir);
   pc_address_free (local->address);
 }
@@ -1119,6 +1100,6 @@ main (int   argc,
 #undef ADD
 
   status = g_test_run ();
-  remove_tree (runtime_dir);
+  pc_test_remove_tree (runtime_dir);
   return status;
 }

@@ -130,13 +130,8 @@ attach (PcSession   *self,
         GSource     *source,
         GSourceFunc  func)
 {
+  /* Timers only: the connection's own sources are the channel's. */
   g_source_set_callback (source, func, self, NULL);
-  /* GLib blocks a source while it dispatches, taking its descriptors out
-   * of the poll set and putting them back afterwards, which wakes the
-   * context through its eventfd each time. Nothing here runs a nested
-   * main loop, so no callback can be re-entered and no blocking is
-   * needed. */
-  g_source_set_can_recurse (source, TRUE);
   g_source_attach (source, self->context);
 }
 

@@ -18,14 +18,6 @@ unset WINEPATH PIPECALC_TRANSPORT_PATH PIPECALCD PIPECALC_CLI
 . "$here/wine-lib.sh"
 
 echo "1..3"
-work=$(mktemp -d)
-pid=
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null
-  wait 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 if "$here/../../tools/windows/bundle.sh" "$build" "$work/pipecalc.zip" "$prefix" >"$work/bundle.log" 2>&1 \
    && mkdir "$work/empty" && (cd "$work/empty" && unzip -q ../pipecalc.zip); then
@@ -40,7 +32,7 @@ dir=$work/empty/pipecalc-win64
 port=$(free_port)
 address=tcp://127.0.0.1:$port
 (cd "$dir" && exec wine ./pipecalcd.exe --listen "$address") >"$work/server.log" 2>&1 &
-pid=$!
+pids+=($!)
 if wait_for_port "$port" 90; then
   ok "the unpacked pipecalcd.exe listens on $address"
 else

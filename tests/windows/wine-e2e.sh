@@ -22,14 +22,6 @@ export WINEDEBUG=-all
 . "$here/wine-lib.sh"
 
 echo "1..7"
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-  wait 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 # The same session of expressions for every pair: values, errors with
 # their positions, variables, ans, and the exit status.

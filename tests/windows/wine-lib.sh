@@ -2,6 +2,19 @@
 # SPDX-FileCopyrightText: 2026 The pipecalc developers
 #
 # Helpers shared by the tests under wine (sourced, TAP output).
+#
+# Sourcing it makes $work, a private folder removed on exit, and $pids:
+# whatever a test starts in the background and adds there is killed on
+# exit too.
+
+work=$(mktemp -d)
+pids=()
+wine_lib_cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+  wait 2>/dev/null
+  rm -rf "$work"
+}
+trap wine_lib_cleanup EXIT
 
 n_case=0
 ok() { n_case=$((n_case + 1)); echo "ok $n_case - $1"; }
