@@ -10,12 +10,15 @@
 # tests/fuzz/regressions/TARGET/.
 #
 # Usage: tests/fuzz/run.sh [--seconds N] [--build DIR] [--out DIR]
-#                          [--parallel] [TARGET...]
+#                          [--parallel] [--keep-going] [TARGET...]
 #   --seconds N  run time of each target (default 15)
 #   --build DIR  the clang build folder (default _build-fuzz)
 #   --out DIR    where each target's log (-print_final_stats=1) and the
 #                inputs it found go (default DIR/fuzz-runs)
 #   --parallel   run the targets at the same time
+#   --keep-going for long runs: after a crash, start the target again
+#                until its time is used; every crash input is kept in the
+#                work folder, and the run still fails
 # Prints, per target, the executions, the run time and the corpus size.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,6 +27,7 @@ seconds=15
 build=_build-fuzz
 out=
 parallel=0
+keep_going=0
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -31,6 +35,7 @@ while [ $# -gt 0 ]; do
     --build) build=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --parallel) parallel=1; shift ;;
+    --keep-going) keep_going=1; shift ;;
     -h|--help) sed -n '5,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
@@ -75,31 +80,45 @@ max_len() {
 }
 
 run_one() {
-  local t=$1 dir=$out/$1
+  local t=$1 dir=$out/$1 start=$SECONDS left status=0 s
   local dict=()
   mkdir -p "$dir/corpus" "$dir/artifacts"
+  : >"$dir/log"
   if [ -f "tests/fuzz/$t.dict" ]; then
     dict=(-dict="tests/fuzz/$t.dict")
   fi
-  # New inputs go to the work corpus; the seeds and regressions are read.
-  "$build/tests/fuzz/fuzz-$t" "${dict[@]}" \
-    -max_total_time="$seconds" -max_len="$(max_len "$t")" -timeout=10 \
-    -rss_limit_mb=2048 -print_final_stats=1 \
-    -artifact_prefix="$dir/artifacts/" \
-    "$dir/corpus" "tests/fuzz/corpus/$t" "tests/fuzz/regressions/$t" \
-    >"$dir/log" 2>&1
+  left=$seconds
+  while [ "$left" -gt 0 ]; do
+    # New inputs go to the work corpus; the seeds and regressions are read.
+    s=0
+    "$build/tests/fuzz/fuzz-$t" "${dict[@]}" \
+      -max_total_time="$left" -max_len="$(max_len "$t")" -timeout=10 \
+      -rss_limit_mb=2048 -print_final_stats=1 \
+      -artifact_prefix="$dir/artifacts/" \
+      "$dir/corpus" "tests/fuzz/corpus/$t" "tests/fuzz/regressions/$t" \
+      >>"$dir/log" 2>&1 || s=$?
+    [ $s -eq 0 ] || status=$s
+    if [ $s -eq 0 ] || [ $keep_going -eq 0 ]; then
+      break
+    fi
+    left=$((seconds - (SECONDS - start)))
+  done
+  echo "wall: $((SECONDS - start)) s" >>"$dir/log"
+  return $status
 }
 
 report() {
-  local t=$1 status=$2 dir=$out/$1 execs time
-  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log" | tail -1)
-  time=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$dir/log" | tail -1)
+  local t=$1 status=$2 dir=$out/$1 execs time crashes
+  # Summed over the restarts of --keep-going.
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log" | awk '{n += $1} END {print n + 0}')
+  time=$(sed -n 's/^wall: \([0-9]*\) s$/\1/p' "$dir/log" | tail -1)
+  crashes=$(ls "$dir/artifacts" | wc -l)
   if [ "$status" -eq 0 ]; then
-    printf '%-12s ok     %10s executions in %4s s, corpus %s files\n' "$t" \
-      "${execs:-?}" "${time:-?}" "$(ls "$dir/corpus" | wc -l)"
+    printf '%-12s ok     %10s executions in %5s s, corpus %s files\n' "$t" \
+      "$execs" "$time" "$(ls "$dir/corpus" | wc -l)"
   else
-    printf '%-12s FAILED (exit %d) after %s executions; log: %s; input: %s\n' "$t" \
-      "$status" "${execs:-?}" "$dir/log" "$(ls "$dir/artifacts"/* 2>/dev/null | head -1)"
+    printf '%-12s FAILED %10s executions in %5s s, %s crash inputs in %s; log: %s\n' "$t" \
+      "$execs" "$time" "$crashes" "$dir/artifacts" "$dir/log"
     grep -E '^(==[0-9]+==ERROR|SUMMARY|\*\*|.*runtime error)' "$dir/log" | head -5 | sed 's/^/    /'
   fi
 }
