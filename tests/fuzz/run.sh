@@ -10,12 +10,15 @@
 # tests/fuzz/regressions/TARGET/.
 #
 # Usage: tests/fuzz/run.sh [--seconds N] [--build DIR] [--out DIR]
-#                          [--parallel] [--keep-going] [TARGET...]
+#                          [--timeout N] [--parallel] [--keep-going] [TARGET...]
 #   --seconds N  run time of each target (default 15)
 #   --build DIR  the clang build folder (default _build-fuzz)
 #   --out DIR    where each target's log (-print_final_stats=1) and the
 #                inputs it found go (default DIR/fuzz-runs)
 #   --parallel   run the targets at the same time
+#   --timeout N  seconds one input may take before it counts as a hang
+#                (default 30: a wall-clock limit, and runs at nice 19 on
+#                a busy machine get little CPU)
 #   --keep-going for long runs: after a crash, start the target again
 #                until its time is used; every crash input is kept in the
 #                work folder, and the run still fails
@@ -24,6 +27,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 seconds=15
+timeout=30
 build=_build-fuzz
 out=
 parallel=0
@@ -33,10 +37,11 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
     --build) build=$2; shift 2 ;;
+    --timeout) timeout=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --parallel) parallel=1; shift ;;
     --keep-going) keep_going=1; shift ;;
-    -h|--help) sed -n '5,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '5,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
   esac
@@ -92,7 +97,7 @@ run_one() {
     # New inputs go to the work corpus; the seeds and regressions are read.
     s=0
     "$build/tests/fuzz/fuzz-$t" "${dict[@]}" \
-      -max_total_time="$left" -max_len="$(max_len "$t")" -timeout=10 \
+      -max_total_time="$left" -max_len="$(max_len "$t")" -timeout="$timeout" \
       -rss_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix="$dir/artifacts/" \
       "$dir/corpus" "tests/fuzz/corpus/$t" "tests/fuzz/regressions/$t" \
