@@ -12,8 +12,9 @@ at once, each on one transport in turn, and send a random mix of:
   invalid  bad JSON, unknown methods, syntax errors, wrong params: every
            error code is checked;
   hostile  lines over the limit, JSON nested too deep, bad UTF-8, a NUL
-           byte, big batches, floods of requests never read, half lines
-           then a disconnect, connections dropped at once: the server must
+           byte, big batches, floods of requests never read, a writer
+           sending a byte every 20 ms, half lines then a disconnect,
+           connections dropped at once: the server must
            stay up, and a connection that was not dropped must still answer
            correctly afterwards.
 
@@ -380,10 +381,16 @@ class Session:
 
 async def hostile_connection(addresses, transport, stats):
     """A connection that misbehaves and goes away."""
-    what = random.choice(["drop", "half line", "flood"])
+    what = random.choice(["drop", "half line", "flood", "slow"])
     conn = await connect(addresses, transport)
     try:
-        if what == "half line":
+        if what == "slow":
+            # A slow writer, a byte every 20 ms, is still served right.
+            for byte in b"6*7\n":
+                await conn.send(bytes([byte]))
+                await asyncio.sleep(0.02)
+            expect_value(await conn.reply(), 42, "slow writer")
+        elif what == "half line":
             await conn.send(b'{"jsonrpc":"2.0","id":1,"method":"ev')
         elif what == "flood":
             # Requests never read: the server stops reading at its output
@@ -399,7 +406,8 @@ async def hostile_connection(addresses, transport, stats):
             conn.cleanup()
     stats.count({"drop": "hostile: connect and drop",
                  "half line": "hostile: half a line, then disconnect",
-                 "flood": "hostile: 200 KB of requests never read"}[what])
+                 "flood": "hostile: 200 KB of requests never read",
+                 "slow": "hostile: a byte every 20 ms (answer checked)"}[what])
 
 
 async def client(client_id, addresses, stats, deadline):
