@@ -117,10 +117,11 @@ report() {
   # Summed over the restarts of --keep-going.
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log" | awk '{n += $1} END {print n + 0}')
   time=$(sed -n 's/^wall: \([0-9]*\) s$/\1/p' "$dir/log" | tail -1)
-  crashes=$(ls "$dir/artifacts" | wc -l)
+  # slow-unit-* files are only the slowest inputs seen, not failures.
+  crashes=$(find "$dir/artifacts" -type f ! -name 'slow-unit-*' | wc -l)
   if [ "$status" -eq 0 ]; then
-    printf '%-12s ok     %10s executions in %5s s, corpus %s files\n' "$t" \
-      "$execs" "$time" "$(ls "$dir/corpus" | wc -l)"
+    printf '%-12s ok     %10s executions in %5s s, corpus %s files, %s slow inputs kept\n' "$t" \
+      "$execs" "$time" "$(ls "$dir/corpus" | wc -l)" "$(find "$dir/artifacts" -name 'slow-unit-*' | wc -l)"
   else
     printf '%-12s FAILED %10s executions in %5s s, %s crash inputs in %s; log: %s\n' "$t" \
       "$execs" "$time" "$crashes" "$dir/artifacts" "$dir/log"
