@@ -3,7 +3,9 @@
 # SPDX-FileCopyrightText: 2026 The pipecalc developers
 #
 # Installs what is missing, builds with AddressSanitizer and
-# UndefinedBehaviorSanitizer, runs every test, then cross-builds for Windows
+# UndefinedBehaviorSanitizer, runs every test (the 30 s soak included),
+# fuzzes each libFuzzer target for 15 s (PIPECALC_FUZZ_SECONDS), runs the
+# benchmark for an instant, then cross-builds for Windows
 # and runs the windows suite under wine (the first run also builds the
 # cached mingw-w64 prefix, about 7 minutes), and ends with the line
 # "N passed, N failed, N skipped". Extra arguments go to the native
@@ -28,6 +30,14 @@ export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 
 status=0
 meson test -C "$build" --print-errorlogs --num-processes 2 "$@" || status=$?
+
+# Each libFuzzer target for a short bounded time in its own clang build
+# (tests/fuzz/run.sh); a crash fails the run. Their corpora and every
+# crash found so far also replay in the suite above (suite fuzz).
+if [ $# -eq 0 ]; then
+  echo "Fuzzing each target for ${PIPECALC_FUZZ_SECONDS:-15} s:"
+  tests/fuzz/run.sh --seconds "${PIPECALC_FUZZ_SECONDS:-15}" || status=1
+fi
 
 # The benchmark still builds and runs: every scenario for an instant, in
 # its own optimised build, asserting nothing about speed (bench/run.sh).

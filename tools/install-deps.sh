@@ -17,6 +17,8 @@ test_packages=(
   socat netcat-openbsd locales procps
   xvfb xauth dbus dbus-x11 at-spi2-core python3-gi gir1.2-gtk-3.0 python3-dogtail
   imagemagick
+  # The fuzz stage (tests/fuzz/run.sh): clang and its libFuzzer runtime.
+  clang libclang-rt-dev
   # The Windows build (tools/windows/): mingw-w64 cross compilers, the
   # tools that build the prefix from Debian's sources, wine to run the
   # .exe tests, zip for the bundle.

@@ -110,7 +110,10 @@ pc_address_parse_path (PcAddress  *address,
                             _("the path is not valid UTF-8"), example);
 
   address->path = g_strdup (rest);
-  address->text = g_strdup_printf ("%s:%s", address->scheme, rest);
+  /* A path that itself starts with // keeps the empty authority, or the
+   * canonical text would lose those two slashes when parsed again. */
+  address->text = g_strdup_printf ("%s:%s%s", address->scheme,
+                                   g_str_has_prefix (rest, "//") ? "//" : "", rest);
   return TRUE;
 }
 

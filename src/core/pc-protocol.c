@@ -484,7 +484,7 @@ line_is_json (const char *line,
 {
   for (gsize i = 0; i < len; i++)
     {
-      if (line[i] == ' ' || line[i] == '\t')
+      if (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')
         continue;
       return line[i] == '{' || line[i] == '[';
     }
