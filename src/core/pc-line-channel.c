@@ -320,18 +320,24 @@ begin_turn (PcLineChannel *self)
 /* Whether the owner has had its share: output at the mark, or the turn's
  * lines or time used up. */
 static gboolean
-turn_over (PcLineChannel *self)
+turn_over (PcLineChannel *self,
+           gboolean       read_clock)
 {
   return pc_line_channel_get_unsent (self) >= self->high_water
          || (self->max_lines > 0 && self->turn_lines >= self->max_lines)
-         || (self->max_usec > 0 && g_get_monotonic_time () - self->turn_start >= self->max_usec);
+         || (read_clock && self->max_usec > 0
+             && g_get_monotonic_time () - self->turn_start >= self->max_usec);
 }
+
+/* Lines between two readings of the clock: a trivial line costs less than
+ * a hundred nanoseconds, a reading of the clock twenty. */
+#define CLOCK_EVERY 16
 
 gboolean
 pc_line_channel_must_yield (PcLineChannel *self)
 {
   g_return_val_if_fail (PC_IS_LINE_CHANNEL (self), TRUE);
-  return turn_over (self);
+  return turn_over (self, TRUE);
 }
 
 /* Hands out the complete lines read so far, until the owner pauses or
@@ -348,7 +354,7 @@ deliver_lines (PcLineChannel *self)
   self->more_lines = TRUE;
   while (!self->read_done)
     {
-      if (self->paused || turn_over (self))
+      if (self->paused || turn_over (self, self->turn_lines % CLOCK_EVERY == 0))
         return;
       status = pc_line_reader_next (self->reader, &line, &len, &looks_json);
       if (status == PC_LINE_NONE)
@@ -553,7 +559,7 @@ readable_cb (gpointer user_data)
   begin_turn (self);
   for (int round = 0;
        round < READ_ROUNDS && !self->read_done && !self->paused && !self->more_lines
-       && !turn_over (self);
+       && !turn_over (self, TRUE);
        round++)
     {
       g_autoptr(GError) error = NULL;

@@ -16,8 +16,8 @@
  * comes first, then every other session of the worker gets its turn. A
  * flood of cheap lines or a batch of expensive calls holds the others up
  * for about a turn at most. */
-#define TURN_LINES 64
-#define TURN_USEC 2000
+#define TURN_LINES 1024
+#define TURN_USEC 1000
 /* A refused or shutting-down connection gets this long to take its replies. */
 #define CLOSE_GRACE_SECONDS 5
 
