@@ -935,6 +935,37 @@ test_list_pages (void)
 }
 
 
+/* The cache is bounded in bytes too: long expressions push out the least
+ * recently used, so the parsers a session keeps stay near 1 MB. */
+static void
+test_cache_bytes (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+  guint cached = 0;
+
+  eval_one (ev, "k = 1");
+  for (int i = 0; i < 40; i++)
+    {
+      g_autofree char *pad = g_strnfill (480, ' ');
+      g_autofree char *expr = g_strdup_printf ("k + %d%s", i, pad);
+
+      eval_twice (ev, expr, i + 1);
+    }
+  for (int i = 0; i < 40; i++)
+    {
+      g_autofree char *pad = g_strnfill (480, ' ');
+      g_autofree char *expr = g_strdup_printf ("k + %d%s", i, pad);
+
+      cached += pc_evaluator_is_cached (ev, expr);
+      if (i == 39)
+        g_assert_true (pc_evaluator_is_cached (ev, expr));
+    }
+  g_test_message ("%u of 40 expressions of ~485 bytes cached", cached);
+  g_assert_cmpuint (cached, >=, 1);
+  g_assert_cmpuint (cached * 485, <=, 8192);
+}
+
+
 int
 main (int    argc,
       char **argv)
@@ -969,6 +1000,7 @@ main (int    argc,
   g_test_add_func ("/eval/cache/failure", test_cache_failure);
   g_test_add_func ("/eval/cache/unset-reset", test_cache_unset_reset);
   g_test_add_func ("/eval/cache/eviction", test_cache_eviction);
+  g_test_add_func ("/eval/cache/bytes", test_cache_bytes);
 
   return g_test_run ();
 }

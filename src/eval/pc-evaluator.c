@@ -61,6 +61,11 @@ typedef struct
 /* Only short expressions are kept: the shape of plotting and spreadsheets,
  * and a bound on the bytecode a session can pin. */
 #define CACHE_MAX_EXPRESSION 512
+/* And a bound on what the cache holds in all, since it is the session's
+ * memory: a parser costs about 7 KB and its bytecode about 65 bytes per
+ * byte of expression (measured with muparser 2.3.3), so 64 expressions
+ * of up to 8 KiB of text in all hold about 1 MB at most. */
+#define CACHE_MAX_BYTES 8192
 /* An expression is kept the second time it is seen: a session that only
  * ever sends new expressions then parses them all with one parser, warm in
  * the processor's caches, instead of cycling through 64 cold ones. The
@@ -86,6 +91,7 @@ struct _PcEvaluator
   GPtrArray  *created;
 
   GHashTable *cache;    /* expr -> CacheEntry*, entries owned by lru */
+  gsize       cache_bytes;       /* text of the cached expressions */
   GQueue      lru;      /* most recently used first */
   guint32     seen[SEEN_SLOTS];  /* g_str_hash of expressions seen once */
   guint       seen_next;         /* where the next one goes */
@@ -660,6 +666,7 @@ cache_remove (PcEvaluator *self,
 {
   g_queue_unlink (&self->lru, &entry->link);
   g_hash_table_remove (self->cache, entry->expr);
+  self->cache_bytes -= strlen (entry->expr);
   cache_entry_free (entry);
 }
 
@@ -688,6 +695,9 @@ cache_insert (PcEvaluator *self,
       self->seen_next = (self->seen_next + 1) % SEEN_SLOTS;
       return;
     }
+  /* Room in bytes first: the least recently used go. */
+  while (self->lru.length > 0 && self->cache_bytes + strlen (expr) > CACHE_MAX_BYTES)
+    cache_remove (self, g_queue_peek_tail (&self->lru));
   if (self->lru.length < PC_EVAL_CACHE_SIZE)
     {
       entry = g_new0 (CacheEntry, 1);
@@ -703,6 +713,7 @@ cache_insert (PcEvaluator *self,
       entry = g_queue_peek_tail (&self->lru);
       g_queue_unlink (&self->lru, &entry->link);
       g_hash_table_remove (self->cache, entry->expr);
+      self->cache_bytes -= strlen (entry->expr);
       g_free (entry->expr);
       g_clear_pointer (&entry->touched, g_ptr_array_unref);
       oldest_parser = entry->parser;
@@ -710,6 +721,7 @@ cache_insert (PcEvaluator *self,
       self->parser = oldest_parser;
     }
   entry->expr = g_strdup (expr);
+  self->cache_bytes += strlen (expr);
   entry->touched = named_storage (self, expr, tokens);
   g_queue_push_head_link (&self->lru, &entry->link);
   g_hash_table_insert (self->cache, entry->expr, entry);
