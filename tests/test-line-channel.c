@@ -742,6 +742,32 @@ test_turns (Fixture       *f,
 }
 
 
+/* The server stops while lines already read wait for their turn: they
+ * are all answered before the session closes; nothing more is read. */
+static void
+test_session_shutdown_pending (Fixture       *f,
+                               gconstpointer  data)
+{
+  PcSessionConfig config = { .max_line = 4096, .max_clients = 4, .transport = "test" };
+  g_autoptr(PcSession) session = pc_session_new (f->stream, "peer", 3, &config);
+  g_autoptr(GString) lines = g_string_new (NULL);
+  gboolean closed = FALSE;
+
+  g_signal_connect (session, "closed", G_CALLBACK (session_closed_cb), &closed);
+  pc_session_start (session);
+  for (guint i = 0; i < 5000; i++)
+    g_string_append (lines, "1\n");
+  peer_write (f, lines->str, lines->len);
+  RUN_UNTIL (f, TRUE, f->received->len > 0);
+  g_test_message ("%" G_GSIZE_FORMAT " of 5000 replies received at shutdown",
+                  f->received->len / 2);
+  pc_session_shutdown (session);
+  RUN_UNTIL (f, TRUE, closed && f->peer_eof);
+  g_assert_cmpuint (f->received->len, ==, lines->len);
+  g_assert_cmpstr (f->received->str, ==, lines->str);
+}
+
+
 int
 main (int    argc,
       char **argv)
@@ -763,6 +789,7 @@ main (int    argc,
     { "cancel", test_cancel },
     { "session", test_session },
     { "session-shutdown", test_session_shutdown },
+    { "session-shutdown-pending", test_session_shutdown_pending },
     { "mark-mid-read", test_mark_mid_read },
     { "turns", test_turns },
   };

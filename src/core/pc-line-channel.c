@@ -61,6 +61,7 @@ struct _PcLineChannel
   gboolean       more_lines;   /* lines read may wait in the reader */
   gboolean       reading;      /* async: a read is in flight */
   gboolean       read_done;    /* EOF, error, or stopped: read no more */
+  gboolean       finishing;    /* read no more, but hand out what was read */
   gboolean       closing;      /* close once everything has left */
   gboolean       closed;
   gboolean       close_started;
@@ -288,6 +289,9 @@ pc_line_channel_close_when_flushed (PcLineChannel *self)
 {
   g_return_if_fail (PC_IS_LINE_CHANNEL (self));
 
+  /* Already closing once the lines read are answered. */
+  if (self->finishing)
+    return;
   self->closing = TRUE;
   pc_line_channel_stop_reading (self);
 }
@@ -657,6 +661,11 @@ read_cb (GObject      *source,
    * dropped. */
   if (self->read_done)
     return;
+  if (self->finishing)
+    {
+      update (self);
+      return;
+    }
   if (n < 0)
     {
       fail (self, PC_LINE_CHANNEL_READ, error);
@@ -723,7 +732,9 @@ update (PcLineChannel *self)
   if (self->closed)
     return;
 
-  if (self->closing && pc_line_channel_get_unsent (self) == 0)
+  /* Finishing, the lines read and the owner's work come first. */
+  if (self->closing && pc_line_channel_get_unsent (self) == 0
+      && (self->read_done || (!self->more_lines && !self->paused)))
     {
       close_now (self);
       return;
@@ -743,7 +754,7 @@ update (PcLineChannel *self)
   /* Never watch a stream that is done: at EOF it stays readable, and the
    * source would fire on every iteration while the output drains. Lines
    * still waiting, or an owner at work, come before reading more. */
-  want_read = !self->read_done && !self->paused && !self->more_lines
+  want_read = !self->read_done && !self->finishing && !self->paused && !self->more_lines
               && pc_line_channel_get_unsent (self) < self->high_water;
   if (self->pollable)
     {
@@ -804,6 +815,25 @@ pc_line_channel_resume (PcLineChannel *self)
   g_return_if_fail (PC_IS_LINE_CHANNEL (self));
 
   self->paused = FALSE;
+  if (!self->dispatching)
+    update (self);
+}
+
+void
+pc_line_channel_finish (PcLineChannel *self)
+{
+  g_return_if_fail (PC_IS_LINE_CHANNEL (self));
+
+  if (self->closed || self->read_done)
+    {
+      pc_line_channel_close_when_flushed (self);
+      return;
+    }
+  self->closing = TRUE;
+  self->finishing = TRUE;
+  clear_source (&self->read_source);
+  /* An async read in flight brings nothing more: its bytes are dropped. */
+  g_cancellable_cancel (self->read_cancellable);
   if (!self->dispatching)
     update (self);
 }

@@ -124,6 +124,10 @@ gint64         pc_line_channel_get_last_read (PcLineChannel *self);
 /* Reads no more: a read in flight is cancelled, bytes not yet handed out
  * as lines are dropped. Output still leaves. */
 void           pc_line_channel_stop_reading (PcLineChannel *self);
+/* Reads nothing more from the stream, but hands out the complete lines
+ * already read (in turns, as always) and waits for a paused owner to
+ * resume; then closes once every byte of output has left. */
+void           pc_line_channel_finish    (PcLineChannel *self);
 /* Stops reading and closes once every byte of output has left. */
 void           pc_line_channel_close_when_flushed (PcLineChannel *self);
 /* Closes now: unsent output is dropped, I/O in flight cancelled, the

@@ -528,8 +528,10 @@ pc_session_shutdown (PcSession *self)
 
   if (self->closed)
     return;
-  /* A read in flight is cancelled; the lines already read were answered. */
+  /* Nothing more is read; the lines already read are answered (within the
+   * mark, turn by turn) and sent, within the grace period. */
+  if (!self->closing)
+    pc_line_channel_finish (self->channel);
   close_when_flushed (self);
-  if (pc_line_channel_get_unsent (self->channel) > 0)
-    start_grace (self);
+  start_grace (self);
 }
