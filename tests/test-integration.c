@@ -720,11 +720,12 @@ test_hostile_json (Fixture       *fixture,
   assert_error_then_alive (stream, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"unset\",\"params\":[1e400]}", "-32700");
   assert_error_then_alive (stream, "{\"jsonrpc\":\"2.0\",\"id\":1e400,\"method\":\"ping\"}", "-32700");
   assert_error_then_alive (stream, "{\"jsonrpc\":\"2.0\",\"id\":9223372036854775808,\"method\":\"eval\",\"params\":[\"1\"]}", "-32700");
-  /* -0 is the integer 0, as an id and as a result. */
+  /* -0 is 0 as a result; an id goes back as it came, -0, on the fast
+   * path and the general one. */
   assert_reply (stream, "{\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"eval\",\"params\":[\"-0\"]}",
-                "{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":{\"value\":0,\"values\":[0],\"text\":\"0\"}}");
+                "{\"jsonrpc\":\"2.0\",\"id\":-0,\"result\":{\"value\":0,\"values\":[0],\"text\":\"0\"}}");
   assert_reply (stream, "{\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"eval\",\"params\":[\"-0\"],\"x\":-0}",
-                "{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":{\"value\":0,\"values\":[0],\"text\":\"0\"}}");
+                "{\"jsonrpc\":\"2.0\",\"id\":-0,\"result\":{\"value\":0,\"values\":[0],\"text\":\"0\"}}");
   /* 1 MiB of string is past the default 64 KiB line limit. */
   assert_error_then_alive (stream, huge, "1001");
 }

@@ -118,6 +118,9 @@ typedef struct
   const char    *bye;          /* a line that makes the owner close after flush */
   gsize          bye_size;     /* bytes of output queued before that close */
 
+  const char    *pause_on;     /* a line that pauses the channel */
+  guint          ready_left;   /* turns of own work before resuming */
+
   /* The peer. */
   GString       *received;
   gboolean       peer_eof;
@@ -142,6 +145,13 @@ line_cb (PcLineChannel *channel,
         g_string_append_c (out, 'a' + i % 26);
       g_string_append_c (out, '\n');
       pc_line_channel_close_when_flushed (channel);
+      return;
+    }
+  if (f->pause_on != NULL && len == strlen (f->pause_on) && memcmp (line, f->pause_on, len) == 0)
+    {
+      g_string_append (out, "paused\n");
+      pc_line_channel_pause (channel);
+      f->ready_left = 3;
       return;
     }
   if (f->reply_size > 0)
@@ -211,7 +221,21 @@ closed_cb (PcLineChannel *channel,
   f->closed = TRUE;
 }
 
+/* The owner's own work while paused: a line per turn, then it resumes. */
+static void
+ready_cb (PcLineChannel *channel,
+          gpointer       user_data)
+{
+  Fixture *f = user_data;
+
+  g_assert_cmpuint (f->ready_left, >, 0);
+  g_string_append (pc_line_channel_get_output (channel), "tick\n");
+  if (--f->ready_left == 0)
+    pc_line_channel_resume (channel);
+}
+
 static const PcLineChannelCallbacks callbacks = {
+  .ready = ready_cb,
   .line = line_cb,
   .line_too_long = line_too_long_cb,
   .end_of_input = end_of_input_cb,
@@ -663,6 +687,87 @@ test_session_shutdown (Fixture       *f,
   RUN_UNTIL (f, TRUE, closed && f->peer_eof);
 }
 
+/* The mark holds inside one read: lines whose replies are large stop
+ * being handed out once the unsent output reaches it, not after the last
+ * line read, and go on in order once the peer reads. */
+static void
+test_mark_mid_read (Fixture       *f,
+                    gconstpointer  data)
+{
+  const gsize high_water = 64 * 1024;
+  g_autoptr(GString) input = g_string_new (NULL);
+
+  f->reply_size = 16 * 1024;
+  start (f, 64, high_water);
+  for (guint i = 0; i < 200; i++)
+    g_string_append_printf (input, "%u\n", i);
+  peer_write (f, input->str, input->len);
+  for (int i = 0; i < 200; i++)
+    {
+      step (f, FALSE);
+      g_assert_cmpuint (pc_line_channel_get_unsent (f->channel), <=, high_water + f->reply_size);
+    }
+  g_assert_cmpuint (f->lines->len, <, 200);
+  g_test_message ("%u of 200 lines handed out while the peer does not read",
+                  f->lines->len);
+  RUN_UNTIL (f, TRUE, f->received->len == 200 * f->reply_size);
+  g_assert_cmpstr (g_ptr_array_index (f->lines, 199), ==, "199");
+  g_assert_true (g_str_has_prefix (f->received->str + 199 * f->reply_size, "re:199."));
+}
+
+/* A turn hands out at most its budget; the rest waits for later turns
+ * rather than for more reads. A paused owner gets its own turns (ready)
+ * and the lines after the pausing one wait for it to resume. */
+static void
+test_turns (Fixture       *f,
+            gconstpointer  data)
+{
+  f->reply_size = 8;
+  f->pause_on = "wait";
+  start (f, 64, 0);
+  pc_line_channel_set_budget (f->channel, 1, 0);
+  peer_write (f, "a\nb\nwait\nc\n", -1);
+  RUN_UNTIL (f, TRUE, f->lines->len >= 1);
+  g_assert_cmpuint (f->lines->len, ==, 1);
+  RUN_UNTIL (f, TRUE, f->lines->len == 4);
+  RUN_UNTIL (f, TRUE, g_str_has_suffix (f->received->str, "re:c...\n"));
+  g_assert_cmpstr (f->received->str, ==,
+                   "re:a...\nre:b...\npaused\ntick\ntick\ntick\nre:c...\n");
+  /* Half-closed after: the lines waiting are still answered, then EOF. */
+  peer_write (f, "d\ne\nwait\nf\n", -1);
+  g_assert_no_errno (shutdown (f->peer, SHUT_WR));
+  RUN_UNTIL (f, TRUE, f->closed && f->peer_eof);
+  g_assert_true (g_str_has_suffix (f->received->str,
+                                   "re:d...\nre:e...\npaused\ntick\ntick\ntick\nre:f...\n"));
+}
+
+
+/* The server stops while lines already read wait for their turn: they
+ * are all answered before the session closes; nothing more is read. */
+static void
+test_session_shutdown_pending (Fixture       *f,
+                               gconstpointer  data)
+{
+  PcSessionConfig config = { .max_line = 4096, .max_clients = 4, .transport = "test" };
+  g_autoptr(PcSession) session = pc_session_new (f->stream, "peer", 3, &config);
+  g_autoptr(GString) lines = g_string_new (NULL);
+  gboolean closed = FALSE;
+
+  g_signal_connect (session, "closed", G_CALLBACK (session_closed_cb), &closed);
+  pc_session_start (session);
+  for (guint i = 0; i < 5000; i++)
+    g_string_append (lines, "1\n");
+  peer_write (f, lines->str, lines->len);
+  RUN_UNTIL (f, TRUE, f->received->len > 0);
+  g_test_message ("%" G_GSIZE_FORMAT " of 5000 replies received at shutdown",
+                  f->received->len / 2);
+  pc_session_shutdown (session);
+  RUN_UNTIL (f, TRUE, closed && f->peer_eof);
+  g_assert_cmpuint (f->received->len, ==, lines->len);
+  g_assert_cmpstr (f->received->str, ==, lines->str);
+}
+
+
 int
 main (int    argc,
       char **argv)
@@ -684,6 +789,9 @@ main (int    argc,
     { "cancel", test_cancel },
     { "session", test_session },
     { "session-shutdown", test_session_shutdown },
+    { "session-shutdown-pending", test_session_shutdown_pending },
+    { "mark-mid-read", test_mark_mid_read },
+    { "turns", test_turns },
   };
 
   g_test_init (&argc, &argv, NULL);

@@ -1186,16 +1186,29 @@ test_hostile_numbers (void)
                       -1, "64-bit");
   assert_parse_error (fake, "{\"jsonrpc\":\"2.0\",\"id\":-9223372036854775809,\"method\":\"sum\",\"params\":[1]}",
                       -1, "64-bit");
-  /* -0 as an id is the integer 0; as a number it is 0 too. */
+  /* -0 as a number is 0; as an id it goes back as it came, -0, on
+   * either path, in a batch too (a client matching ids by their text must
+   * find its own). */
   {
     g_autofree char *out = handle (fake, "{\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"subtract\",\"params\":[-0,1]}", -1);
     g_autofree char *real = handle (fake, "{\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"number\",\"params\":[-0.0]}", -1);
     g_autofree char *fast = handle_fast (fake, "{\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"eval\",\"params\":[\"-0\"]}",
                                          strlen ("{\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"eval\",\"params\":[\"-0\"]}"));
+    g_autofree char *batch = handle (fake, "[{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"subtract\",\"params\":[1,1]},"
+                                     "{\"jsonrpc\":\"2.0\",\"id\": -0 ,\"method\":\"nope\"},"
+                                     "{\"jsonrpc\":\"2.0\",\"id\":-0.0,\"method\":\"subtract\",\"params\":[1,1]}]", -1);
+    const char *fast_batch_line = "[{\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"eval\",\"params\":[\"1\"]},"
+                                  "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"eval\",\"params\":[\"2\"]}]";
+    g_autofree char *fast_batch = handle_fast (fake, fast_batch_line, strlen (fast_batch_line));
 
-    g_assert_cmpstr (out, ==, "{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":-1}\n");
-    g_assert_cmpstr (real, ==, "{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":0}\n");
-    g_assert_cmpstr (fast, ==, "{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":{\"expr\":\"-0\",\"value\":0}}\n");
+    g_assert_cmpstr (out, ==, "{\"jsonrpc\":\"2.0\",\"id\":-0,\"result\":-1}\n");
+    g_assert_cmpstr (real, ==, "{\"jsonrpc\":\"2.0\",\"id\":-0,\"result\":0}\n");
+    g_assert_cmpstr (fast, ==, "{\"jsonrpc\":\"2.0\",\"id\":-0,\"result\":{\"expr\":\"-0\",\"value\":0}}\n");
+    g_assert_cmpstr (batch, ==, "[{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":0},"
+                     "{\"jsonrpc\":\"2.0\",\"id\":-0,\"error\":{\"code\":-32601,\"message\":\"Method not found\"}},"
+                     "{\"jsonrpc\":\"2.0\",\"id\":-0.0,\"result\":0}]\n");
+    g_assert_cmpstr (fast_batch, ==, "[{\"jsonrpc\":\"2.0\",\"id\":-0,\"result\":{\"expr\":\"1\",\"value\":1}},"
+                     "{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":{\"expr\":\"2\",\"value\":2}}]\n");
   }
   assert_still_serves (fake);
 }
@@ -1707,6 +1720,169 @@ test_parse_deep_reply (void)
 
 /* ---------------------------------------------------------------------------- */
 
+/* ---- Limits and batches answered in pieces ----------------------------- */
+
+/* A handler that must yield after every call: a batch is answered one
+ * call per turn. */
+static gboolean
+always_yield (gpointer user_data)
+{
+  return TRUE;
+}
+
+static const PcRequestHandler fake_yield_handler = {
+  .plain = fake_plain,
+  .call = fake_call,
+  .must_yield = always_yield,
+};
+
+static const PcRequestHandler fake_fast_yield_handler = {
+  .plain = fake_plain,
+  .call = fake_call,
+  .eval = fake_eval,
+  .must_yield = always_yield,
+};
+
+/* Answers @line one call per turn; returns the reply and the turns. */
+static char *
+answer_in_turns (Fake                   *fake,
+                 const PcRequestHandler *handler,
+                 const char             *line,
+                 gsize                   max_batch,
+                 guint                  *turns)
+{
+  GString *out = g_string_new (NULL);
+  g_autofree char *exact = g_memdup2 (line, strlen (line));
+  PcRequest *request = pc_protocol_answer_line (exact, strlen (line), max_batch,
+                                                handler, fake, out);
+
+  /* The line is gone once its turn is over: the request keeps its own. */
+  memset (exact, 'x', strlen (line));
+  *turns = 1;
+  while (request != NULL)
+    {
+      (*turns)++;
+      if (pc_request_resume (request, handler, fake, out))
+        g_clear_pointer (&request, pc_request_free);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_batch_in_turns (void)
+{
+  g_autoptr(Fake) fake = fake_new ();
+  const char *general =
+    "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"subtract\",\"params\":[5,2]},"
+    "{\"jsonrpc\":\"2.0\",\"method\":\"notify\"},"
+    "{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"method\":\"nope\"},"
+    "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"subtract\",\"params\":[1,1]}]";
+  const char *fast =
+    "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":[\"1\"]},"
+    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eval\",\"params\":[\"!bad\"]},"
+    "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"eval\",\"params\":[\"3\"]}]";
+  const char *notifications =
+    "[{\"jsonrpc\":\"2.0\",\"method\":\"notify\"},{\"jsonrpc\":\"2.0\",\"method\":\"notify\"}]";
+  g_autofree char *whole = handle (fake, general, -1);
+  g_autofree char *whole_fast = handle_fast (fake, fast, strlen (fast));
+  guint turns = 0;
+  g_autofree char *pieces = answer_in_turns (fake, &fake_yield_handler, general, 1000, &turns);
+  g_autofree char *pieces_fast = NULL;
+  g_autofree char *silent = NULL;
+
+  /* The same bytes, one call per turn: the reply is one array on one line. */
+  g_assert_cmpstr (pieces, ==, whole);
+  g_assert_cmpuint (turns, ==, 4);
+  pieces_fast = answer_in_turns (fake, &fake_fast_yield_handler, fast, 1000, &turns);
+  g_assert_cmpstr (pieces_fast, ==, whole_fast);
+  g_assert_cmpuint (turns, ==, 3);
+  /* Notifications only: no reply at all, in turns too. */
+  silent = answer_in_turns (fake, &fake_yield_handler, notifications, 1000, &turns);
+  g_assert_cmpstr (silent, ==, "");
+}
+
+static void
+test_batch_limit (void)
+{
+  g_autoptr(Fake) fake = fake_new ();
+  const char *call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":[\"1\"]}";
+  g_autoptr(GString) line = g_string_new ("[");
+  g_autofree char *fast_over = NULL;
+  g_autofree char *general_over = NULL;
+  g_autofree char *at_limit = NULL;
+  g_autoptr(json_t) reply = NULL;
+  guint turns = 0;
+
+  for (int i = 0; i < 5; i++)
+    g_string_append_printf (line, "%s%s", i > 0 ? "," : "", call);
+  g_string_append_c (line, ']');
+
+  /* Five calls where four are allowed: refused whole, nothing is run, on
+   * either path. */
+  fake->n_fast = 0;
+  fast_over = answer_in_turns (fake, &fake_fast_yield_handler, line->str, 4, &turns);
+  general_over = answer_in_turns (fake, &fake_yield_handler, line->str, 4, &turns);
+  g_assert_cmpstr (fast_over, ==, general_over);
+  g_assert_cmpuint (fake->n_fast, ==, 0);
+  g_assert_cmpuint (fake->calls->len, ==, 0);
+  reply = parse_json (fast_over);
+  g_assert_true (json_is_object (reply));
+  g_assert_true (json_is_null (json_object_get (reply, "id")));
+  g_assert_cmpint (json_integer_value (json_object_get (json_object_get (reply, "error"), "code")),
+                   ==, PC_RPC_BUSY);
+  g_assert_cmpstr (json_string_value (json_object_get (json_object_get (json_object_get (reply, "error"),
+                                                                        "data"), "limit")),
+                   ==, "batch");
+  g_assert_nonnull (strstr (json_string_value (json_object_get (json_object_get (reply, "error"),
+                                                                "message")), "limit 4"));
+  /* Five where five are allowed: answered. */
+  at_limit = answer_in_turns (fake, &fake_fast_yield_handler, line->str, 5, &turns);
+  g_assert_cmpuint (fake->n_fast, ==, 5);
+  g_assert_true (g_str_has_prefix (at_limit, "[{"));
+}
+
+/* JSON's blanks before the first { or [ (space, tab, CR) make a JSON-RPC
+ * line, on the fast and the general path, and the line reader's mode for
+ * an over-long line agrees. */
+static void
+test_leading_blanks (void)
+{
+  g_autoptr(Fake) fake = fake_new ();
+  const char *lines[] = {
+    "\r{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":[\"2\"]}",
+    " \t\r {\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":[\"2\"]}",
+    "\r[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":[\"2\"]}]",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      g_autofree char *general = handle (fake, lines[i], -1);
+      g_autofree char *fast = handle_fast (fake, lines[i], strlen (lines[i]));
+
+      g_assert_cmpstr (general, ==, fast);
+      g_assert_nonnull (strstr (general, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":"));
+    }
+  g_assert_cmpuint (fake->n_plain, ==, 0);
+  {
+    g_autofree char *error = handle (fake, "\r{\"jsonrpc\"", -1);
+
+    g_assert_cmpint (error_code (error, NULL), ==, PC_RPC_PARSE_ERROR);
+  }
+  {
+    g_autoptr(PcLineReader) reader = pc_line_reader_new (8);
+    const char *text = "\r{\"jsonrpc\":\"2.0\"}\n";
+    const char *line = NULL;
+    gsize len = 0;
+    gboolean looks_json = FALSE;
+    guint8 *buf = pc_line_reader_prepare (reader, strlen (text));
+
+    memcpy (buf, text, strlen (text));
+    pc_line_reader_commit (reader, strlen (text));
+    g_assert_cmpint (pc_line_reader_next (reader, &line, &len, &looks_json), ==, PC_LINE_TOO_LONG);
+    g_assert_true (looks_json);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1773,6 +1949,9 @@ main (int    argc,
     }
 
   g_test_add_func ("/protocol/client/append-request", test_append_request);
+  g_test_add_func ("/protocol/batch/in-turns", test_batch_in_turns);
+  g_test_add_func ("/protocol/batch/limit", test_batch_limit);
+  g_test_add_func ("/protocol/leading-blanks", test_leading_blanks);
   g_test_add_func ("/protocol/client/round-trip", test_round_trip);
   g_test_add_func ("/protocol/client/result", test_parse_result);
   g_test_add_func ("/protocol/client/error", test_parse_error_reply);

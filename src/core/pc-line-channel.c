@@ -39,16 +39,29 @@ struct _PcLineChannel
   GCancellable  *read_cancellable;  /* async reads; cancelled on stop too */
   GSource       *read_source;       /* pollable: waiting to read */
   GSource       *write_source;      /* pollable: waiting to write */
+  /* The owner's next turn: lines left over from the last one, or work of
+   * its own (paused). An idle source at default priority, so that every
+   * other connection of the context gets its turn first. */
+  GSource       *turn_source;
 
   GString       *output;       /* output waiting to be written */
   gsize          output_sent;  /* pollable: bytes of output already written */
   GString       *writing;      /* async: output being written now */
   gint64         last_read;
 
+  /* A turn: what one wakeup may hand out before yielding. */
+  guint          max_lines;    /* 0: no limit */
+  gint64         max_usec;     /* 0: no limit */
+  guint          turn_lines;
+  gint64         turn_start;
+
   gboolean       started;
   gboolean       dispatching;  /* handing out lines: flush at the end */
+  gboolean       paused;       /* the owner works on something of its own */
+  gboolean       more_lines;   /* lines read may wait in the reader */
   gboolean       reading;      /* async: a read is in flight */
   gboolean       read_done;    /* EOF, error, or stopped: read no more */
+  gboolean       finishing;    /* read no more, but hand out what was read */
   gboolean       closing;      /* close once everything has left */
   gboolean       closed;
   gboolean       close_started;
@@ -75,6 +88,7 @@ pc_line_channel_dispose (GObject *object)
 
   clear_source (&self->read_source);
   clear_source (&self->write_source);
+  clear_source (&self->turn_source);
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->read_cancellable);
   g_clear_object (&self->stream);
@@ -234,6 +248,7 @@ close_now (PcLineChannel *self)
   self->read_done = TRUE;
   clear_source (&self->read_source);
   clear_source (&self->write_source);
+  clear_source (&self->turn_source);
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->read_cancellable);
   finish_close (self);
@@ -274,6 +289,9 @@ pc_line_channel_close_when_flushed (PcLineChannel *self)
 {
   g_return_if_fail (PC_IS_LINE_CHANNEL (self));
 
+  /* Already closing once the lines read are answered. */
+  if (self->finishing)
+    return;
   self->closing = TRUE;
   pc_line_channel_stop_reading (self);
 }
@@ -294,7 +312,41 @@ pc_line_channel_stop_reading (PcLineChannel *self)
 
 /* ---- Reading ---------------------------------------------------------- */
 
-/* Hands out every complete line read so far, until the owner stops. */
+/* A new turn of the owner: the budget counts from here. */
+static void
+begin_turn (PcLineChannel *self)
+{
+  self->dispatching = TRUE;
+  self->turn_lines = 0;
+  self->turn_start = self->max_usec > 0 ? g_get_monotonic_time () : 0;
+}
+
+/* Whether the owner has had its share: output at the mark, or the turn's
+ * lines or time used up. */
+static gboolean
+turn_over (PcLineChannel *self,
+           gboolean       read_clock)
+{
+  return pc_line_channel_get_unsent (self) >= self->high_water
+         || (self->max_lines > 0 && self->turn_lines >= self->max_lines)
+         || (read_clock && self->max_usec > 0
+             && g_get_monotonic_time () - self->turn_start >= self->max_usec);
+}
+
+/* Lines between two readings of the clock: a trivial line costs less than
+ * a hundred nanoseconds, a reading of the clock twenty. */
+#define CLOCK_EVERY 16
+
+gboolean
+pc_line_channel_must_yield (PcLineChannel *self)
+{
+  g_return_val_if_fail (PC_IS_LINE_CHANNEL (self), TRUE);
+  return turn_over (self, TRUE);
+}
+
+/* Hands out the complete lines read so far, until the owner pauses or
+ * stops or the turn is over; the rest waits in the reader for the next
+ * turn, and nothing more is read meanwhile. */
 static void
 deliver_lines (PcLineChannel *self)
 {
@@ -303,10 +355,15 @@ deliver_lines (PcLineChannel *self)
   gboolean looks_json = FALSE;
   PcLineStatus status;
 
-  while (!self->read_done
-         && (status = pc_line_reader_next (self->reader, &line, &len, &looks_json))
-            != PC_LINE_NONE)
+  self->more_lines = TRUE;
+  while (!self->read_done)
     {
+      if (self->paused || turn_over (self, self->turn_lines % CLOCK_EVERY == 0))
+        return;
+      status = pc_line_reader_next (self->reader, &line, &len, &looks_json);
+      if (status == PC_LINE_NONE)
+        break;
+      self->turn_lines++;
       if (self->callbacks == NULL)
         continue;
       if (status == PC_LINE_TOO_LONG)
@@ -317,6 +374,7 @@ deliver_lines (PcLineChannel *self)
       else if (self->callbacks->line != NULL)
         self->callbacks->line (self, line, len, self->user_data);
     }
+  self->more_lines = FALSE;
 }
 
 /* Bytes arrived: hand out the lines they complete. */
@@ -502,10 +560,10 @@ readable_cb (gpointer user_data)
 {
   g_autoptr(PcLineChannel) self = g_object_ref (user_data);
 
-  self->dispatching = TRUE;
+  begin_turn (self);
   for (int round = 0;
-       round < READ_ROUNDS && !self->read_done
-       && pc_line_channel_get_unsent (self) < self->high_water;
+       round < READ_ROUNDS && !self->read_done && !self->paused && !self->more_lines
+       && !turn_over (self, TRUE);
        round++)
     {
       g_autoptr(GError) error = NULL;
@@ -603,6 +661,11 @@ read_cb (GObject      *source,
    * dropped. */
   if (self->read_done)
     return;
+  if (self->finishing)
+    {
+      update (self);
+      return;
+    }
   if (n < 0)
     {
       fail (self, PC_LINE_CHANNEL_READ, error);
@@ -612,7 +675,7 @@ read_cb (GObject      *source,
     end_of_input (self);
   else
     {
-      self->dispatching = TRUE;
+      begin_turn (self);
       got_bytes (self, n);
       self->dispatching = FALSE;
     }
@@ -635,6 +698,24 @@ start_async_read (PcLineChannel *self)
 
 /* ---- The state machine -------------------------------------------------- */
 
+/* The owner's next turn: its own work first (@ready, while paused), then
+ * the lines that waited. */
+static gboolean
+turn_cb (gpointer user_data)
+{
+  g_autoptr(PcLineChannel) self = g_object_ref (user_data);
+
+  g_clear_pointer (&self->turn_source, g_source_unref);
+  begin_turn (self);
+  if (self->paused && self->callbacks != NULL && self->callbacks->ready != NULL)
+    self->callbacks->ready (self, self->user_data);
+  if (!self->paused && self->more_lines && !self->closed)
+    deliver_lines (self);
+  self->dispatching = FALSE;
+  update (self);
+  return G_SOURCE_REMOVE;
+}
+
 /* After anything happened: write what is ready, close when the channel is
  * done and everything went out, and read while there is room. */
 static void
@@ -651,15 +732,30 @@ update (PcLineChannel *self)
   if (self->closed)
     return;
 
-  if (self->closing && pc_line_channel_get_unsent (self) == 0)
+  /* Finishing, the lines read and the owner's work come first. */
+  if (self->closing && pc_line_channel_get_unsent (self) == 0
+      && (self->read_done || (!self->more_lines && !self->paused)))
     {
       close_now (self);
       return;
     }
 
+  /* The owner's turn comes again once its output is below the mark, after
+   * every other ready source of the context had its turn. */
+  if ((self->paused || self->more_lines) && !self->read_done && self->turn_source == NULL
+      && pc_line_channel_get_unsent (self) < self->high_water)
+    {
+      self->turn_source = g_idle_source_new ();
+      g_source_set_priority (self->turn_source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (self->turn_source, turn_cb, self, NULL);
+      g_source_attach (self->turn_source, self->context);
+    }
+
   /* Never watch a stream that is done: at EOF it stays readable, and the
-   * source would fire on every iteration while the output drains. */
-  want_read = !self->read_done && pc_line_channel_get_unsent (self) < self->high_water;
+   * source would fire on every iteration while the output drains. Lines
+   * still waiting, or an owner at work, come before reading more. */
+  want_read = !self->read_done && !self->finishing && !self->paused && !self->more_lines
+              && pc_line_channel_get_unsent (self) < self->high_water;
   if (self->pollable)
     {
       if (want_read && self->read_source == NULL)
@@ -688,6 +784,56 @@ pc_line_channel_flush (PcLineChannel *self)
 {
   g_return_if_fail (PC_IS_LINE_CHANNEL (self));
 
+  if (!self->dispatching)
+    update (self);
+}
+
+void
+pc_line_channel_set_budget (PcLineChannel *self,
+                            guint          max_lines,
+                            gint64         max_usec)
+{
+  g_return_if_fail (PC_IS_LINE_CHANNEL (self));
+
+  self->max_lines = max_lines;
+  self->max_usec = max_usec;
+}
+
+void
+pc_line_channel_pause (PcLineChannel *self)
+{
+  g_return_if_fail (PC_IS_LINE_CHANNEL (self));
+
+  self->paused = TRUE;
+  if (!self->dispatching)
+    update (self);
+}
+
+void
+pc_line_channel_resume (PcLineChannel *self)
+{
+  g_return_if_fail (PC_IS_LINE_CHANNEL (self));
+
+  self->paused = FALSE;
+  if (!self->dispatching)
+    update (self);
+}
+
+void
+pc_line_channel_finish (PcLineChannel *self)
+{
+  g_return_if_fail (PC_IS_LINE_CHANNEL (self));
+
+  if (self->closed || self->read_done)
+    {
+      pc_line_channel_close_when_flushed (self);
+      return;
+    }
+  self->closing = TRUE;
+  self->finishing = TRUE;
+  clear_source (&self->read_source);
+  /* An async read in flight brings nothing more: its bytes are dropped. */
+  g_cancellable_cancel (self->read_cancellable);
   if (!self->dispatching)
     update (self);
 }

@@ -19,7 +19,16 @@ G_BEGIN_DECLS
  * called pc_line_channel_start(); every function and callback runs there.
  *
  * While the unsent output is at or above the high-water mark, the channel
- * stops reading, so a peer that never reads costs bounded memory. */
+ * stops reading and stops handing out the lines it has read, so a peer
+ * that never reads costs bounded memory, whatever one line asks for.
+ *
+ * Turns: each wakeup hands out lines until the output reaches the mark or
+ * the budget (pc_line_channel_set_budget()) is used; lines left wait in
+ * the reader, nothing more is read, and the next turn comes from an idle
+ * source at default priority, after the other connections of the same
+ * context had theirs. An owner with work of its own (a batch answered
+ * call by call) pauses the channel and is called back (@ready) each turn
+ * until it resumes. */
 
 typedef enum
 {
@@ -66,6 +75,13 @@ typedef struct
   /* The stream is closed: the last callback, once per channel. */
   void (*closed)        (PcLineChannel  *channel,
                          gpointer        user_data);
+  /* The owner paused (pc_line_channel_pause()) and its turn has come:
+   * its unsent output is below the mark and every other source of the
+   * context had its turn. It does some of its work (until
+   * pc_line_channel_must_yield()), and calls pc_line_channel_resume()
+   * once done; while it stays paused, @ready comes again next turn. */
+  void (*ready)         (PcLineChannel  *channel,
+                         gpointer        user_data);
 } PcLineChannelCallbacks;
 
 /* A channel over @stream (referenced). Lines longer than @max_line bytes
@@ -91,12 +107,27 @@ GString       *pc_line_channel_get_output (PcLineChannel *self);
 void           pc_line_channel_flush     (PcLineChannel *self);
 /* Bytes of output appended and not yet taken by the stream. */
 gsize          pc_line_channel_get_unsent (PcLineChannel *self);
+/* At most @max_lines lines and @max_usec µs per turn (0: no limit). */
+void           pc_line_channel_set_budget (PcLineChannel *self,
+                                           guint          max_lines,
+                                           gint64         max_usec);
+/* Inside a callback: whether the owner has used its turn (output at the
+ * mark, or the budget spent) and should stop until its next one. */
+gboolean       pc_line_channel_must_yield (PcLineChannel *self);
+/* No line is handed out, and nothing read, until resume; @ready is
+ * called each turn meanwhile. Lines already read wait. */
+void           pc_line_channel_pause     (PcLineChannel *self);
+void           pc_line_channel_resume    (PcLineChannel *self);
 /* Monotonic time (µs) of the last read that brought bytes, or of start. */
 gint64         pc_line_channel_get_last_read (PcLineChannel *self);
 
 /* Reads no more: a read in flight is cancelled, bytes not yet handed out
  * as lines are dropped. Output still leaves. */
 void           pc_line_channel_stop_reading (PcLineChannel *self);
+/* Reads nothing more from the stream, but hands out the complete lines
+ * already read (in turns, as always) and waits for a paused owner to
+ * resume; then closes once every byte of output has left. */
+void           pc_line_channel_finish    (PcLineChannel *self);
 /* Stops reading and closes once every byte of output has left. */
 void           pc_line_channel_close_when_flushed (PcLineChannel *self);
 /* Closes now: unsent output is dropped, I/O in flight cancelled, the

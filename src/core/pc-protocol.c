@@ -243,10 +243,11 @@ scan_is (const char *text,
 
 typedef struct
 {
-  const char *id;        /* a string id as it goes back, without quotes */
+  /* The id as it goes back, byte for byte as the client wrote it: a
+   * string without its quotes, or an integer's digits ("-0" stays "-0"). */
+  const char *id;
   gsize       id_len;
   gboolean    id_string;
-  gint64      id_number;
   const char *expr;
   gsize       expr_len;
 } SimpleEval;
@@ -283,12 +284,22 @@ scan_simple_call (Scan       *sp,
         }
       else if (scan_is (key, key_len, "id") && !(seen & ID))
         {
+          gint64 number;
+
           scan_blank (&s);
           call->id_string = s.p < s.end && *s.p == '"';
-          if (call->id_string
-              ? !scan_plain_string (&s, &call->id, &call->id_len)
-              : !scan_integer (&s, &call->id_number))
-            return FALSE;
+          if (call->id_string)
+            {
+              if (!scan_plain_string (&s, &call->id, &call->id_len))
+                return FALSE;
+            }
+          else
+            {
+              call->id = s.p;
+              if (!scan_integer (&s, &number))
+                return FALSE;
+              call->id_len = s.p - call->id;
+            }
           seen |= ID;
         }
       else if (scan_is (key, key_len, "params") && !(seen & PARAMS))
@@ -328,6 +339,7 @@ scan_simple_call (Scan       *sp,
 static gboolean
 scan_simple_eval (const char *line,
                   gsize       len,
+                  gsize       max_batch,
                   GArray     *calls,
                   gboolean   *is_batch)
 {
@@ -341,7 +353,9 @@ scan_simple_eval (const char *line,
       s.p++;
       do
         {
-          if (calls->len == MAX_SIMPLE_BATCH || !scan_simple_call (&s, &call))
+          /* A batch over the limit is refused the general way. */
+          if (calls->len == MIN (MAX_SIMPLE_BATCH, max_batch)
+              || !scan_simple_call (&s, &call))
             return FALSE;
           g_array_append_val (calls, call);
         }
@@ -379,64 +393,203 @@ answer_simple_call (const SimpleEval       *call,
     expr = large = g_strndup (call->expr, call->expr_len);
 
   g_string_append (out, "{\"jsonrpc\":\"2.0\",\"id\":");
-  /* A plain string's bytes need no escape in jansson's writer either. */
+  /* A plain string's bytes need no escape in jansson's writer either, and
+   * an integer goes back as it came (see append_response() for -0). */
   if (call->id_string)
-    {
-      g_string_append_c (out, '"');
-      g_string_append_len (out, call->id, call->id_len);
-      g_string_append_c (out, '"');
-    }
-  else
-    g_string_append_printf (out, "%" G_GINT64_FORMAT, call->id_number);
+    g_string_append_c (out, '"');
+  g_string_append_len (out, call->id, call->id_len);
+  if (call->id_string)
+    g_string_append_c (out, '"');
   g_string_append_c (out, ',');
   handler->eval (user_data, expr, out);
   g_string_append_c (out, '}');
 }
 
-static gboolean
-handle_simple_eval (const char             *line,
-                    gsize                   len,
-                    const PcRequestHandler *handler,
-                    gpointer                user_data,
-                    GString                *out)
-{
-  g_autoptr(GArray) calls = NULL;
-  gboolean is_batch = FALSE;
+/* ---- Requests answered in pieces ----------------------------------------
+ *
+ * A batch is answered call by call, its reply written as it is produced
+ * ("[", each response, ",", "]"): between two calls the handler's
+ * must_yield() may stop the work (unsent output above the session's mark,
+ * or its turn used up), and the PcRequest keeps what is left for later. So
+ * a batch of expensive calls never builds more than one response at a
+ * time, whatever its size. */
 
-  if (handler->eval == NULL)
-    return FALSE;
-  calls = g_array_sized_new (FALSE, FALSE, sizeof (SimpleEval), 8);
-  if (!scan_simple_eval (line, len, calls, &is_batch))
-    return FALSE;
-  if (is_batch)
-    g_string_append_c (out, '[');
-  for (guint i = 0; i < calls->len; i++)
+struct _PcRequest
+{
+  /* Fast path: the calls, pointing into @text, a copy of the line. */
+  char      *text;
+  GArray    *calls;
+  /* General path: the parsed batch, and which ids were written -0. */
+  json_t    *root;
+  guint8    *negative_zero;
+  gsize      next;     /* the next call to answer */
+  gsize      n;
+  gboolean   opened;   /* "[" written */
+};
+
+void
+pc_request_free (PcRequest *request)
+{
+  if (request == NULL)
+    return;
+  g_free (request->text);
+  g_clear_pointer (&request->calls, g_array_unref);
+  g_clear_pointer (&request->root, json_decref);
+  g_free (request->negative_zero);
+  g_free (request);
+}
+
+/* jansson reads the id -0 as the integer 0, and writes it back as 0, but an
+ * id goes back as the client wrote it. Only for ids that read 0, the line
+ * is read again with integers as reals, where -0 keeps its sign. @flags
+ * gets one byte per call (or one for a single call). */
+static gboolean
+find_negative_zero_ids (const char *line,
+                        gsize       len,
+                        json_t     *root,
+                        guint8    **flags)
+{
+  g_autoptr(json_t) reals = NULL;
+  gsize n = json_is_array (root) ? json_array_size (root) : 1;
+  gboolean any = FALSE;
+
+  for (gsize i = 0; i < n && !any; i++)
     {
-      if (i > 0)
-        g_string_append_c (out, ',');
-      answer_simple_call (&g_array_index (calls, SimpleEval, i), handler, user_data, out);
+      json_t *call = json_is_array (root) ? json_array_get (root, i) : root;
+      json_t *id = json_object_get (call, "id");
+
+      any = json_is_integer (id) && json_integer_value (id) == 0;
     }
-  if (is_batch)
-    g_string_append_c (out, ']');
-  g_string_append_c (out, '\n');
+  if (!any)
+    return FALSE;
+  /* The line has parsed once already: the same text, other number types. */
+  reals = json_loadb (line, len, JSON_DECODE_INT_AS_REAL, NULL);
+  if (reals == NULL)
+    return FALSE;
+  *flags = g_new0 (guint8, n);
+  for (gsize i = 0; i < n; i++)
+    {
+      json_t *call = json_is_array (reals) ? json_array_get (reals, i) : reals;
+      json_t *id = json_object_get (call, "id");
+
+      (*flags)[i] = json_is_real (id) && json_real_value (id) == 0
+                    && signbit (json_real_value (id));
+    }
   return TRUE;
 }
 
-/* ---- The general path ------------------------------------------------ */
+/* Every response here starts {"jsonrpc":"2.0","id":ID (built in that
+ * order; jansson keeps the order of insertion). */
+#define RESPONSE_ID_OFFSET (sizeof "{\"jsonrpc\":\"2.0\",\"id\":" - 1)
 
 static void
-handle_json (const char             *line,
-             gsize                   len,
+append_response (GString *out,
+                 json_t  *response,
+                 gboolean negative_zero_id)
+{
+  gsize start = out->len;
+
+  pc_json_append (out, response);
+  if (negative_zero_id && out->len > start + RESPONSE_ID_OFFSET
+      && out->str[start + RESPONSE_ID_OFFSET] == '0')
+    g_string_insert_c (out, start + RESPONSE_ID_OFFSET, '-');
+}
+
+static void
+answer_next (PcRequest              *request,
              const PcRequestHandler *handler,
              gpointer                user_data,
              GString                *out)
 {
+  gsize i = request->next++;
+
+  if (request->calls != NULL)
+    {
+      g_string_append_c (out, request->opened ? ',' : '[');
+      request->opened = TRUE;
+      answer_simple_call (&g_array_index (request->calls, SimpleEval, i),
+                          handler, user_data, out);
+    }
+  else
+    {
+      g_autoptr(json_t) response = handle_call (json_array_get (request->root, i),
+                                                handler, user_data);
+
+      /* Notifications get no response; a batch of them only, no reply. */
+      if (response == NULL)
+        return;
+      g_string_append_c (out, request->opened ? ',' : '[');
+      request->opened = TRUE;
+      append_response (out, response,
+                       request->negative_zero != NULL && request->negative_zero[i]);
+    }
+}
+
+gboolean
+pc_request_resume (PcRequest              *request,
+                   const PcRequestHandler *handler,
+                   gpointer                user_data,
+                   GString                *out)
+{
+  g_return_val_if_fail (request != NULL, TRUE);
+
+  /* At least one call per turn, so a request always moves on. */
+  do
+    answer_next (request, handler, user_data, out);
+  while (request->next < request->n
+         && (handler->must_yield == NULL || !handler->must_yield (user_data)));
+  if (request->next < request->n)
+    return FALSE;
+  if (request->opened)
+    g_string_append (out, "]\n");
+  return TRUE;
+}
+
+/* A single call or an error is answered here at once (returns %NULL); a
+ * batch becomes a PcRequest, answered by pc_request_resume(). */
+static PcRequest *
+start_json (const char             *line,
+            gsize                   len,
+            gsize                   max_batch,
+            const PcRequestHandler *handler,
+            gpointer                user_data,
+            GString                *out)
+{
   g_autoptr(GError) error = NULL;
   g_autoptr(json_t) root = NULL;
   g_autoptr(json_t) response = NULL;
+  g_autofree guint8 *negative_zero = NULL;
+  PcRequest *request;
 
-  if (handle_simple_eval (line, len, handler, user_data, out))
-    return;
+  if (handler->eval != NULL)
+    {
+      g_autoptr(GArray) calls = g_array_sized_new (FALSE, FALSE, sizeof (SimpleEval), 8);
+      gboolean is_batch = FALSE;
+
+      if (scan_simple_eval (line, len, max_batch, calls, &is_batch))
+        {
+          if (!is_batch)
+            {
+              answer_simple_call (&g_array_index (calls, SimpleEval, 0), handler,
+                                  user_data, out);
+              g_string_append_c (out, '\n');
+              return NULL;
+            }
+          /* The calls outlive the line: point them into a copy. */
+          request = g_new0 (PcRequest, 1);
+          request->text = g_memdup2 (line, len);
+          for (guint i = 0; i < calls->len; i++)
+            {
+              SimpleEval *call = &g_array_index (calls, SimpleEval, i);
+
+              call->id = request->text + (call->id - line);
+              call->expr = request->text + (call->expr - line);
+            }
+          request->n = calls->len;
+          request->calls = g_steal_pointer (&calls);
+          return request;
+        }
+    }
 
   root = pc_json_load (line, len, PC_PROTOCOL_MAX_DEPTH, &error);
   if (root == NULL)
@@ -445,39 +598,45 @@ handle_json (const char             *line,
 
       response = error_response (NULL, PC_RPC_PARSE_ERROR, message, NULL);
     }
-  else if (json_is_array (root))
+  else if (json_is_array (root) && json_array_size (root) == 0)
+    response = error_response (NULL, PC_RPC_INVALID_REQUEST,
+                               "Invalid Request: empty batch", NULL);
+  else if (json_is_array (root) && json_array_size (root) > max_batch)
     {
-      gsize n = json_array_size (root);
+      g_autoptr(json_t) data = json_object ();
+      g_autofree char *message =
+        g_strdup_printf ("batch too large: %" G_GSIZE_FORMAT " calls (limit %"
+                         G_GSIZE_FORMAT " calls per batch)",
+                         json_array_size (root), max_batch);
 
-      if (n == 0)
-        response = error_response (NULL, PC_RPC_INVALID_REQUEST,
-                                   "Invalid Request: empty batch", NULL);
-      else
-        {
-          g_autoptr(json_t) responses = json_array ();
-
-          for (gsize i = 0; i < n; i++)
-            {
-              json_t *one = handle_call (json_array_get (root, i), handler, user_data);
-
-              if (one != NULL)
-                json_array_append_new (responses, one);
-            }
-          /* A batch of notifications only gets no reply at all. */
-          if (json_array_size (responses) > 0)
-            response = g_steal_pointer (&responses);
-        }
+      json_object_set_new (data, "limit", json_string ("batch"));
+      response = error_response (NULL, PC_RPC_BUSY, message, data);
     }
   else
-    response = handle_call (root, handler, user_data);
+    {
+      find_negative_zero_ids (line, len, root, &negative_zero);
+      if (json_is_array (root))
+        {
+          request = g_new0 (PcRequest, 1);
+          request->n = json_array_size (root);
+          request->root = g_steal_pointer (&root);
+          request->negative_zero = g_steal_pointer (&negative_zero);
+          return request;
+        }
+      response = handle_call (root, handler, user_data);
+    }
 
   if (response != NULL)
     {
-      pc_json_append (out, response);
+      append_response (out, response, negative_zero != NULL && negative_zero[0]);
       g_string_append_c (out, '\n');
     }
+  return NULL;
 }
 
+/* JSON's own blanks before the first { or [ (RFC 8259: space, tab, CR;
+ * a line holds no LF): the line reader, the fast path and jansson skip
+ * the same ones. */
 static gboolean
 line_is_json (const char *line,
               gsize       len)
@@ -513,15 +672,18 @@ pc_protocol_append_error (const char *line,
   g_string_append_c (out, '\n');
 }
 
-void
-pc_protocol_handle_line (const char             *line,
+PcRequest *
+pc_protocol_answer_line (const char             *line,
                          gsize                   len,
+                         gsize                   max_batch,
                          const PcRequestHandler *handler,
                          gpointer                user_data,
                          GString                *out)
 {
+  PcRequest *request;
+
   if (pc_line_is_blank (line, (gssize) len))
-    return;
+    return NULL;
 
   if (memchr (line, '\0', len) != NULL)
     {
@@ -529,7 +691,7 @@ pc_protocol_handle_line (const char             *line,
                                 line_is_json (line, len) ? PC_RPC_PARSE_ERROR
                                                          : PC_RPC_EXPRESSION_ERROR,
                                 "the request contains a NUL byte", NULL, out);
-      return;
+      return NULL;
     }
   if (!g_utf8_validate_len (line, len, NULL))
     {
@@ -537,14 +699,10 @@ pc_protocol_handle_line (const char             *line,
                                 line_is_json (line, len) ? PC_RPC_PARSE_ERROR
                                                          : PC_RPC_EXPRESSION_ERROR,
                                 "the request is not valid UTF-8", NULL, out);
-      return;
+      return NULL;
     }
 
-  if (line_is_json (line, len))
-    {
-      handle_json (line, len, handler, user_data, out);
-    }
-  else
+  if (!line_is_json (line, len))
     {
       /* Most expressions are short: no allocation for them. */
       char small[256];
@@ -560,7 +718,28 @@ pc_protocol_handle_line (const char             *line,
         expr = large = g_strndup (line, len);
       handler->plain (user_data, expr, out);
       g_string_append_c (out, '\n');
+      return NULL;
     }
+
+  request = start_json (line, len, max_batch, handler, user_data, out);
+  if (request != NULL && pc_request_resume (request, handler, user_data, out))
+    g_clear_pointer (&request, pc_request_free);
+  return request;
+}
+
+void
+pc_protocol_handle_line (const char             *line,
+                         gsize                   len,
+                         const PcRequestHandler *handler,
+                         gpointer                user_data,
+                         GString                *out)
+{
+  PcRequest *request = pc_protocol_answer_line (line, len, G_MAXSIZE, handler,
+                                                user_data, out);
+
+  while (request != NULL && !pc_request_resume (request, handler, user_data, out))
+    ;
+  g_clear_pointer (&request, pc_request_free);
 }
 
 void

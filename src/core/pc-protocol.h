@@ -67,10 +67,47 @@ typedef struct
   void      (*eval)  (gpointer    user_data,
                       const char *expr,
                       GString    *out);
+  /* Optional: asked between two calls of a batch; %TRUE stops the work
+   * there (see pc_protocol_answer_line()). %NULL: never stop. */
+  gboolean  (*must_yield) (gpointer user_data);
 } PcRequestHandler;
 
+/* Calls a JSON-RPC batch may hold unless the server says otherwise
+ * (pipecalcd --max-batch); a larger one is refused whole with 1002. */
+#define PC_PROTOCOL_DEFAULT_MAX_BATCH 1000
+
+/* A request line whose answer is not finished: a batch stopped between
+ * two calls. It holds a copy of what it still needs of the line. */
+typedef struct _PcRequest PcRequest;
+
+/* Answers one complete request line, appending the reply to @out, as
+ * pc_protocol_handle_line() does, with two differences: a batch of more
+ * than @max_batch calls is refused whole (error 1002, data {"limit":
+ * "batch"}), and a batch is answered call by call, its reply written as it
+ * goes ("[", each response, ",", ..., "]\n"): when @handler->must_yield
+ * says so between two calls, the work stops there and the rest is returned
+ * as a PcRequest, to be finished with pc_request_resume(). %NULL: the
+ * line is answered. */
+PcRequest *pc_protocol_answer_line (const char             *line,
+                                    gsize                   len,
+                                    gsize                   max_batch,
+                                    const PcRequestHandler *handler,
+                                    gpointer                user_data,
+                                    GString                *out);
+/* Answers at least one more call of @request, then more until the handler
+ * must yield. Returns %TRUE when the request is answered (its reply
+ * complete in @out): then free it. */
+gboolean   pc_request_resume      (PcRequest              *request,
+                                   const PcRequestHandler *handler,
+                                   gpointer                user_data,
+                                   GString                *out);
+void       pc_request_free        (PcRequest              *request);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcRequest, pc_request_free)
+
 /* Handles one complete request line and appends the reply lines, each
- * ending in \n, to @out (nothing for blank lines and notifications). */
+ * ending in \n, to @out (nothing for blank lines and notifications),
+ * whatever the batch's size and without stopping. */
 void pc_protocol_handle_line     (const char             *line,
                                   gsize                   len,
                                   const PcRequestHandler *handler,

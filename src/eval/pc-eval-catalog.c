@@ -138,6 +138,7 @@ pc_eval_error_reason (int code)
     { PC_EVAL_ERROR_NOT_A_VARIABLE, "not-a-variable" },
     { PC_EVAL_ERROR_INVALID_NUMBER, "invalid-number" },
     { PC_EVAL_ERROR_UNKNOWN_FUNCTION, "unknown-function" },
+    { PC_EVAL_ERROR_TOO_MANY_VARIABLES, "too-many-variables" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (reasons); i++)

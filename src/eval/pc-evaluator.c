@@ -52,11 +52,20 @@ typedef struct
   char             *expr;
   muParserHandle_t  parser;
   GList             link;  /* in lru; data points back to this entry */
+  /* The storage of every variable the expression names: all it can
+   * write, saved before each evaluation (the undo log of a cached
+   * request). Unset and reset drop the cache, so these stay valid. */
+  GPtrArray        *touched;
 } CacheEntry;
 
 /* Only short expressions are kept: the shape of plotting and spreadsheets,
  * and a bound on the bytecode a session can pin. */
 #define CACHE_MAX_EXPRESSION 512
+/* And a bound on what the cache holds in all, since it is the session's
+ * memory: a parser costs about 7 KB and its bytecode about 65 bytes per
+ * byte of expression (measured with muparser 2.3.3), so 64 expressions
+ * of up to 8 KiB of text in all hold about 1 MB at most. */
+#define CACHE_MAX_BYTES 8192
 /* An expression is kept the second time it is seen: a session that only
  * ever sends new expressions then parses them all with one parser, warm in
  * the processor's caches, instead of cycling through 64 cold ones. The
@@ -72,14 +81,23 @@ struct _PcEvaluator
   /* Session variables, ans included: name -> double*, both owned. muparser
    * keeps the addresses, so each double is allocated on its own. */
   GHashTable *variables;
+  /* The same names in order (keys shared with @variables), for `vars`
+   * and its pages without sorting the whole session each time. */
+  GTree      *names;
   double     *ans;
+  /* Variables a session may hold, ans not counted; 0: no limit. */
+  guint       max_variables;
   /* Names the factory created during the current request. */
   GPtrArray  *created;
 
   GHashTable *cache;    /* expr -> CacheEntry*, entries owned by lru */
+  gsize       cache_bytes;       /* text of the cached expressions */
   GQueue      lru;      /* most recently used first */
   guint32     seen[SEEN_SLOTS];  /* g_str_hash of expressions seen once */
   guint       seen_next;         /* where the next one goes */
+  /* The undo log: the values of the variables the current request
+   * names, saved before it runs, so that a failure costs what the
+   * request touched and not the size of the session. */
   GArray     *saved;    /* SavedValue, reused by every request */
   GArray     *results;  /* double: the values of the last success */
 };
@@ -387,6 +405,16 @@ check_created_names (PcEvaluator *self,
   return failed;
 }
 
+/* Takes @name and @value. */
+static void
+add_variable (PcEvaluator *self,
+              char        *name,
+              double      *value)
+{
+  g_hash_table_insert (self->variables, name, value);
+  g_tree_insert (self->names, name, value);
+}
+
 static double *
 create_variable_cb (const char *name,
                     void       *user_data)
@@ -400,27 +428,81 @@ create_variable_cb (const char *name,
     return value;
   value = g_new (double, 1);
   memcpy (value, &unassigned_bits, sizeof *value);
-  g_hash_table_insert (self->variables, g_strdup (name), value);
+  add_variable (self, g_strdup (name), value);
   g_ptr_array_add (self->created, g_strdup (name));
   return value;
 }
 
+static void
+save_value (GArray *saved,
+            double *value)
+{
+  SavedValue s = { value, *value };
+
+  g_array_append_val (saved, s);
+}
+
+/* Before a parse: the variables the expression names (the only ones it
+ * can assign), looked up by our own scan of it. */
 static GArray *
-save_values (PcEvaluator *self)
+save_named (PcEvaluator *self,
+            const char  *expr,
+            GArray      *tokens)
 {
   GArray *saved = self->saved;
-  GHashTableIter iter;
-  gpointer value;
 
   g_array_set_size (saved, 0);
-  g_hash_table_iter_init (&iter, self->variables);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  for (guint i = 0; i < tokens->len; i++)
     {
-      SavedValue s = { value, *(double *) value };
+      const PcToken *t = PC_TOKEN (tokens, i);
+      char name[PC_EVAL_MAX_IDENTIFIER + 1];
+      double *value;
 
-      g_array_append_val (saved, s);
+      /* Longer names were refused before the parse. */
+      if (t->kind != PC_TOKEN_NAME || t->len > PC_EVAL_MAX_IDENTIFIER)
+        continue;
+      memcpy (name, expr + t->start, t->len);
+      name[t->len] = '\0';
+      value = g_hash_table_lookup (self->variables, name);
+      if (value != NULL)
+        save_value (saved, value);
     }
   return saved;
+}
+
+/* The storage of the variables @expr names, now that it parsed: what a
+ * cached evaluation of it saves. */
+static GPtrArray *
+named_storage (PcEvaluator *self,
+               const char  *expr,
+               GArray      *tokens)
+{
+  GPtrArray *touched = g_ptr_array_new ();
+
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      const PcToken *t = PC_TOKEN (tokens, i);
+      char name[PC_EVAL_MAX_IDENTIFIER + 1];
+      double *value;
+
+      if (t->kind != PC_TOKEN_NAME || t->len > PC_EVAL_MAX_IDENTIFIER)
+        continue;
+      memcpy (name, expr + t->start, t->len);
+      name[t->len] = '\0';
+      value = g_hash_table_lookup (self->variables, name);
+      if (value != NULL && !g_ptr_array_find (touched, value, NULL))
+        g_ptr_array_add (touched, value);
+    }
+  return touched;
+}
+
+static void
+remove_variable (PcEvaluator *self,
+                 const char  *name)
+{
+  /* The index shares the table's keys: out of it first. */
+  g_tree_remove (self->names, name);
+  g_hash_table_remove (self->variables, name);
 }
 
 /* Undoes a failed request: the parser forgets the created names before
@@ -435,11 +517,12 @@ roll_back (PcEvaluator      *self,
       const char *name = g_ptr_array_index (self->created, i);
 
       mupRemoveVar (parser, name);
-      g_hash_table_remove (self->variables, name);
+      remove_variable (self, name);
     }
   g_ptr_array_set_size (self->created, 0);
 
-  for (guint i = 0; i < saved->len; i++)
+  /* Backwards: a variable named twice gets its first saved value. */
+  for (guint i = saved->len; i-- > 0;)
     {
       SavedValue *s = &g_array_index (saved, SavedValue, i);
 
@@ -501,6 +584,10 @@ describe (PcEvalErrorCode  code,
   if (code == PC_EVAL_ERROR_EXPRESSION_TOO_LONG)
     return g_strdup ("Expression longer than "
                      G_STRINGIFY (PC_EVAL_MAX_EXPRESSION) " bytes");
+  /* The limit itself travels as the token. */
+  if (code == PC_EVAL_ERROR_TOO_MANY_VARIABLES)
+    return g_strdup_printf ("Too many variables: a session holds at most %s "
+                            "(limit \"variables\")", token);
 
   message = g_string_new (NULL);
   for (i = 0; i < G_N_ELEMENTS (messages) && messages[i].code != code; i++)
@@ -568,6 +655,7 @@ cache_entry_free (CacheEntry *entry)
 {
   if (entry->parser != NULL)
     mupRelease (entry->parser);
+  g_clear_pointer (&entry->touched, g_ptr_array_unref);
   g_free (entry->expr);
   g_free (entry);
 }
@@ -578,6 +666,7 @@ cache_remove (PcEvaluator *self,
 {
   g_queue_unlink (&self->lru, &entry->link);
   g_hash_table_remove (self->cache, entry->expr);
+  self->cache_bytes -= strlen (entry->expr);
   cache_entry_free (entry);
 }
 
@@ -587,7 +676,8 @@ cache_remove (PcEvaluator *self,
  * so a full cache never pays for creating parsers. */
 static void
 cache_insert (PcEvaluator *self,
-              const char  *expr)
+              const char  *expr,
+              GArray      *tokens)
 {
   CacheEntry *entry;
   guint32 hash = g_str_hash (expr);
@@ -605,6 +695,9 @@ cache_insert (PcEvaluator *self,
       self->seen_next = (self->seen_next + 1) % SEEN_SLOTS;
       return;
     }
+  /* Room in bytes first: the least recently used go. */
+  while (self->lru.length > 0 && self->cache_bytes + strlen (expr) > CACHE_MAX_BYTES)
+    cache_remove (self, g_queue_peek_tail (&self->lru));
   if (self->lru.length < PC_EVAL_CACHE_SIZE)
     {
       entry = g_new0 (CacheEntry, 1);
@@ -620,12 +713,16 @@ cache_insert (PcEvaluator *self,
       entry = g_queue_peek_tail (&self->lru);
       g_queue_unlink (&self->lru, &entry->link);
       g_hash_table_remove (self->cache, entry->expr);
+      self->cache_bytes -= strlen (entry->expr);
       g_free (entry->expr);
+      g_clear_pointer (&entry->touched, g_ptr_array_unref);
       oldest_parser = entry->parser;
       entry->parser = self->parser;
       self->parser = oldest_parser;
     }
   entry->expr = g_strdup (expr);
+  self->cache_bytes += strlen (expr);
+  entry->touched = named_storage (self, expr, tokens);
   g_queue_push_head_link (&self->lru, &entry->link);
   g_hash_table_insert (self->cache, entry->expr, entry);
 }
@@ -650,7 +747,9 @@ eval_cached (PcEvaluator *self,
   double *values;
   int n = 0;
 
-  save_values (self);
+  g_array_set_size (self->saved, 0);
+  for (guint i = 0; i < entry->touched->len; i++)
+    save_value (self->saved, g_ptr_array_index (entry->touched, i));
   g_ptr_array_set_size (self->created, 0);
   values = mupEvalMulti (entry->parser, &n);
   if (mupError (entry->parser) || values == NULL || n < 1 || self->created->len > 0)
@@ -693,7 +792,7 @@ eval_parsing (PcEvaluator        *self,
 
   if (self->parser == NULL)
     self->parser = new_parser (self);
-  save_values (self);
+  save_named (self, expr, tokens);
   g_ptr_array_set_size (self->created, 0);
 
   mupSetExpr (self->parser, expr);
@@ -717,6 +816,15 @@ eval_parsing (PcEvaluator        *self,
     read_parser_error (self->parser, expr, tokens, &failure);
 
   misused = check_created_names (self, expr, tokens, evaluated, &misuse);
+  /* A request that would take the session past its limit changes
+   * nothing, like any other failure. */
+  if (evaluated && !misused && self->created->len > 0 && self->max_variables > 0
+      && g_hash_table_size (self->variables) - 1 > self->max_variables)
+    {
+      evaluated = FALSE;
+      set_failure (&failure, PC_EVAL_ERROR_TOO_MANY_VARIABLES, -1,
+                   g_strdup_printf ("%u", self->max_variables));
+    }
 
   if (!evaluated || misused)
     {
@@ -736,7 +844,7 @@ eval_parsing (PcEvaluator        *self,
 
   g_ptr_array_set_size (self->created, 0);
   *self->ans = g_array_index (self->results, double, self->results->len - 1);
-  cache_insert (self, expr);
+  cache_insert (self, expr, tokens);
   return TRUE;
 }
 
@@ -828,7 +936,7 @@ static void
 define_ans (PcEvaluator *self)
 {
   self->ans = g_new0 (double, 1);
-  g_hash_table_insert (self->variables, g_strdup ("ans"), self->ans);
+  add_variable (self, g_strdup ("ans"), self->ans);
 }
 
 PcEvaluator *
@@ -837,6 +945,7 @@ pc_evaluator_new (void)
   PcEvaluator *self = g_new0 (PcEvaluator, 1);
 
   self->variables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->names = g_tree_new ((GCompareFunc) strcmp);
   self->created = g_ptr_array_new_with_free_func (g_free);
   self->cache = g_hash_table_new (g_str_hash, g_str_equal);
   g_queue_init (&self->lru);
@@ -856,6 +965,7 @@ pc_evaluator_free (PcEvaluator *self)
 
   pc_evaluator_trim (self);
   g_hash_table_unref (self->cache);
+  g_tree_unref (self->names);
   g_hash_table_unref (self->variables);
   g_ptr_array_unref (self->created);
   g_array_unref (self->saved);
@@ -863,32 +973,52 @@ pc_evaluator_free (PcEvaluator *self)
   g_free (self);
 }
 
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
 void
 pc_evaluator_foreach_variable (PcEvaluator        *self,
                                PcEvaluatorVarFunc  func,
                                gpointer            user_data)
 {
-  g_autofree gpointer *names = NULL;
-  guint n = 0;
-
   g_return_if_fail (self != NULL);
   g_return_if_fail (func != NULL);
 
-  names = g_hash_table_get_keys_as_array (self->variables, &n);
-  qsort (names, n, sizeof (gpointer), compare_names);
-  for (guint i = 0; i < n; i++)
-    {
-      double *value = g_hash_table_lookup (self->variables, names[i]);
+  pc_evaluator_list_variables (self, NULL, G_MAXUINT, func, user_data);
+}
 
-      func (names[i], *value, user_data);
+gboolean
+pc_evaluator_list_variables (PcEvaluator        *self,
+                             const char         *after,
+                             guint               limit,
+                             PcEvaluatorVarFunc  func,
+                             gpointer            user_data)
+{
+  GTreeNode *node;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  node = after != NULL ? g_tree_upper_bound (self->names, after)
+                       : g_tree_node_first (self->names);
+  for (guint n = 0; node != NULL && n < limit; n++)
+    {
+      func (g_tree_node_key (node), *(double *) g_tree_node_value (node), user_data);
+      node = g_tree_node_next (node);
     }
+  return node != NULL;
+}
+
+guint
+pc_evaluator_n_variables (PcEvaluator *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return g_hash_table_size (self->variables);
+}
+
+void
+pc_evaluator_set_max_variables (PcEvaluator *self,
+                                guint        max_variables)
+{
+  g_return_if_fail (self != NULL);
+  self->max_variables = max_variables;
 }
 
 gboolean
@@ -918,7 +1048,7 @@ pc_evaluator_unset (PcEvaluator  *self,
   cache_clear (self);
   if (self->parser != NULL)
     mupRemoveVar (self->parser, name);
-  g_hash_table_remove (self->variables, name);
+  remove_variable (self, name);
   return TRUE;
 }
 
@@ -928,6 +1058,7 @@ pc_evaluator_reset (PcEvaluator *self)
   g_return_if_fail (self != NULL);
 
   pc_evaluator_trim (self);
+  g_tree_remove_all (self->names);
   g_hash_table_remove_all (self->variables);
   define_ans (self);
 }

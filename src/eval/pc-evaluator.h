@@ -17,6 +17,9 @@ G_BEGIN_DECLS
  * dropped first. An expression that succeeded twice is kept, and from then
  * on evaluated again without parsing. */
 #define PC_EVAL_CACHE_SIZE 64
+/* Variables a session may define unless the server says otherwise
+ * (pipecalcd --max-variables). */
+#define PC_EVAL_DEFAULT_MAX_VARIABLES 10000
 
 #define PC_EVAL_ERROR (pc_eval_error_quark ())
 
@@ -60,6 +63,7 @@ typedef enum
   PC_EVAL_ERROR_NOT_A_VARIABLE = 102,     /* unset of a name that is not a session variable */
   PC_EVAL_ERROR_INVALID_NUMBER = 103,     /* "1e", "1e+x", or out of range: "1e999" */
   PC_EVAL_ERROR_UNKNOWN_FUNCTION = 104,   /* foo(2) */
+  PC_EVAL_ERROR_TOO_MANY_VARIABLES = 105, /* the session's variable limit */
 } PcEvalErrorCode;
 
 /* A failed evaluation: where and what. @pos is a character (not byte)
@@ -87,7 +91,9 @@ void         pc_evaluator_free          (PcEvaluator        *self);
  * assigned variables. On failure returns %NULL, sets @error (PC_EVAL_ERROR,
  * an English message written by pipecalc, never muparser's buffer) and, if
  * @detail is not %NULL, fills it (free with pc_eval_error_detail_clear());
- * nothing in the session changes.
+ * nothing in the session changes. A request costs what it names: the
+ * values it could change are saved before it runs (an undo log), never
+ * the whole session.
  *
  * Only printable ASCII and blanks are accepted (anything else is
  * PC_EVAL_ERROR_INVALID_CHARACTERS at its position), no string literals,
@@ -120,6 +126,21 @@ void         pc_evaluator_trim          (PcEvaluator        *self);
 void         pc_evaluator_foreach_variable (PcEvaluator        *self,
                                             PcEvaluatorVarFunc  func,
                                             gpointer            user_data);
+/* Up to @limit session variables in name order, starting after the name
+ * @after (%NULL: from the first). Returns whether more follow. Costs what
+ * it lists, whatever the session's size. */
+gboolean     pc_evaluator_list_variables (PcEvaluator        *self,
+                                          const char         *after,
+                                          guint               limit,
+                                          PcEvaluatorVarFunc  func,
+                                          gpointer            user_data);
+/* How many session variables there are, ans included. */
+guint        pc_evaluator_n_variables   (PcEvaluator        *self);
+/* At most @max_variables variables besides ans (0: no limit): a request
+ * that would define more fails with PC_EVAL_ERROR_TOO_MANY_VARIABLES and
+ * changes nothing. */
+void         pc_evaluator_set_max_variables (PcEvaluator    *self,
+                                             guint           max_variables);
 /* Forgets the session variable @name (PC_EVAL_ERROR_NOT_A_VARIABLE if
  * there is none). ans cannot be forgotten: unsetting it sets it to 0. */
 gboolean     pc_evaluator_unset         (PcEvaluator        *self,

@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <glib/gi18n-lib.h>
 
+#include "pc-evaluator.h"
 #include "pc-log.h"
 #include "pc-paths.h"
+#include "pc-protocol.h"
 #include "pc-quit-signal.h"
 #include "pc-runtime-dir.h"
 #include "pc-server.h"
@@ -121,6 +123,8 @@ main (int   argc,
   int max_clients = 512;
   int max_line = 65536;
   int idle_timeout = 0;
+  int max_batch = PC_PROTOCOL_DEFAULT_MAX_BATCH;
+  int max_variables = PC_EVAL_DEFAULT_MAX_VARIABLES;
   gboolean verbose = FALSE;
   gboolean allow_remote = FALSE;
   gboolean show_list = FALSE;
@@ -141,6 +145,10 @@ main (int   argc,
       N_("Refuse requests longer than BYTES (default 65536)"), N_("BYTES") },
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
       N_("Close connections idle for S seconds (default 0: never)"), "S" },
+    { "max-batch", 0, 0, G_OPTION_ARG_INT, &max_batch,
+      N_("Refuse JSON-RPC batches of more than N calls (default 1000)"), "N" },
+    { "max-variables", 0, 0, G_OPTION_ARG_INT, &max_variables,
+      N_("Let a session define at most N variables (default 10000)"), "N" },
     { "allow-remote", 0, 0, G_OPTION_ARG_NONE, &allow_remote,
       N_("Accept clients from other machines (tcp on a non-loopback address)"), NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
@@ -192,6 +200,17 @@ main (int   argc,
       return 1;
     }
 
+  if (max_batch < 1 || max_batch > 1000000)
+    {
+      g_printerr (_("pipecalcd: --max-batch must be between 1 and 1000000\n"));
+      return 1;
+    }
+  if (max_variables < 1 || max_variables > 10000000)
+    {
+      g_printerr (_("pipecalcd: --max-variables must be between 1 and 10000000\n"));
+      return 1;
+    }
+
   pc_log_init ("pipecalcd", verbose);
   /* A client that goes away mid-reply must cost an EPIPE, not the server. */
   pc_ignore_sigpipe ();
@@ -214,6 +233,8 @@ main (int   argc,
     .verbose = verbose,
     .allow_remote = allow_remote,
     .workers = worker_threads (),
+    .max_batch = (gsize) max_batch,
+    .max_variables = (guint) max_variables,
   };
   server = pc_server_new (transports, &config);
   g_info ("serving sessions on %u worker threads", pc_server_get_n_workers (server));

@@ -10,12 +10,37 @@
  * json_object_set_new() from a constructor that never returns NULL for
  * these values (pc_json_string() repairs invalid UTF-8). */
 
+/* The one error of an expression that is not about the expression: the
+ * session holds as many variables as it may. A limit, so 1002. */
+static gboolean
+is_limit_error (const GError *eval_error)
+{
+  return g_error_matches (eval_error, PC_EVAL_ERROR, PC_EVAL_ERROR_TOO_MANY_VARIABLES);
+}
+
+static json_t *
+limit_data (const char *limit)
+{
+  json_t *data = json_object ();
+
+  json_object_set_new (data, "limit", json_string (limit));
+  return data;
+}
+
 static json_t *
 expression_error (PcRpcError        *error,
                   const GError      *eval_error,
                   PcEvalErrorDetail *detail)
 {
-  json_t *data = json_object ();
+  json_t *data;
+
+  if (is_limit_error (eval_error))
+    {
+      pc_rpc_error_set (error, PC_RPC_BUSY, limit_data ("variables"), "%s",
+                        eval_error->message);
+      return NULL;
+    }
+  data = json_object ();
 
   json_object_set_new (data, "pos", json_integer (detail->pos));
   json_object_set_new (data, "token", pc_json_string (detail->token ? detail->token : ""));
@@ -87,13 +112,87 @@ add_variable (const char *name,
   json_object_set_new (user_data, name, pc_json_number (value));
 }
 
-static json_t *
-method_vars (PcEvaluator *evaluator)
+typedef struct
 {
-  json_t *vars = json_object ();
+  json_t     *vars;
+  const char *last;
+} Page;
 
-  pc_evaluator_foreach_variable (evaluator, add_variable, vars);
-  return vars;
+static void
+add_to_page (const char *name,
+             double      value,
+             gpointer    user_data)
+{
+  Page *page = user_data;
+
+  json_object_set_new (page->vars, name, pc_json_number (value));
+  page->last = name;
+}
+
+/* `vars` answers in one reply only a session of at most PC_VARS_PAGE_MAX
+ * variables, so that no reply grows with the session; larger ones are
+ * read in pages: {"limit": N, "after": NAME}, both optional. */
+static json_t *
+method_vars (PcEvaluator *evaluator,
+             json_t      *params,
+             PcRpcError  *error)
+{
+  json_t *limit_value;
+  json_t *after_value;
+  json_int_t limit = PC_VARS_PAGE_MAX;
+  Page page = { NULL, NULL };
+  json_t *result;
+  gboolean more;
+
+  if (params == NULL || (json_is_object (params) && json_object_size (params) == 0)
+      || (json_is_array (params) && json_array_size (params) == 0))
+    {
+      guint n = pc_evaluator_n_variables (evaluator);
+      json_t *vars;
+
+      if (n > PC_VARS_PAGE_MAX)
+        {
+          pc_rpc_error_set (error, PC_RPC_BUSY, limit_data ("vars"),
+                            "too many variables for one reply: %u (limit %d); "
+                            "ask for pages with {\"limit\": N, \"after\": NAME}",
+                            n, PC_VARS_PAGE_MAX);
+          return NULL;
+        }
+      vars = json_object ();
+      pc_evaluator_foreach_variable (evaluator, add_variable, vars);
+      return vars;
+    }
+
+  limit_value = json_object_get (params, "limit");
+  after_value = json_object_get (params, "after");
+  if (!json_is_object (params)
+      || json_object_size (params) != (gsize) ((limit_value != NULL) + (after_value != NULL))
+      || (limit_value != NULL && !json_is_integer (limit_value))
+      || (after_value != NULL && !json_is_string (after_value)))
+    {
+      pc_rpc_error_set (error, PC_RPC_INVALID_PARAMS, NULL,
+                        "Invalid params: vars takes no parameters, or "
+                        "{\"limit\": N, \"after\": NAME}");
+      return NULL;
+    }
+  if (limit_value != NULL)
+    limit = json_integer_value (limit_value);
+  if (limit < 1 || limit > PC_VARS_PAGE_MAX)
+    {
+      pc_rpc_error_set (error, PC_RPC_INVALID_PARAMS, NULL,
+                        "Invalid params: \"limit\" must be from 1 to %d",
+                        PC_VARS_PAGE_MAX);
+      return NULL;
+    }
+
+  page.vars = json_object ();
+  more = pc_evaluator_list_variables (evaluator, json_string_value (after_value),
+                                      (guint) limit, add_to_page, &page);
+  result = json_object ();
+  json_object_set_new (result, "vars", page.vars);
+  json_object_set_new (result, "next",
+                       more && page.last != NULL ? pc_json_string (page.last) : json_null ());
+  return result;
 }
 
 static json_t *
@@ -175,6 +274,9 @@ method_info (const PcMethodsServer *server)
   json_object_set_new (limits, "max_clients", json_integer (server->max_clients));
   json_object_set_new (limits, "idle_timeout", json_integer (server->idle_timeout));
   json_object_set_new (limits, "max_expression", json_integer (PC_EVAL_MAX_EXPRESSION));
+  json_object_set_new (limits, "max_batch", json_integer ((json_int_t) server->max_batch));
+  json_object_set_new (limits, "max_variables", json_integer (server->max_variables));
+  json_object_set_new (limits, "vars_page", json_integer (PC_VARS_PAGE_MAX));
   json_object_set_new (result, "limits", limits);
   return result;
 }
@@ -200,8 +302,10 @@ pc_methods_call (PcEvaluator           *evaluator,
     return method_eval (evaluator, params, error);
   if (g_str_equal (method, "unset"))
     return method_unset (evaluator, params, error);
+  if (g_str_equal (method, "vars"))
+    return method_vars (evaluator, params, error);
 
-  if (g_str_equal (method, "vars") || g_str_equal (method, "reset")
+  if (g_str_equal (method, "reset")
       || g_str_equal (method, "functions") || g_str_equal (method, "info")
       || g_str_equal (method, "ping"))
     {
@@ -211,8 +315,6 @@ pc_methods_call (PcEvaluator           *evaluator,
                             "Invalid params: %s takes no parameters", method);
           return NULL;
         }
-      if (g_str_equal (method, "vars"))
-        return method_vars (evaluator);
       if (g_str_equal (method, "reset"))
         {
           pc_evaluator_reset (evaluator);
@@ -265,6 +367,14 @@ pc_methods_eval_json (PcEvaluator *evaluator,
 
   /* The bytes method_eval()'s result, or expression_error()'s error, make
    * through pc_json_append(); member for member, in the same order. */
+  if (values == NULL && is_limit_error (eval_error))
+    {
+      g_string_append_printf (out, "\"error\":{\"code\":%d,\"message\":", PC_RPC_BUSY);
+      pc_json_append_string (out, eval_error->message);
+      g_string_append (out, ",\"data\":{\"limit\":\"variables\"}}");
+      pc_eval_error_detail_clear (&detail);
+      return;
+    }
   if (values == NULL)
     {
       g_string_append (out, "\"error\":{\"code\":");

@@ -14,7 +14,13 @@ typedef struct
   gsize       max_line;      /* bytes */
   int         max_clients;
   guint       idle_timeout;  /* seconds; 0: never */
+  gsize       max_batch;     /* calls per JSON-RPC batch */
+  guint       max_variables; /* per session; 0: no limit */
 } PcMethodsServer;
+
+/* `vars` answers at most this many variables per reply: a larger session
+ * is read in pages ({"limit": N, "after": NAME}). */
+#define PC_VARS_PAGE_MAX 1000
 
 /* The protocol's methods, run against one session's evaluator
  * (PcRequestHandler.call): the result, transfer full, or %NULL with

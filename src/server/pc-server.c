@@ -317,6 +317,8 @@ incoming_cb (GIOStream  *stream,
     .max_clients = self->config.max_clients,
     .transport = listener->ops->scheme,
     .active = &self->active,
+    .max_batch = self->config.max_batch,
+    .max_variables = self->config.max_variables,
   };
   g_autoptr(GIOStream) owned = stream;
   g_autoptr(PcSession) session = NULL;

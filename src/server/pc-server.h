@@ -17,6 +17,8 @@ typedef struct
   gboolean allow_remote;  /* listen where other machines can connect */
   int      workers;       /* threads serving sessions: -1 one per core,
                            * 0 none (sessions run on the server's context) */
+  gsize    max_batch;     /* calls per JSON-RPC batch; 0: the default */
+  guint    max_variables; /* per session; 0: the default */
 } PcServerConfig;
 
 #define PC_TYPE_SERVER (pc_server_get_type ())

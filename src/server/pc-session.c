@@ -12,6 +12,12 @@
 /* Above this much unsent output, stop reading: a client that never reads
  * its replies costs bounded memory and never delays anyone else. */
 #define OUTPUT_HIGH_WATER (1024 * 1024)
+/* A session's turn on its worker: this many lines or this long, whichever
+ * comes first, then every other session of the worker gets its turn. A
+ * flood of cheap lines or a batch of expensive calls holds the others up
+ * for about a turn at most. */
+#define TURN_LINES 1024
+#define TURN_USEC 1000
 /* A refused or shutting-down connection gets this long to take its replies. */
 #define CLOSE_GRACE_SECONDS 5
 
@@ -28,6 +34,8 @@ struct _PcSession
   char            *transport;  /* owns config.transport */
 
   PcEvaluator     *evaluator;
+  /* A batch being answered call by call, the channel paused meanwhile. */
+  PcRequest       *request;
 
   gboolean         closing;    /* closing once the replies have left */
   gboolean         closed;
@@ -74,6 +82,7 @@ pc_session_finalize (GObject *object)
 {
   PcSession *self = PC_SESSION (object);
 
+  g_clear_pointer (&self->request, pc_request_free);
   g_clear_pointer (&self->evaluator, pc_evaluator_free);
   g_free (self->peer);
   g_free (self->transport);
@@ -111,9 +120,14 @@ pc_session_new (GIOStream             *stream,
 
   self->channel = pc_line_channel_new (stream, config->max_line, OUTPUT_HIGH_WATER,
                                        &channel_callbacks, self);
+  pc_line_channel_set_budget (self->channel, TURN_LINES, TURN_USEC);
   self->peer = g_strdup (peer);
   self->serial = serial;
   self->config = *config;
+  if (self->config.max_batch == 0)
+    self->config.max_batch = PC_PROTOCOL_DEFAULT_MAX_BATCH;
+  if (self->config.max_variables == 0)
+    self->config.max_variables = PC_EVAL_DEFAULT_MAX_VARIABLES;
   self->transport = g_strdup (config->transport);
   self->config.transport = self->transport;
   return self;
@@ -287,6 +301,8 @@ call_cb (gpointer    user_data,
     .max_line = self->config.max_line,
     .max_clients = self->config.max_clients,
     .idle_timeout = self->config.idle_timeout,
+    .max_batch = self->config.max_batch,
+    .max_variables = self->config.max_variables,
   };
 
   return pc_methods_call (self->evaluator, &server, method, params, error);
@@ -302,11 +318,33 @@ eval_cb (gpointer    user_data,
   pc_methods_eval_json (self->evaluator, expr, out);
 }
 
+/* Between two calls of a batch: stop when the output is at the mark or
+ * the turn is used up; the rest waits for the next turn. */
+static gboolean
+must_yield_cb (gpointer user_data)
+{
+  PcSession *self = user_data;
+
+  return pc_line_channel_must_yield (self->channel);
+}
+
 static const PcRequestHandler request_handler = {
   .plain = plain_cb,
   .call = call_cb,
   .eval = eval_cb,
+  .must_yield = must_yield_cb,
 };
+
+static void
+log_reply (PcSession *self,
+           GString   *output,
+           gsize      before)
+{
+  if (self->config.verbose && output->len > before)
+    g_debug ("session %" G_GUINT64_FORMAT ": ← %.*s", self->serial,
+             (int) MIN (output->len - before - 1, 200),
+             output->str + before);
+}
 
 static void
 handle_line (PcSession  *self,
@@ -333,17 +371,44 @@ handle_line (PcSession  *self,
   else
     {
       if (self->evaluator == NULL)
-        self->evaluator = pc_evaluator_new ();
+        {
+          self->evaluator = pc_evaluator_new ();
+          pc_evaluator_set_max_variables (self->evaluator, self->config.max_variables);
+        }
       self->trimmed = FALSE;
       if (self->timer == NULL)
         arm_timer (self);
-      pc_protocol_handle_line (line, len, &request_handler, self, output);
+      /* A batch is answered as far as the turn allows; the channel hands
+       * out no more lines until the rest is done (ready_cb). */
+      self->request = pc_protocol_answer_line (line, len, self->config.max_batch,
+                                               &request_handler, self, output);
+      if (self->request != NULL)
+        pc_line_channel_pause (self->channel);
     }
 
-  if (self->config.verbose && output->len > before)
-    g_debug ("session %" G_GUINT64_FORMAT ": ← %.*s", self->serial,
-             (int) MIN (output->len - before - 1, 200),
-             output->str + before);
+  log_reply (self, output, before);
+}
+
+/* The session's turn again with a batch half answered: some more of it. */
+static void
+ready_cb (PcLineChannel *channel,
+          gpointer       user_data)
+{
+  PcSession *self = user_data;
+  GString *output = pc_line_channel_get_output (channel);
+  gsize before = output->len;
+
+  if (self->request == NULL)
+    {
+      pc_line_channel_resume (channel);
+      return;
+    }
+  if (pc_request_resume (self->request, &request_handler, self, output))
+    {
+      g_clear_pointer (&self->request, pc_request_free);
+      pc_line_channel_resume (channel);
+    }
+  log_reply (self, output, before);
 }
 
 /* ---- What the channel reports ---------------------------------------------- */
@@ -426,6 +491,7 @@ static const PcLineChannelCallbacks channel_callbacks = {
   .end_of_input = end_of_input_cb,
   .failed = failed_cb,
   .closed = closed_cb,
+  .ready = ready_cb,
 };
 
 void
@@ -462,8 +528,10 @@ pc_session_shutdown (PcSession *self)
 
   if (self->closed)
     return;
-  /* A read in flight is cancelled; the lines already read were answered. */
+  /* Nothing more is read; the lines already read are answered (within the
+   * mark, turn by turn) and sent, within the grace period. */
+  if (!self->closing)
+    pc_line_channel_finish (self->channel);
   close_when_flushed (self);
-  if (pc_line_channel_get_unsent (self->channel) > 0)
-    start_grace (self);
+  start_grace (self);
 }

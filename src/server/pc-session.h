@@ -19,6 +19,8 @@ typedef struct
    * and a refused one takes a slot that has come free by the time its
    * first request arrives. %NULL: no sharing. */
   gint       *active;
+  gsize       max_batch;     /* calls per JSON-RPC batch; 0: the default */
+  guint       max_variables; /* per session; 0: the default */
 } PcSessionConfig;
 
 #define PC_TYPE_SESSION (pc_session_get_type ())
