@@ -79,7 +79,9 @@ accept_ready_cb (GObject      *source,
   PcSocketAcceptor *self = data;
   g_autoptr(GSocketConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *peer = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *account = NULL;
+  PcPeer peer;
 
   connection = g_socket_listener_accept_finish (G_SOCKET_LISTENER (source),
                                                 result, NULL, &error);
@@ -110,8 +112,10 @@ accept_ready_cb (GObject      *source,
 
   self->failing = FALSE;
   pc_socket_connection_set_nodelay (connection);
-  peer = pc_socket_connection_describe_peer (connection);
-  self->incoming (G_IO_STREAM (g_steal_pointer (&connection)), peer,
+  description = pc_socket_connection_describe_peer (connection);
+  account = pc_socket_connection_peer_account (connection);
+  peer = (PcPeer) { .description = description, .account = account };
+  self->incoming (G_IO_STREAM (g_steal_pointer (&connection)), &peer,
                   self->user_data);
 
   /* @incoming may have stopped the acceptor. */
@@ -245,6 +249,42 @@ pc_socket_connection_describe_peer (GSocketConnection *connection)
   if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
     return g_strdup_printf ("[%s]:%u", host, port);
   return g_strdup_printf ("%s:%u", host, port);
+}
+
+char *
+pc_socket_connection_peer_account (GSocketConnection *connection)
+{
+  g_autoptr(GSocketAddress) address = NULL;
+
+  g_return_val_if_fail (G_IS_SOCKET_CONNECTION (connection), NULL);
+
+  address = g_socket_connection_get_remote_address (connection, NULL);
+  if (G_IS_INET_SOCKET_ADDRESS (address))
+    {
+      GInetAddress *inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
+      g_autofree char *host = g_inet_address_to_string (inet);
+
+      /* The port changes with every connection; the address is what one
+       * remote machine (or one NAT) keeps. */
+      return g_strconcat ("ip:", host, NULL);
+    }
+#ifdef G_OS_UNIX
+  {
+    GSocket *socket = g_socket_connection_get_socket (connection);
+    g_autoptr(GCredentials) credentials = g_socket_get_credentials (socket, NULL);
+
+    /* SO_PEERCRED: the uid the kernel recorded when the peer connected,
+     * which the peer cannot forge. */
+    if (credentials != NULL)
+      {
+        uid_t uid = g_credentials_get_unix_user (credentials, NULL);
+
+        if (uid != (uid_t) -1)
+          return g_strdup_printf ("uid:%lu", (unsigned long) uid);
+      }
+  }
+#endif
+  return g_strdup ("unknown");
 }
 
 int
