@@ -44,6 +44,9 @@ struct _PcLineChannel
   gsize          output_sent;  /* pollable: bytes of output already written */
   GString       *writing;      /* async: output being written now */
   gint64         last_read;
+  gint64         last_write;   /* the last write that took bytes, or start */
+  gint64         line_started; /* first byte of the unfinished line; 0: none */
+  guint64        n_lines;      /* lines handed out, too long ones included */
 
   gboolean       started;
   gboolean       dispatching;  /* handing out lines: flush at the end */
@@ -307,6 +310,7 @@ deliver_lines (PcLineChannel *self)
          && (status = pc_line_reader_next (self->reader, &line, &len, &looks_json))
             != PC_LINE_NONE)
     {
+      self->n_lines++;
       if (self->callbacks == NULL)
         continue;
       if (status == PC_LINE_TOO_LONG)
@@ -324,9 +328,17 @@ static void
 got_bytes (PcLineChannel *self,
            gsize          n)
 {
+  guint64 lines_before = self->n_lines;
+
   pc_line_reader_commit (self->reader, n);
   self->last_read = g_get_monotonic_time ();
   deliver_lines (self);
+  /* When the line now unfinished began: at this read if it is new (no
+   * line was, or the last one ended in this read), else earlier. */
+  if (!pc_line_reader_in_line (self->reader))
+    self->line_started = 0;
+  else if (self->line_started == 0 || self->n_lines != lines_before)
+    self->line_started = self->last_read;
 }
 
 static void
@@ -468,6 +480,7 @@ flush_pollable (PcLineChannel *self)
       if (n > 0)
         {
           self->output_sent += n;
+          self->last_write = g_get_monotonic_time ();
           continue;
         }
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
@@ -560,6 +573,7 @@ write_cb (GObject      *source,
       fail (self, PC_LINE_CHANNEL_WRITE, error);
       return;
     }
+  self->last_write = g_get_monotonic_time ();
   update (self);
 }
 
@@ -680,6 +694,7 @@ pc_line_channel_start (PcLineChannel *self)
   self->context = g_main_context_ref_thread_default ();
   self->started = TRUE;
   self->last_read = g_get_monotonic_time ();
+  self->last_write = self->last_read;
   update (self);
 }
 
@@ -690,4 +705,16 @@ pc_line_channel_flush (PcLineChannel *self)
 
   if (!self->dispatching)
     update (self);
+}
+
+gint64
+pc_line_channel_get_last_write (PcLineChannel *self)
+{
+  return self->last_write;
+}
+
+gint64
+pc_line_channel_get_line_started (PcLineChannel *self)
+{
+  return self->line_started;
 }

@@ -113,12 +113,13 @@ pc_log_limited (PcLogLimit     *limit,
       if (dropped < 0)
         return;
     }
-  if (dropped > 0)
-    g_log (domain, level, "%" G_GINT64_FORMAT " similar messages suppressed "
-           "(more than %u a second)", dropped,
-           limit->per_second > 0 ? limit->per_second : PC_LOG_LIMIT_PER_SECOND);
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  g_log (domain, level, "%s", message);
+  if (dropped > 0)
+    g_log (domain, level, "%s [and %" G_GINT64_FORMAT " similar messages suppressed: "
+           "more than %u a second]", message, dropped,
+           limit->per_second > 0 ? limit->per_second : PC_LOG_LIMIT_PER_SECOND);
+  else
+    g_log (domain, level, "%s", message);
 }

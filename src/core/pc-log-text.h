@@ -41,8 +41,8 @@ typedef struct
 
 void     pc_log_limit_clear     (PcLogLimit     *limit);
 /* Logs like g_log() in @domain at @level, unless @limit is exhausted;
- * the first message let through after some were dropped is preceded by
- * "N similar messages suppressed". @limit %NULL: no limit. */
+ * the first message let through after some were dropped ends with
+ * "[and N similar messages suppressed: …]". @limit %NULL: no limit. */
 void     pc_log_limited         (PcLogLimit     *limit,
                                  const char     *domain,
                                  GLogLevelFlags  level,

@@ -32,7 +32,7 @@ signal_cb (gpointer user_data)
       g_main_loop_quit (app->loop);
       return G_SOURCE_CONTINUE;
     }
-  g_message ("signal received: finishing replies in flight, then exiting");
+  g_message ("finishing replies in flight, then exiting");
   pc_server_shutdown (app->server);
   return G_SOURCE_CONTINUE;
 }
@@ -125,6 +125,12 @@ main (int   argc,
   gboolean allow_remote = FALSE;
   gboolean show_list = FALSE;
   gboolean show_version = FALSE;
+  /* Admission: per-user limits and deadlines (docs/architecture.md). */
+  int max_clients_per_user = 256;
+  int max_incomplete = 128;
+  int max_incomplete_per_user = 64;
+  int request_timeout = 30;
+  int send_timeout = 60;
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(PcTransports) transports = NULL;
@@ -140,7 +146,26 @@ main (int   argc,
     { "max-line", 0, 0, G_OPTION_ARG_INT, &max_line,
       N_("Refuse requests longer than BYTES (default 65536)"), N_("BYTES") },
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
-      N_("Close connections idle for S seconds (default 0: never)"), "S" },
+      N_("Close connections idle for S seconds, and drop those that leave "
+         "their replies unread 5 s after that (default 0: never; sessions "
+         "keep their variables)"), "S" },
+    { "max-clients-per-user", 0, 0, G_OPTION_ARG_INT, &max_clients_per_user,
+      N_("Serve at most N clients of one user (uid, or address on tcp) at "
+         "once (default 256)"), "N" },
+    { "max-incomplete", 0, 0, G_OPTION_ARG_INT, &max_incomplete,
+      N_("Keep at most N connections that have not sent a complete request "
+         "yet; past that the oldest of the user holding most is closed "
+         "(default 128)"), "N" },
+    { "max-incomplete-per-user", 0, 0, G_OPTION_ARG_INT, &max_incomplete_per_user,
+      N_("The same for one user: past N, that user's oldest is closed "
+         "(default 64)"), "N" },
+    { "request-timeout", 0, 0, G_OPTION_ARG_INT, &request_timeout,
+      N_("Close a connection whose request line has not ended S seconds "
+         "after it began (default 30, on: clients send whole lines; 0: never)"),
+      "S" },
+    { "send-timeout", 0, 0, G_OPTION_ARG_INT, &send_timeout,
+      N_("Drop a connection that leaves its replies unread for S seconds "
+         "(default 60, on: its slot and memory go back; 0: never)"), "S" },
     { "allow-remote", 0, 0, G_OPTION_ARG_NONE, &allow_remote,
       N_("Accept clients from other machines (tcp on a non-loopback address)"), NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
@@ -192,6 +217,22 @@ main (int   argc,
       return 1;
     }
 
+  if (max_clients_per_user < 1 || max_clients_per_user > 100000
+      || max_incomplete < 1 || max_incomplete > 100000
+      || max_incomplete_per_user < 1 || max_incomplete_per_user > 100000)
+    {
+      g_printerr (_("pipecalcd: --max-clients-per-user, --max-incomplete and "
+                    "--max-incomplete-per-user must be between 1 and 100000\n"));
+      return 1;
+    }
+  if (request_timeout < 0 || request_timeout > 7 * 24 * 3600
+      || send_timeout < 0 || send_timeout > 7 * 24 * 3600)
+    {
+      g_printerr (_("pipecalcd: --request-timeout and --send-timeout must be "
+                    "between 0 and 604800 seconds\n"));
+      return 1;
+    }
+
   pc_log_init ("pipecalcd", verbose);
   /* A client that goes away mid-reply must cost an EPIPE, not the server. */
   pc_ignore_sigpipe ();
@@ -214,8 +255,17 @@ main (int   argc,
     .verbose = verbose,
     .allow_remote = allow_remote,
     .workers = worker_threads (),
+    .max_clients_per_user = max_clients_per_user,
+    .max_incomplete = max_incomplete,
+    .max_incomplete_per_user = max_incomplete_per_user,
+    .request_timeout = (guint) request_timeout,
+    .send_timeout = (guint) send_timeout,
   };
   server = pc_server_new (transports, &config);
+  /* Before the first socket file exists: from then on no signal may kill
+   * the server and leave it behind. */
+  app.server = server;
+  pc_quit_signal_add (signal_cb, &app);
   g_info ("serving sessions on %u worker threads", pc_server_get_n_workers (server));
 
   if (listen == NULL || listen[0] == NULL)
@@ -237,9 +287,7 @@ main (int   argc,
 
   loop = g_main_loop_new (NULL, FALSE);
   app.loop = loop;
-  app.server = server;
   g_signal_connect (server, "finished", G_CALLBACK (finished_cb), &app);
-  pc_quit_signal_add (signal_cb, &app);
   g_message ("pipecalcd %s ready", PACKAGE_VERSION);
   g_main_loop_run (loop);
 
