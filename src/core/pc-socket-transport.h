@@ -42,8 +42,10 @@ void              pc_socket_acceptor_stop           (PcSocketAcceptor        *ac
 char             *pc_socket_connection_describe_peer (GSocketConnection      *connection);
 
 /* Whom to count @connection against for per-user limits (PcPeer.account):
- * "ip:ADDRESS" over TCP, "uid:N" from the peer's credentials on a unix
- * socket, "unknown" when neither can be had. Newly allocated. */
+ * "ip:ADDRESS" over TCP, except from a loopback address on Linux, where
+ * the kernel names the uid of the client's socket (sock_diag): "uid:N",
+ * as from the peer's credentials on a unix socket; "unknown" when
+ * neither can be had. Newly allocated. */
 char             *pc_socket_connection_peer_account (GSocketConnection     *connection);
 
 /* Disables Nagle's algorithm when @connection is TCP; does nothing for other
