@@ -32,7 +32,7 @@ signal_cb (gpointer user_data)
       g_main_loop_quit (app->loop);
       return G_SOURCE_CONTINUE;
     }
-  g_message ("finishing replies in flight, then exiting");
+  g_message ("signal received: finishing replies in flight, then exiting");
   pc_server_shutdown (app->server);
   return G_SOURCE_CONTINUE;
 }
