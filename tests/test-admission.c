@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pc-log-text.h"
 #include "pc-test-util.h"
 
 #define NOBODY_UID 65534
@@ -704,6 +705,55 @@ test_log_rate (void)
   g_assert_nonnull (strstr (log, "similar messages suppressed"));
 }
 
+/* The helpers themselves: what is escaped, what is kept, and the bucket. */
+static void
+test_log_escape_unit (void)
+{
+  const struct
+  {
+    const char *in;
+    gssize      len;
+    gsize       max;
+    const char *out;
+  } cases[] = {
+    { "plain 1+1", -1, 0, "plain 1+1" },
+    { "\x1b[2J\x07\r\n\t\x7f", -1, 0, "\\x1b[2J\\x07\\x0d\\x0a\\x09\\x7f" },
+    { "a\\b", -1, 0, "a\\x5cb" },
+    { "\xc2\x9b" "31m \xc2\x85", -1, 0, "\\u009b31m \\u0085" },
+    { "bad \xff\xc3( ok", -1, 0, "bad \\xff\\xc3( ok" },
+    { "cut \xe2\x82", -1, 0, "cut \\xe2\\x82" },
+    { "NUL\0inside!", 10, 0, "NUL\\x00inside" },
+    { "переменная π", -1, 0, "переменная π" },
+    { "abcdef", -1, 3, "abc…" },
+  };
+  PcLogLimit limit = { .burst = 3, .per_second = 1 };
+  g_autofree char *null_text = pc_log_escape (NULL, -1, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = pc_log_escape (cases[i].in, cases[i].len, cases[i].max);
+
+      g_assert_cmpstr (out, ==, cases[i].out);
+      g_assert_true (g_utf8_validate (out, -1, NULL));
+    }
+  g_assert_cmpstr (null_text, ==, "(null)");
+
+  /* Three at once, then the rest of the burst is dropped and counted on
+   * the next line let through. */
+  g_test_expect_message ("test", G_LOG_LEVEL_MESSAGE, "line 0");
+  g_test_expect_message ("test", G_LOG_LEVEL_MESSAGE, "line 1");
+  g_test_expect_message ("test", G_LOG_LEVEL_MESSAGE, "line 2");
+  for (int i = 0; i < 10; i++)
+    pc_log_limited (&limit, "test", G_LOG_LEVEL_MESSAGE, "line %d", i);
+  g_test_assert_expected_messages ();
+  g_usleep (1100 * 1000);
+  g_test_expect_message ("test", G_LOG_LEVEL_MESSAGE,
+                         "late [and 7 similar messages suppressed: more than 1 a second]");
+  pc_log_limited (&limit, "test", G_LOG_LEVEL_MESSAGE, "late");
+  g_test_assert_expected_messages ();
+  pc_log_limit_clear (&limit);
+}
+
 /* ---- Finding 9: signals -------------------------------------------------- */
 
 typedef struct
@@ -768,6 +818,7 @@ main (int   argc,
   g_test_add_func ("/admission/log/escape-verbose", test_log_escape_verbose);
   g_test_add_func ("/admission/log/escape-fifo", test_log_escape_fifo);
   g_test_add_func ("/admission/log/rate", test_log_rate);
+  g_test_add_func ("/admission/log/escape-unit", test_log_escape_unit);
   for (guint i = 0; i < G_N_ELEMENTS (signal_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/admission/signal/SIG%s",
