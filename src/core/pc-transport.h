@@ -45,9 +45,11 @@ typedef struct
    * 1000)"). Never %NULL. */
   const char *description;
   /* Whom the server counts the connection against for its per-user
-   * limits: "uid:1000" (unix: the peer's credentials; fifo: the owner of
-   * the client's FIFOs), "ip:192.0.2.7" (tcp: the remote address, without
-   * the port), "sid:S-1-5-21-…" (npipe: the user of the client process).
+   * limits: "uid:1000" (the peer's credentials on a local socket, or the
+   * owner of the files a client made for the connection), "ip:192.0.2.7"
+   * (TCP: the remote address, without the port), "sid:S-1-5-21-…"
+   * (Windows: the user of the client process); docs/transports.md has
+   * each module's.
    * Peers with the same account share one set of limits. Never %NULL:
    * "unknown" when the transport cannot tell, which puts every such peer
    * in one set. */

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 /* Every signal whose default action ends the process either stops the
- * server cleanly, removing its socket and FIFO files, or is ignored:
+ * server cleanly, removing the files its listeners made, or is ignored:
  * none may kill it and leave a socket file behind that the next start
  * has to clear. g_unix_signal_add() knows only a few of them, so one
  * sigaction() handler writes the signal number into a self-pipe that the
