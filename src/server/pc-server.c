@@ -18,6 +18,12 @@
  * on this many more connections at once; past that they are closed
  * unanswered. */
 #define PEER_MAX_REFUSING 8
+/* An incomplete connection younger than this is never closed to make
+ * room: a burst of honest clients (a load generator, a script starting
+ * many at once) has not sent its first lines yet, while junk that makes
+ * room necessary has been sitting there. Until then the limits may be
+ * passed, by as many connections as a user opens in this time. */
+#define INCOMPLETE_GRACE_US (1 * G_USEC_PER_SEC)
 
 /* Threads and ownership (docs/architecture.md, "Concurrency"):
  *
@@ -57,6 +63,7 @@ typedef struct
   Peer      *peer;
   PcSession *session;     /* unowned: the table's key */
   GList     *incomplete;  /* its link in peer->incomplete, or NULL */
+  gint64     accepted;    /* monotonic µs */
 } Admitted;
 
 typedef struct
@@ -455,16 +462,21 @@ greediest_peer (PcServer *self)
 }
 
 /* Closes @peer's oldest incomplete connection (dbus-daemon does the
- * same): it stops counting at once, and its worker closes it unless it
- * has sent its first request meanwhile. */
-static void
+ * same) if it has had its grace: it stops counting at once, and its
+ * worker closes it unless it has sent its first request meanwhile.
+ * Returns FALSE when there is none old enough. */
+static gboolean
 evict_oldest (PcServer *self,
-              Peer     *peer)
+              Peer     *peer,
+              gint64    now)
 {
-  Admitted *oldest = g_queue_peek_head (&peer->incomplete);
+  Admitted *oldest = peer != NULL ? g_queue_peek_head (&peer->incomplete) : NULL;
 
+  if (oldest == NULL || now - oldest->accepted < INCOMPLETE_GRACE_US)
+    return FALSE;
   forget_incomplete (self, oldest);
   run_in_worker (oldest->worker, evict_in_worker_cb, oldest->session);
+  return TRUE;
 }
 
 static void
@@ -479,6 +491,7 @@ admit (PcServer    *self,
   admitted->worker = least_busy_worker (self);
   admitted->peer = peer;
   admitted->session = session;
+  admitted->accepted = g_get_monotonic_time ();
   peer->connections++;
   g_object_set_data (G_OBJECT (session), "pc-server", self);
   g_signal_connect (session, "closed", G_CALLBACK (session_closed_cb), self);
@@ -490,10 +503,12 @@ admit (PcServer    *self,
       g_queue_push_tail (&peer->incomplete, admitted);
       admitted->incomplete = g_queue_peek_tail_link (&peer->incomplete);
       self->n_incomplete++;
-      while (peer->incomplete.length > (guint) self->config.max_incomplete_per_user)
-        evict_oldest (self, peer);
-      while (self->n_incomplete > (guint) self->config.max_incomplete)
-        evict_oldest (self, greediest_peer (self));
+      while (peer->incomplete.length > (guint) self->config.max_incomplete_per_user
+             && evict_oldest (self, peer, admitted->accepted))
+        ;
+      while (self->n_incomplete > (guint) self->config.max_incomplete
+             && evict_oldest (self, greediest_peer (self), admitted->accepted))
+        ;
     }
   run_in_worker (admitted->worker, func, session);
 }
