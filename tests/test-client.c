@@ -613,9 +613,9 @@ static const PcLineChannelCallbacks fake_callbacks = {
 };
 
 static void
-fake_incoming_cb (GIOStream  *stream,
-                  const char *peer,
-                  gpointer    user_data)
+fake_incoming_cb (GIOStream    *stream,
+                  const PcPeer *peer,
+                  gpointer      user_data)
 {
   FakeServer *fake = user_data;
   PcLineChannel *channel = pc_line_channel_new (stream, MAX_LINE, 0, &fake_callbacks, fake);

@@ -301,11 +301,20 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->address);
 }
 
+/* A directory beside the request FIFO, named the way clients name
+ * theirs ("fifo.XXXXXX": @name's letters and digits, cut or padded to
+ * six), so that the server gets past the name to the check under test. */
 static char *
 fixture_child (Fixture    *fixture,
                const char *name)
 {
-  return g_build_filename (fixture->dir, name, NULL);
+  char suffix[7] = "000000";
+  gsize len = 0;
+
+  for (const char *p = name; *p != '\0' && len < 6; p++)
+    if (g_ascii_isalnum (*p))
+      suffix[len++] = *p;
+  return g_strdup_printf ("%s.%s", fixture->path, suffix);
 }
 
 static void
@@ -364,8 +373,8 @@ static void
 test_too_long (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autofree char *longest = padded_dir (fixture->dir, "longest", PIPE_BUF);
-  g_autofree char *too_long = padded_dir (fixture->dir, "too-long", PIPE_BUF + 1);
+  g_autofree char *longest = padded_dir (fixture->dir, "fifo.longst", PIPE_BUF);
+  g_autofree char *too_long = padded_dir (fixture->dir, "fifo.toolng", PIPE_BUF + 1);
   g_autoptr(RawClient) served = raw_client_new (longest);
   g_autoptr(RawClient) refused = raw_client_new (too_long);
   g_autofree char *reply = NULL;
@@ -533,6 +542,57 @@ test_writable (Fixture       *fixture,
       assert_serves (fixture->address);
       assert_untouched (client);
     }
+}
+
+/* Finding 8 of issue 12: the server opens, empties and removes only
+ * client directories beside its request FIFO named like clients name
+ * them, never another directory of its user that an announcement names,
+ * however sound. */
+static void
+test_elsewhere (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *other = g_dir_make_tmp ("pipecalc-fifo-other-XXXXXX", NULL);
+  g_autofree char *far = g_build_filename (other, "fifo.Abcdef", NULL);
+  g_autofree char *beside = g_build_filename (fixture->dir, "precious", NULL);
+  g_autofree char *deeper_parent = g_build_filename (fixture->dir, "sub", NULL);
+  g_autofree char *deeper = g_build_filename (deeper_parent, "fifo.Abcdef", NULL);
+  g_autofree char *other_base = g_path_get_basename (other);
+  g_autofree char *dotdot = g_strdup_printf ("%s/sub/../../%s/fifo.Abcdef",
+                                             fixture->dir, other_base);
+  g_autoptr(RawClient) far_client = NULL;
+  g_autoptr(RawClient) beside_client = NULL;
+  g_autoptr(RawClient) deeper_client = NULL;
+  RawClient *clients[3];
+
+  g_assert_nonnull (other);
+  g_assert_cmpint (g_mkdir (deeper_parent, 0700), ==, 0);
+  clients[0] = far_client = raw_client_new (far);
+  clients[1] = beside_client = raw_client_new (beside);
+  clients[2] = deeper_client = raw_client_new (deeper);
+  for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
+    {
+      raw_client_listen (clients[i]);
+      announce_dir (fixture->path, clients[i]->dir);
+      assert_serves (fixture->address);
+      assert_untouched (clients[i]);
+    }
+  /* The right name, reached from beside the FIFO by "..". */
+  announce_dir (fixture->path, dotdot);
+  assert_serves (fixture->address);
+  assert_untouched (far_client);
+
+  /* Nothing was emptied or removed either. */
+  for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
+    {
+      g_autofree char *c2s = raw_path (clients[i], "c2s");
+      g_autofree char *s2c = raw_path (clients[i], "s2c");
+
+      g_assert_true (g_file_test (c2s, G_FILE_TEST_EXISTS));
+      g_assert_true (g_file_test (s2c, G_FILE_TEST_EXISTS));
+    }
+  g_clear_pointer (&far_client, raw_client_free);
+  g_rmdir (other);
 }
 
 /* The control for the hostile cases: the same hand-made client, sound,
@@ -897,14 +957,16 @@ local_tear_down (Local         *local,
 }
 
 static void
-local_incoming_cb (GIOStream  *stream,
-                   const char *peer,
-                   gpointer    user_data)
+local_incoming_cb (GIOStream    *stream,
+                   const PcPeer *peer,
+                   gpointer      user_data)
 {
   Local *local = user_data;
+  g_autofree char *account = g_strdup_printf ("uid:%lu", (unsigned long) geteuid ());
 
   g_assert_true (g_main_context_is_owner (local->context));
-  g_assert_true (g_str_has_prefix (peer, local->address->path));
+  g_assert_true (g_str_has_prefix (peer->description, local->address->path));
+  g_assert_cmpstr (peer->account, ==, account);
   g_ptr_array_add (local->accepted, stream);
 }
 
@@ -1081,6 +1143,7 @@ main (int   argc,
   ADD ("bad-announcement/regular-file", test_regular_file);
   ADD ("bad-announcement/other-owner", test_other_owner);
   ADD ("bad-announcement/writable", test_writable);
+  ADD ("bad-announcement/elsewhere", test_elsewhere);
   ADD ("abandoned-directory-removed", test_abandoned);
   ADD ("client-gone-before-served", test_gone_before_served);
   ADD ("killed-client-leaves-nothing", test_killed_client);

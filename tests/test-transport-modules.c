@@ -228,17 +228,35 @@ one_accepted (Fixture *fixture)
 }
 
 static void
-incoming_cb (GIOStream  *stream,
-             const char *peer,
-             gpointer    user_data)
+incoming_cb (GIOStream    *stream,
+             const PcPeer *peer,
+             gpointer      user_data)
 {
   Fixture *fixture = user_data;
+  const char *scheme = fixture->ops->scheme;
 
   g_assert_true (G_IS_IO_STREAM (stream));
-  g_assert_nonnull (peer);
+  g_assert_nonnull (peer->description);
   g_assert_true (g_main_context_is_owner (fixture->context));
+  /* Per-user limits count on the account: the uid on local sockets and
+   * FIFOs, and on Linux on loopback tcp too; the address (not the port)
+   * on other tcp; the user's SID on pipes. */
+  if (g_str_equal (scheme, "npipe"))
+    g_assert_true (g_str_has_prefix (peer->account, "sid:S-1-"));
+#ifdef __linux__
+  else
+    {
+      g_autofree char *uid = g_strdup_printf ("uid:%lu", (unsigned long) getuid ());
+
+      g_assert_cmpstr (peer->account, ==, uid);
+    }
+#else
+  else if (g_str_equal (scheme, "tcp"))
+    g_assert_true (g_str_equal (peer->account, "ip:127.0.0.1")
+                   || g_str_equal (peer->account, "ip:::1"));
+#endif
   g_ptr_array_add (fixture->accepted, stream);
-  g_ptr_array_add (fixture->peers, g_strdup (peer));
+  g_ptr_array_add (fixture->peers, g_strdup (peer->description));
 
   if (fixture->close_on_incoming != NULL)
     fixture->ops->close_listener (g_steal_pointer (&fixture->close_on_incoming));

@@ -48,6 +48,9 @@ struct _PcLineChannel
   gsize          output_sent;  /* pollable: bytes of output already written */
   GString       *writing;      /* async: output being written now */
   gint64         last_read;
+  gint64         last_write;   /* the last write that took bytes, or start */
+  gint64         line_started; /* first byte of the unfinished line; 0: none */
+  guint64        n_lines;      /* lines handed out, too long ones included */
 
   /* A turn: what one wakeup may hand out before yielding. */
   guint          max_lines;    /* 0: no limit */
@@ -354,16 +357,23 @@ deliver_lines (PcLineChannel *self)
   gsize len = 0;
   gboolean looks_json = FALSE;
   PcLineStatus status;
+  guint64 lines_before = self->n_lines;
 
   self->more_lines = TRUE;
   while (!self->read_done)
     {
       if (self->paused || turn_over (self, self->turn_lines % CLOCK_EVERY == 0))
-        return;
+        {
+          /* Complete lines wait for the session's next turn: no request
+           * of the client is unfinished meanwhile. */
+          self->line_started = 0;
+          return;
+        }
       status = pc_line_reader_next (self->reader, &line, &len, &looks_json);
       if (status == PC_LINE_NONE)
         break;
       self->turn_lines++;
+      self->n_lines++;
       if (self->callbacks == NULL)
         continue;
       if (status == PC_LINE_TOO_LONG)
@@ -375,6 +385,12 @@ deliver_lines (PcLineChannel *self)
         self->callbacks->line (self, line, len, self->user_data);
     }
   self->more_lines = FALSE;
+  /* When the line now unfinished began: at the last read if it is new (no
+   * line was, or a line ended since), else earlier. */
+  if (!pc_line_reader_in_line (self->reader))
+    self->line_started = 0;
+  else if (self->line_started == 0 || self->n_lines != lines_before)
+    self->line_started = self->last_read;
 }
 
 /* Bytes arrived: hand out the lines they complete. */
@@ -526,6 +542,7 @@ flush_pollable (PcLineChannel *self)
       if (n > 0)
         {
           self->output_sent += n;
+          self->last_write = g_get_monotonic_time ();
           continue;
         }
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
@@ -618,6 +635,7 @@ write_cb (GObject      *source,
       fail (self, PC_LINE_CHANNEL_WRITE, error);
       return;
     }
+  self->last_write = g_get_monotonic_time ();
   update (self);
 }
 
@@ -776,6 +794,7 @@ pc_line_channel_start (PcLineChannel *self)
   self->context = g_main_context_ref_thread_default ();
   self->started = TRUE;
   self->last_read = g_get_monotonic_time ();
+  self->last_write = self->last_read;
   update (self);
 }
 
@@ -836,4 +855,16 @@ pc_line_channel_finish (PcLineChannel *self)
   g_cancellable_cancel (self->read_cancellable);
   if (!self->dispatching)
     update (self);
+}
+
+gint64
+pc_line_channel_get_last_write (PcLineChannel *self)
+{
+  return self->last_write;
+}
+
+gint64
+pc_line_channel_get_line_started (PcLineChannel *self)
+{
+  return self->line_started;
 }

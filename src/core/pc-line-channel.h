@@ -139,4 +139,13 @@ void           pc_line_channel_close     (PcLineChannel *self);
  * with the channel's last reference. */
 void           pc_line_channel_detach    (PcLineChannel *self);
 
+/* Monotonic time (µs) of the last write that the stream took bytes of,
+ * or of start: with output unsent, how long the peer has not been
+ * reading. */
+gint64         pc_line_channel_get_last_write (PcLineChannel *self);
+/* Monotonic time (µs) of the read that brought the first byte of the line
+ * not finished yet (an over-long one being skipped included); 0 when
+ * every byte read so far belonged to finished lines. */
+gint64         pc_line_channel_get_line_started (PcLineChannel *self);
+
 G_END_DECLS

@@ -160,3 +160,9 @@ pc_line_is_blank (const char *line,
       return FALSE;
   return TRUE;
 }
+
+gboolean
+pc_line_reader_in_line (PcLineReader *self)
+{
+  return self->end > self->start || self->discarding;
+}

@@ -44,4 +44,8 @@ gsize         pc_line_reader_max_line (PcLineReader *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcLineReader, pc_line_reader_free)
 
+/* Whether bytes of a line that has not ended yet were read: a partial
+ * line is buffered, or an over-long one is being skipped. */
+gboolean      pc_line_reader_in_line (PcLineReader  *self);
+
 G_END_DECLS

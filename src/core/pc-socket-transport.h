@@ -41,6 +41,13 @@ void              pc_socket_acceptor_stop           (PcSocketAcceptor        *ac
  * "[::1]:53122", "pid 4242 (uid 1000)" or "local". Newly allocated. */
 char             *pc_socket_connection_describe_peer (GSocketConnection      *connection);
 
+/* Whom to count @connection against for per-user limits (PcPeer.account):
+ * "ip:ADDRESS" over TCP, except from a loopback address on Linux, where
+ * the kernel names the uid of the client's socket (sock_diag): "uid:N",
+ * as from the peer's credentials on a unix socket; "unknown" when
+ * neither can be had. Newly allocated. */
+char             *pc_socket_connection_peer_account (GSocketConnection     *connection);
+
 /* Disables Nagle's algorithm when @connection is TCP; does nothing for other
  * sockets. A calculator exchanges one short line each way, so waiting to
  * coalesce writes would only add latency. */

@@ -11,8 +11,9 @@ G_BEGIN_DECLS
 
 /* Bumped whenever PcTransportOps, PcAddress or PcListenOptions change shape.
  * The loader refuses a module built against another version.
- * 2: modules parse their own addresses and say how to build them. */
-#define PC_TRANSPORT_ABI_VERSION 2
+ * 2: modules parse their own addresses and say how to build them.
+ * 3: listeners say who the peer is (PcPeer) for per-user limits. */
+#define PC_TRANSPORT_ABI_VERSION 3
 
 /* The one symbol every transport module exports. */
 #define PC_TRANSPORT_ENTRY_POINT "pc_transport_module_get_ops"
@@ -37,13 +38,30 @@ typedef struct
 /* Opaque: each plugin defines its own struct _PcTransportListener. */
 typedef struct _PcTransportListener PcTransportListener;
 
+/* Who is at the other end of an accepted connection. */
+typedef struct
+{
+  /* A short description for logs ("127.0.0.1:53122", "pid 4242 (uid
+   * 1000)"). Never %NULL. */
+  const char *description;
+  /* Whom the server counts the connection against for its per-user
+   * limits: "uid:1000" (the peer's credentials on a local socket, or the
+   * owner of the files a client made for the connection), "ip:192.0.2.7"
+   * (TCP: the remote address, without the port), "sid:S-1-5-21-…"
+   * (Windows: the user of the client process); docs/transports.md has
+   * each module's.
+   * Peers with the same account share one set of limits. Never %NULL:
+   * "unknown" when the transport cannot tell, which puts every such peer
+   * in one set. */
+  const char *account;
+} PcPeer;
+
 /* Called on the listener's main context for every accepted connection.
- * @stream is a new reference that the callee takes over; @peer is a short
- * description for logs ("127.0.0.1:53122", "pid 4242"), valid during the
- * call only. */
-typedef void (*PcTransportIncomingFunc) (GIOStream  *stream,
-                                         const char *peer,
-                                         gpointer    user_data);
+ * @stream is a new reference that the callee takes over; @peer and its
+ * strings are valid during the call only. */
+typedef void (*PcTransportIncomingFunc) (GIOStream    *stream,
+                                         const PcPeer *peer,
+                                         gpointer      user_data);
 
 typedef struct
 {

@@ -129,6 +129,12 @@ main (int   argc,
   gboolean allow_remote = FALSE;
   gboolean show_list = FALSE;
   gboolean show_version = FALSE;
+  /* Admission: per-user limits and deadlines (docs/architecture.md). */
+  int max_clients_per_user = 256;
+  int max_incomplete = 128;
+  int max_incomplete_per_user = 64;
+  int request_timeout = 30;
+  int send_timeout = 60;
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(PcTransports) transports = NULL;
@@ -143,12 +149,31 @@ main (int   argc,
       N_("Serve at most N clients at once (default 512)"), "N" },
     { "max-line", 0, 0, G_OPTION_ARG_INT, &max_line,
       N_("Refuse requests longer than BYTES (default 65536)"), N_("BYTES") },
-    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
-      N_("Close connections idle for S seconds (default 0: never)"), "S" },
     { "max-batch", 0, 0, G_OPTION_ARG_INT, &max_batch,
       N_("Refuse JSON-RPC batches of more than N calls (default 1000)"), "N" },
     { "max-variables", 0, 0, G_OPTION_ARG_INT, &max_variables,
       N_("Let a session define at most N variables (default 10000)"), "N" },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
+      N_("Close connections idle for S seconds, and drop those that leave "
+         "their replies unread 5 s after that (default 0: never; sessions "
+         "keep their variables)"), "S" },
+    { "max-clients-per-user", 0, 0, G_OPTION_ARG_INT, &max_clients_per_user,
+      N_("Serve at most N clients of one user (uid, or address on tcp) at "
+         "once (default 256)"), "N" },
+    { "max-incomplete", 0, 0, G_OPTION_ARG_INT, &max_incomplete,
+      N_("Keep at most N connections that have not sent a complete request "
+         "yet; past that the oldest of the user holding most is closed "
+         "(default 128)"), "N" },
+    { "max-incomplete-per-user", 0, 0, G_OPTION_ARG_INT, &max_incomplete_per_user,
+      N_("The same for one user: past N, that user's oldest is closed "
+         "(default 64)"), "N" },
+    { "request-timeout", 0, 0, G_OPTION_ARG_INT, &request_timeout,
+      N_("Close a connection whose request line has not ended S seconds "
+         "after it began (default 30, on: clients send whole lines; 0: never)"),
+      "S" },
+    { "send-timeout", 0, 0, G_OPTION_ARG_INT, &send_timeout,
+      N_("Drop a connection that leaves its replies unread for S seconds "
+         "(default 60, on: its slot and memory go back; 0: never)"), "S" },
     { "allow-remote", 0, 0, G_OPTION_ARG_NONE, &allow_remote,
       N_("Accept clients from other machines (tcp on a non-loopback address)"), NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
@@ -210,6 +235,21 @@ main (int   argc,
       g_printerr (_("pipecalcd: --max-variables must be between 1 and 10000000\n"));
       return 1;
     }
+  if (max_clients_per_user < 1 || max_clients_per_user > 100000
+      || max_incomplete < 1 || max_incomplete > 100000
+      || max_incomplete_per_user < 1 || max_incomplete_per_user > 100000)
+    {
+      g_printerr (_("pipecalcd: --max-clients-per-user, --max-incomplete and "
+                    "--max-incomplete-per-user must be between 1 and 100000\n"));
+      return 1;
+    }
+  if (request_timeout < 0 || request_timeout > 7 * 24 * 3600
+      || send_timeout < 0 || send_timeout > 7 * 24 * 3600)
+    {
+      g_printerr (_("pipecalcd: --request-timeout and --send-timeout must be "
+                    "between 0 and 604800 seconds\n"));
+      return 1;
+    }
 
   pc_log_init ("pipecalcd", verbose);
   /* A client that goes away mid-reply must cost an EPIPE, not the server. */
@@ -235,8 +275,17 @@ main (int   argc,
     .workers = worker_threads (),
     .max_batch = (gsize) max_batch,
     .max_variables = (guint) max_variables,
+    .max_clients_per_user = max_clients_per_user,
+    .max_incomplete = max_incomplete,
+    .max_incomplete_per_user = max_incomplete_per_user,
+    .request_timeout = (guint) request_timeout,
+    .send_timeout = (guint) send_timeout,
   };
   server = pc_server_new (transports, &config);
+  /* Before the first socket file exists: from then on no signal may kill
+   * the server and leave it behind. */
+  app.server = server;
+  pc_quit_signal_add (signal_cb, &app);
   g_info ("serving sessions on %u worker threads", pc_server_get_n_workers (server));
 
   if (listen == NULL || listen[0] == NULL)
@@ -258,9 +307,7 @@ main (int   argc,
 
   loop = g_main_loop_new (NULL, FALSE);
   app.loop = loop;
-  app.server = server;
   g_signal_connect (server, "finished", G_CALLBACK (finished_cb), &app);
-  pc_quit_signal_add (signal_cb, &app);
   g_message ("pipecalcd %s ready", PACKAGE_VERSION);
   g_main_loop_run (loop);
 

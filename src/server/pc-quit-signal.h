@@ -7,7 +7,9 @@
 G_BEGIN_DECLS
 
 /* Calls @func(@user_data) on the default main context each time the user
- * or the system asks the server to stop: SIGINT and SIGTERM on POSIX
+ * or the system asks the server to stop: SIGTERM, SIGINT, SIGQUIT,
+ * SIGALRM, SIGVTALRM, SIGPROF and SIGXCPU on POSIX, where SIGHUP, SIGUSR1
+ * and SIGUSR2 are logged and ignored, SIGXFSZ ignored
  * (pc-quit-signal-unix.c), Ctrl+C, Ctrl+Break and closing the console on
  * Windows (pc-quit-signal-win32.c). @func returns G_SOURCE_CONTINUE to
  * hear the next request too. Call once, from the main thread. */

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "pc-log-text.h"
 #include "pc-server.h"
 #include "pc-session.h"
 
@@ -13,6 +14,16 @@
 #define MAX_REFUSING 64
 /* More threads than this would only contend: sessions are short calls. */
 #define MAX_WORKERS 64
+/* A peer at its --max-clients-per-user still gets a polite error 1002
+ * on this many more connections at once; past that they are closed
+ * unanswered. */
+#define PEER_MAX_REFUSING 8
+/* An incomplete connection younger than this is never closed to make
+ * room: a burst of honest clients (a load generator, a script starting
+ * many at once) has not sent its first lines yet, while junk that makes
+ * room necessary has been sitting there. Until then the limits may be
+ * passed, by as many connections as a user opens in this time. */
+#define INCOMPLETE_GRACE_US (1 * G_USEC_PER_SEC)
 
 /* Threads and ownership (docs/architecture.md, "Concurrency"):
  *
@@ -36,6 +47,25 @@ typedef struct
   guint         n_sessions;  /* server thread only */
 } Worker;
 
+/* One peer account (PcPeer.account) with connections open: what the
+ * per-user limits count. Server thread only. */
+typedef struct
+{
+  char   *account;
+  guint   connections;  /* working and refused sessions */
+  GQueue  incomplete;   /* Admitted*, no complete request yet, oldest first */
+} Peer;
+
+/* What the server keeps of each session it handed to a worker. */
+typedef struct
+{
+  Worker    *worker;
+  Peer      *peer;
+  PcSession *session;     /* unowned: the table's key */
+  GList     *incomplete;  /* its link in peer->incomplete, or NULL */
+  gint64     accepted;    /* monotonic µs */
+} Admitted;
+
 typedef struct
 {
   PcServer             *server;  /* unowned: the server outlives its listeners */
@@ -54,8 +84,11 @@ struct _PcServer
   Worker         *workers;
   guint           n_workers;
   GPtrArray      *listeners;   /* Listener* */
-  GHashTable     *sessions;    /* PcSession* -> Worker*, owning; working sessions */
-  GHashTable     *refusing;    /* PcSession* -> Worker*, owning; over-limit ones */
+  GHashTable     *sessions;    /* PcSession* -> Admitted*, owning; working sessions */
+  GHashTable     *refusing;    /* PcSession* -> Admitted*, owning; over-limit ones */
+  GHashTable     *peers;       /* account -> Peer*, owning; peers with connections */
+  guint           n_incomplete;  /* of every peer */
+  PcLogLimit      log_limit;   /* shared with the sessions (thread-safe) */
   gint            active;      /* atomic; see PcSessionConfig.active */
   guint64         next_serial;
   gboolean        shutting_down;
@@ -123,15 +156,26 @@ pc_server_dispose (GObject *object)
   stop_workers (self);
   g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_pointer (&self->refusing, g_hash_table_unref);
+  g_clear_pointer (&self->peers, g_hash_table_unref);
   free_workers (self);
   g_clear_pointer (&self->context, g_main_context_unref);
   G_OBJECT_CLASS (pc_server_parent_class)->dispose (object);
 }
 
 static void
+pc_server_finalize (GObject *object)
+{
+  PcServer *self = PC_SERVER (object);
+
+  pc_log_limit_clear (&self->log_limit);
+  G_OBJECT_CLASS (pc_server_parent_class)->finalize (object);
+}
+
+static void
 pc_server_class_init (PcServerClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = pc_server_dispose;
+  G_OBJECT_CLASS (klass)->finalize = pc_server_finalize;
 
   signals[SIGNAL_FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL,
@@ -140,21 +184,34 @@ pc_server_class_init (PcServerClass *klass)
 
 static void session_closed_cb (PcSession *session,
                                PcServer  *self);
+static void session_established_cb (PcSession *session,
+                                    PcServer  *self);
 
 static void
 disconnect_and_unref (gpointer data)
 {
-  g_signal_handlers_disconnect_matched (data, G_SIGNAL_MATCH_FUNC, 0, 0, NULL,
-                                        session_closed_cb, NULL);
+  g_signal_handlers_disconnect_matched (data, G_SIGNAL_MATCH_DATA, 0, 0, NULL,
+                                        NULL, g_object_get_data (data, "pc-server"));
   g_object_unref (data);
+}
+
+static void
+peer_free (gpointer data)
+{
+  Peer *peer = data;
+
+  g_queue_clear (&peer->incomplete);
+  g_free (peer->account);
+  g_free (peer);
 }
 
 static void
 pc_server_init (PcServer *self)
 {
   self->listeners = g_ptr_array_new_with_free_func ((GDestroyNotify) listener_free);
-  self->sessions = g_hash_table_new_full (NULL, NULL, disconnect_and_unref, NULL);
-  self->refusing = g_hash_table_new_full (NULL, NULL, disconnect_and_unref, NULL);
+  self->sessions = g_hash_table_new_full (NULL, NULL, disconnect_and_unref, g_free);
+  self->refusing = g_hash_table_new_full (NULL, NULL, disconnect_and_unref, g_free);
+  self->peers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, peer_free);
 }
 
 static gpointer
@@ -229,19 +286,44 @@ closed_free (gpointer data)
   g_free (closed);
 }
 
+static Admitted *
+lookup_admitted (PcServer  *self,
+                 PcSession *session)
+{
+  Admitted *admitted = g_hash_table_lookup (self->sessions, session);
+
+  return admitted != NULL ? admitted : g_hash_table_lookup (self->refusing, session);
+}
+
+/* The session has sent a complete request, or is going: it no longer
+ * counts among the incomplete connections. */
+static void
+forget_incomplete (PcServer *self,
+                   Admitted *admitted)
+{
+  if (admitted->incomplete == NULL)
+    return;
+  g_queue_delete_link (&admitted->peer->incomplete, admitted->incomplete);
+  admitted->incomplete = NULL;
+  self->n_incomplete--;
+}
+
 static gboolean
 closed_in_server_cb (gpointer data)
 {
   Closed *closed = data;
   PcServer *self = closed->server;
-  Worker *worker = NULL;
-  gpointer value = NULL;
+  Admitted *admitted = lookup_admitted (self, closed->session);
 
-  if (g_hash_table_lookup_extended (self->sessions, closed->session, NULL, &value)
-      || g_hash_table_lookup_extended (self->refusing, closed->session, NULL, &value))
-    worker = value;
-  if (worker != NULL)
-    worker->n_sessions--;
+  if (admitted != NULL)
+    {
+      Peer *peer = admitted->peer;
+
+      admitted->worker->n_sessions--;
+      forget_incomplete (self, admitted);
+      if (--peer->connections == 0)
+        g_hash_table_remove (self->peers, peer->account);
+    }
   /* The message holds its own reference, so dropping the table's is safe. */
   if (!g_hash_table_remove (self->sessions, closed->session))
     g_hash_table_remove (self->refusing, closed->session);
@@ -263,6 +345,31 @@ session_closed_cb (PcSession *session,
 }
 
 static gboolean
+established_in_server_cb (gpointer data)
+{
+  Closed *established = data;
+  Admitted *admitted = lookup_admitted (established->server, established->session);
+
+  /* NULL when it closed first: "closed" came before. */
+  if (admitted != NULL)
+    forget_incomplete (established->server, admitted);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs on the session's worker. */
+static void
+session_established_cb (PcSession *session,
+                        PcServer  *self)
+{
+  Closed *established = g_new (Closed, 1);
+
+  established->server = g_object_ref (self);
+  established->session = g_object_ref (session);
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
+                              established_in_server_cb, established, closed_free);
+}
+
+static gboolean
 start_in_worker_cb (gpointer data)
 {
   pc_session_start (data);
@@ -273,6 +380,20 @@ static gboolean
 refuse_in_worker_cb (gpointer data)
 {
   pc_session_refuse (data, "max-clients");
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+refuse_per_user_in_worker_cb (gpointer data)
+{
+  pc_session_refuse (data, "max-clients-per-user");
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+evict_in_worker_cb (gpointer data)
+{
+  pc_session_evict (data);
   return G_SOURCE_REMOVE;
 }
 
@@ -303,10 +424,99 @@ least_busy_worker (PcServer *self)
   return best;
 }
 
+static Peer *
+find_peer (PcServer   *self,
+           const char *account)
+{
+  Peer *peer = g_hash_table_lookup (self->peers, account);
+
+  if (peer == NULL)
+    {
+      peer = g_new0 (Peer, 1);
+      peer->account = g_strdup (account);
+      g_queue_init (&peer->incomplete);
+      g_hash_table_insert (self->peers, peer->account, peer);
+    }
+  return peer;
+}
+
+/* The peer with the most incomplete connections: when there are too many
+ * in all, room is made at the expense of whoever holds the most, so that
+ * one user's junk never costs another user a connection. */
+static Peer *
+greediest_peer (PcServer *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  Peer *best = NULL;
+
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Peer *peer = value;
+
+      if (best == NULL || peer->incomplete.length > best->incomplete.length)
+        best = peer;
+    }
+  return best;
+}
+
+/* Closes @peer's oldest incomplete connection (dbus-daemon does the
+ * same) if it has had its grace: it stops counting at once, and its
+ * worker closes it unless it has sent its first request meanwhile.
+ * Returns FALSE when there is none old enough. */
+static gboolean
+evict_oldest (PcServer *self,
+              Peer     *peer,
+              gint64    now)
+{
+  Admitted *oldest = peer != NULL ? g_queue_peek_head (&peer->incomplete) : NULL;
+
+  if (oldest == NULL || now - oldest->accepted < INCOMPLETE_GRACE_US)
+    return FALSE;
+  forget_incomplete (self, oldest);
+  run_in_worker (oldest->worker, evict_in_worker_cb, oldest->session);
+  return TRUE;
+}
+
 static void
-incoming_cb (GIOStream  *stream,
-             const char *peer,
-             gpointer    user_data)
+admit (PcServer    *self,
+       PcSession   *session,
+       Peer        *peer,
+       GHashTable  *table,
+       GSourceFunc  func)
+{
+  Admitted *admitted = g_new0 (Admitted, 1);
+
+  admitted->worker = least_busy_worker (self);
+  admitted->peer = peer;
+  admitted->session = session;
+  admitted->accepted = g_get_monotonic_time ();
+  peer->connections++;
+  g_object_set_data (G_OBJECT (session), "pc-server", self);
+  g_signal_connect (session, "closed", G_CALLBACK (session_closed_cb), self);
+  g_hash_table_insert (table, g_object_ref (session), admitted);
+  admitted->worker->n_sessions++;
+  if (table == self->sessions)
+    {
+      g_signal_connect (session, "established", G_CALLBACK (session_established_cb), self);
+      g_queue_push_tail (&peer->incomplete, admitted);
+      admitted->incomplete = g_queue_peek_tail_link (&peer->incomplete);
+      self->n_incomplete++;
+      while (peer->incomplete.length > (guint) self->config.max_incomplete_per_user
+             && evict_oldest (self, peer, admitted->accepted))
+        ;
+      while (self->n_incomplete > (guint) self->config.max_incomplete
+             && evict_oldest (self, greediest_peer (self), admitted->accepted))
+        ;
+    }
+  run_in_worker (admitted->worker, func, session);
+}
+
+static void
+incoming_cb (GIOStream    *stream,
+             const PcPeer *from,
+             gpointer      user_data)
 {
   Listener *listener = user_data;
   PcServer *self = listener->server;
@@ -319,10 +529,13 @@ incoming_cb (GIOStream  *stream,
     .active = &self->active,
     .max_batch = self->config.max_batch,
     .max_variables = self->config.max_variables,
+    .request_timeout = self->config.request_timeout,
+    .send_timeout = self->config.send_timeout,
+    .log_limit = &self->log_limit,
   };
   g_autoptr(GIOStream) owned = stream;
   g_autoptr(PcSession) session = NULL;
-  Worker *worker;
+  Peer *peer;
 
   if (self->shutting_down)
     {
@@ -330,8 +543,28 @@ incoming_cb (GIOStream  *stream,
       return;
     }
 
-  session = pc_session_new (owned, peer, ++self->next_serial, &session_config);
-  worker = least_busy_worker (self);
+  peer = find_peer (self, from->account);
+  session = pc_session_new (owned, from->description, ++self->next_serial, &session_config);
+
+  /* One peer's connections first: a user at its limit is refused (a
+   * few politely, the rest closed) while others are still served. */
+  if (peer->connections >= (guint) self->config.max_clients_per_user)
+    {
+      if (peer->connections >= (guint) self->config.max_clients_per_user + PEER_MAX_REFUSING
+          || g_hash_table_size (self->refusing) >= MAX_REFUSING)
+        {
+          pc_log_limited (&self->log_limit, G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
+                          "connection from %s closed: %s has %d connections",
+                          from->description, from->account,
+                          self->config.max_clients_per_user);
+          g_io_stream_close (owned, NULL, NULL);
+          if (peer->connections == 0)
+            g_hash_table_remove (self->peers, peer->account);
+          return;
+        }
+      admit (self, session, peer, self->refusing, refuse_per_user_in_worker_cb);
+      return;
+    }
 
   /* Counted across workers, and without waiting for the "closed" of a
    * session that already gave its slot back. */
@@ -339,22 +572,19 @@ incoming_cb (GIOStream  *stream,
     {
       if (g_hash_table_size (self->refusing) >= MAX_REFUSING)
         {
-          g_info ("connection from %s closed: %d clients connected", peer,
-                  self->config.max_clients);
+          pc_log_limited (&self->log_limit, G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
+                          "connection from %s closed: %d clients connected",
+                          from->description, self->config.max_clients);
           g_io_stream_close (owned, NULL, NULL);
+          if (peer->connections == 0)
+            g_hash_table_remove (self->peers, peer->account);
           return;
         }
-      g_signal_connect (session, "closed", G_CALLBACK (session_closed_cb), self);
-      g_hash_table_insert (self->refusing, g_object_ref (session), worker);
-      worker->n_sessions++;
-      run_in_worker (worker, refuse_in_worker_cb, session);
+      admit (self, session, peer, self->refusing, refuse_in_worker_cb);
       return;
     }
   g_atomic_int_inc (&self->active);
-  g_signal_connect (session, "closed", G_CALLBACK (session_closed_cb), self);
-  g_hash_table_insert (self->sessions, g_object_ref (session), worker);
-  worker->n_sessions++;
-  run_in_worker (worker, start_in_worker_cb, session);
+  admit (self, session, peer, self->sessions, start_in_worker_cb);
 }
 
 gboolean
@@ -420,7 +650,8 @@ pc_server_shutdown (PcServer *self)
   close_listeners (self);
 
   /* With no worker threads the invokes run at once and a session may
-   * close, and leave the tables, in the middle of the walk: walk copies. */
+   * close, and leave the tables, in the middle of the walk: walk copies
+   * (of the workers: an Admitted goes with its session). */
   {
     g_autoptr(GHashTable) sessions = g_hash_table_new (NULL, NULL);
     g_autoptr(GHashTable) refusing = g_hash_table_new (NULL, NULL);
@@ -431,13 +662,13 @@ pc_server_shutdown (PcServer *self)
     g_hash_table_iter_init (&iter, self->sessions);
     while (g_hash_table_iter_next (&iter, &key, &value))
       {
-        g_hash_table_insert (sessions, key, value);
+        g_hash_table_insert (sessions, key, ((Admitted *) value)->worker);
         g_ptr_array_add (held, g_object_ref (key));
       }
     g_hash_table_iter_init (&iter, self->refusing);
     while (g_hash_table_iter_next (&iter, &key, &value))
       {
-        g_hash_table_insert (refusing, key, value);
+        g_hash_table_insert (refusing, key, ((Admitted *) value)->worker);
         g_ptr_array_add (held, g_object_ref (key));
       }
     shutdown_table (sessions);

@@ -19,6 +19,13 @@ typedef struct
                            * 0 none (sessions run on the server's context) */
   gsize    max_batch;     /* calls per JSON-RPC batch; 0: the default */
   guint    max_variables; /* per session; 0: the default */
+  /* Admission (docs/architecture.md, "Admission"): peers are counted by
+   * their PcPeer.account (uid, remote address, user SID). */
+  int      max_clients_per_user;     /* connections of one peer; more get 1002 */
+  int      max_incomplete;           /* connections with no complete request yet */
+  int      max_incomplete_per_user;  /* the same, of one peer */
+  guint    request_timeout;  /* seconds for a started request line to end; 0: never */
+  guint    send_timeout;     /* seconds replies may wait unread; 0: for ever */
 } PcServerConfig;
 
 #define PC_TYPE_SERVER (pc_server_get_type ())

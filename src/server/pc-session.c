@@ -5,6 +5,7 @@
 
 #include "pc-evaluator.h"
 #include "pc-line-channel.h"
+#include "pc-log-text.h"
 #include "pc-methods.h"
 #include "pc-protocol.h"
 #include "pc-session.h"
@@ -41,6 +42,7 @@ struct _PcSession
   gboolean         closed;
   char            *refuse_limit; /* answer everything with 1002 */
   gboolean         holds_slot;   /* counted in config.active */
+  gboolean         established;  /* a complete request arrived */
 
   GSource         *timer;      /* idle timeout and cache trimming */
   gboolean         trimmed;    /* the parse cache was dropped since */
@@ -48,7 +50,12 @@ struct _PcSession
   guint64          n_requests;
 };
 
-enum { SIGNAL_CLOSED, N_SIGNALS };
+enum { SIGNAL_CLOSED, SIGNAL_ESTABLISHED, N_SIGNALS };
+
+/* What any client can make the server log at will goes through the
+ * server's rate limit. */
+#define log_limited(self, ...) \
+  pc_log_limited ((self)->config.log_limit, G_LOG_DOMAIN, G_LOG_LEVEL_INFO, __VA_ARGS__)
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (PcSession, pc_session, G_TYPE_OBJECT)
@@ -101,6 +108,9 @@ pc_session_class_init (PcSessionClass *klass)
   signals[SIGNAL_CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass),
                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                                          NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_ESTABLISHED] = g_signal_new ("established", G_TYPE_FROM_CLASS (klass),
+                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                              NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -161,7 +171,9 @@ release_slot (PcSession *self)
 static gboolean
 take_free_slot (PcSession *self)
 {
-  if (self->config.active == NULL)
+  /* Only the server-wide limit frees up this way; the server counts the
+   * other limits itself (per user, incomplete connections). */
+  if (self->config.active == NULL || g_strcmp0 (self->refuse_limit, "max-clients") != 0)
     return FALSE;
   for (;;)
     {
@@ -175,9 +187,12 @@ take_free_slot (PcSession *self)
   self->holds_slot = TRUE;
   g_clear_pointer (&self->refuse_limit, g_free);
   clear_source (&self->grace_source);
-  g_info ("session %" G_GUINT64_FORMAT ": admitted, a client has left", self->serial);
+  log_limited (self, "session %" G_GUINT64_FORMAT ": admitted, a client has left",
+               self->serial);
   return TRUE;
 }
+
+static void arm_timer (PcSession *self);
 
 /* Closes once. Pending reads are cancelled; replies not yet written are
  * dropped, so callers flush first when the replies matter. "closed"
@@ -206,31 +221,72 @@ close_when_flushed (PcSession *self)
   release_slot (self);
   clear_source (&self->timer);
   pc_line_channel_close_when_flushed (self->channel);
+  /* A client that does not take its last replies is dropped like any
+   * other that stopped reading (send deadline). */
+  arm_timer (self);
 }
 
 /* Idle sessions give back the parsers they keep after this long. */
 #define TRIM_SECONDS 30
 
 static gboolean timer_cb (gpointer user_data);
+static void start_grace (PcSession *self);
 
-/* One timer per session for both idle chores, armed for the next deadline
- * counted from the last read rather than re-armed by every request. */
+/* Since when output has been waiting for a client that does not read:
+ * the later of the last write the stream took and the last read (replies
+ * are produced by reads; with output above the high-water mark the
+ * channel reads no more, so a client trickling requests cannot extend it
+ * for ever). 0: no output waits. */
+static gint64
+stalled_since (PcSession *self)
+{
+  if (pc_line_channel_get_unsent (self->channel) == 0)
+    return 0;
+  return MAX (pc_line_channel_get_last_write (self->channel),
+              pc_line_channel_get_last_read (self->channel));
+}
+
+/* Seconds from @now until @since + @limit, at least 0. */
+static gint64
+until (gint64 now,
+       gint64 since,
+       guint  limit)
+{
+  return MAX (0, (since + (gint64) limit * G_USEC_PER_SEC - now + G_USEC_PER_SEC - 1)
+                 / G_USEC_PER_SEC);
+}
+
+/* One timer per session for every deadline and the idle chore, armed for
+ * the next one rather than re-armed by every request. With nothing
+ * pending it still wakes once per deadline: a line or output that starts
+ * waiting meanwhile cannot expire before that. */
 static void
 arm_timer (PcSession *self)
 {
-  gint64 idle = (g_get_monotonic_time () - pc_line_channel_get_last_read (self->channel))
-                / G_USEC_PER_SEC;
+  gint64 now = g_get_monotonic_time ();
+  gint64 last_read = pc_line_channel_get_last_read (self->channel);
+  gint64 line_started = pc_line_channel_get_line_started (self->channel);
+  gint64 stalled = stalled_since (self);
   gint64 next = G_MAXINT64;
 
-  if (self->timer != NULL || self->closed || self->closing)
+  if (self->timer != NULL || self->closed)
     return;
-  if (self->config.idle_timeout > 0)
-    next = self->config.idle_timeout - idle;
-  if (self->evaluator != NULL && !self->trimmed)
-    next = MIN (next, TRIM_SECONDS - idle);
+  if (self->config.send_timeout > 0)
+    next = until (now, stalled != 0 ? stalled : now, self->config.send_timeout);
+  /* A closing session only waits for its output to leave. */
+  if (!self->closing)
+    {
+      if (self->config.request_timeout > 0)
+        next = MIN (next, until (now, line_started != 0 ? line_started : now,
+                                 self->config.request_timeout));
+      if (self->config.idle_timeout > 0)
+        next = MIN (next, until (now, last_read, self->config.idle_timeout));
+      if (self->evaluator != NULL && !self->trimmed)
+        next = MIN (next, until (now, last_read, TRIM_SECONDS));
+    }
   if (next == G_MAXINT64)
     return;
-  self->timer = g_timeout_source_new_seconds (MAX (1, next));
+  self->timer = g_timeout_source_new_seconds ((guint) MAX (1, next));
   attach (self, self->timer, timer_cb);
 }
 
@@ -238,15 +294,48 @@ static gboolean
 timer_cb (gpointer user_data)
 {
   PcSession *self = user_data;
-  gint64 idle = (g_get_monotonic_time () - pc_line_channel_get_last_read (self->channel))
-                / G_USEC_PER_SEC;
+  gint64 now = g_get_monotonic_time ();
+  gint64 last_read = pc_line_channel_get_last_read (self->channel);
+  gint64 line_started = pc_line_channel_get_line_started (self->channel);
+  gint64 stalled = stalled_since (self);
+  gint64 idle = (now - last_read) / G_USEC_PER_SEC;
 
   g_clear_pointer (&self->timer, g_source_unref);
+  if (self->config.send_timeout > 0 && stalled != 0
+      && now - stalled >= (gint64) self->config.send_timeout * G_USEC_PER_SEC)
+    {
+      /* Its slot, its memory and its descriptor go back now: waiting
+       * longer only helps a client that holds them on purpose. */
+      log_limited (self, "session %" G_GUINT64_FORMAT ": %" G_GSIZE_FORMAT
+                   " bytes of replies not read for %u s, dropping the session",
+                   self->serial, pc_line_channel_get_unsent (self->channel),
+                   self->config.send_timeout);
+      close_now (self);
+      return G_SOURCE_REMOVE;
+    }
+  if (self->closing)
+    {
+      arm_timer (self);
+      return G_SOURCE_REMOVE;
+    }
+  if (self->config.request_timeout > 0 && line_started != 0
+      && now - line_started >= (gint64) self->config.request_timeout * G_USEC_PER_SEC)
+    {
+      log_limited (self, "session %" G_GUINT64_FORMAT ": request not finished "
+                   "%u s after it began, closing", self->serial,
+                   self->config.request_timeout);
+      close_when_flushed (self);
+      return G_SOURCE_REMOVE;
+    }
   if (self->config.idle_timeout > 0 && idle >= self->config.idle_timeout)
     {
-      g_info ("session %" G_GUINT64_FORMAT ": idle for %u s, closing",
-              self->serial, self->config.idle_timeout);
+      log_limited (self, "session %" G_GUINT64_FORMAT ": idle for %u s, closing",
+                   self->serial, self->config.idle_timeout);
       close_when_flushed (self);
+      /* Idle and not reading either: its replies get a grace period,
+       * then the session is dropped and its slot freed. */
+      if (pc_line_channel_get_unsent (self->channel) > 0)
+        start_grace (self);
       return G_SOURCE_REMOVE;
     }
   if (self->evaluator != NULL && !self->trimmed && idle >= TRIM_SECONDS)
@@ -264,8 +353,8 @@ grace_cb (gpointer user_data)
   PcSession *self = user_data;
 
   g_clear_pointer (&self->grace_source, g_source_unref);
-  g_info ("session %" G_GUINT64_FORMAT ": replies not taken in %d s, closing",
-          self->serial, CLOSE_GRACE_SECONDS);
+  log_limited (self, "session %" G_GUINT64_FORMAT ": replies not taken in %d s, closing",
+               self->serial, CLOSE_GRACE_SECONDS);
   close_now (self);
   return G_SOURCE_REMOVE;
 }
@@ -341,9 +430,12 @@ log_reply (PcSession *self,
            gsize      before)
 {
   if (self->config.verbose && output->len > before)
-    g_debug ("session %" G_GUINT64_FORMAT ": ← %.*s", self->serial,
-             (int) MIN (output->len - before - 1, 200),
-             output->str + before);
+    {
+      g_autofree char *quoted = pc_log_escape (output->str + before,
+                                               (gssize) (output->len - before - 1), 200);
+
+      g_debug ("session %" G_GUINT64_FORMAT ": ← %s", self->serial, quoted);
+    }
 }
 
 static void
@@ -356,8 +448,11 @@ handle_line (PcSession  *self,
 
   self->n_requests++;
   if (self->config.verbose)
-    g_debug ("session %" G_GUINT64_FORMAT ": → %.*s", self->serial,
-             (int) MIN (len, 200), line);
+    {
+      g_autofree char *quoted = pc_log_escape (line, (gssize) len, 200);
+
+      g_debug ("session %" G_GUINT64_FORMAT ": → %s", self->serial, quoted);
+    }
 
   if (self->refuse_limit != NULL && !take_free_slot (self))
     {
@@ -413,6 +508,17 @@ ready_cb (PcLineChannel *channel,
 
 /* ---- What the channel reports ---------------------------------------------- */
 
+/* The connection is complete: the server stops counting it among the
+ * incomplete ones (and may no longer evict it). */
+static void
+mark_established (PcSession *self)
+{
+  if (self->established)
+    return;
+  self->established = TRUE;
+  g_signal_emit (self, signals[SIGNAL_ESTABLISHED], 0);
+}
+
 static void
 line_cb (PcLineChannel *channel,
          const char    *line,
@@ -421,6 +527,7 @@ line_cb (PcLineChannel *channel,
 {
   PcSession *self = user_data;
 
+  mark_established (self);
   handle_line (self, line, len);
   /* A refused connection answers one request, then goes. */
   if (self->refuse_limit != NULL)
@@ -451,8 +558,8 @@ end_of_input_cb (PcLineChannel *channel,
   /* The client closed its side; the end of a last line without \n is
    * dropped like any half-written request. */
   if (mid_line)
-    g_info ("session %" G_GUINT64_FORMAT ": disconnected in the middle of a request",
-            self->serial);
+    log_limited (self, "session %" G_GUINT64_FORMAT ": disconnected in the middle "
+                 "of a request", self->serial);
   close_when_flushed (self);
 }
 
@@ -464,8 +571,8 @@ failed_cb (PcLineChannel   *channel,
 {
   PcSession *self = user_data;
 
-  g_info ("session %" G_GUINT64_FORMAT ": %s failed: %s", self->serial,
-          op == PC_LINE_CHANNEL_READ ? "read" : "write", error->message);
+  log_limited (self, "session %" G_GUINT64_FORMAT ": %s failed: %s", self->serial,
+               op == PC_LINE_CHANNEL_READ ? "read" : "write", error->message);
   close_now (self);
 }
 
@@ -480,8 +587,8 @@ closed_cb (PcLineChannel *channel,
   release_slot (self);
   clear_source (&self->timer);
   clear_source (&self->grace_source);
-  g_info ("session %" G_GUINT64_FORMAT ": closed (%s, %" G_GUINT64_FORMAT " requests)",
-          self->serial, self->peer, self->n_requests);
+  log_limited (self, "session %" G_GUINT64_FORMAT ": closed (%s, %" G_GUINT64_FORMAT
+               " requests)", self->serial, self->peer, self->n_requests);
   g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
 }
 
@@ -501,8 +608,8 @@ pc_session_start (PcSession *self)
 
   self->context = g_main_context_ref_thread_default ();
   self->holds_slot = TRUE;
-  g_info ("session %" G_GUINT64_FORMAT ": connected over %s (%s)",
-          self->serial, self->transport, self->peer);
+  log_limited (self, "session %" G_GUINT64_FORMAT ": connected over %s (%s)",
+               self->serial, self->transport, self->peer);
   pc_line_channel_start (self->channel);
   arm_timer (self);
 }
@@ -514,8 +621,8 @@ pc_session_refuse (PcSession  *self,
   g_return_if_fail (PC_IS_SESSION (self));
 
   self->context = g_main_context_ref_thread_default ();
-  g_info ("session %" G_GUINT64_FORMAT ": refused (%s), limit %s reached",
-          self->serial, self->peer, limit);
+  log_limited (self, "session %" G_GUINT64_FORMAT ": refused (%s), limit %s reached",
+               self->serial, self->peer, limit);
   self->refuse_limit = g_strdup (limit);
   start_grace (self);
   pc_line_channel_start (self->channel);
@@ -534,4 +641,16 @@ pc_session_shutdown (PcSession *self)
     pc_line_channel_finish (self->channel);
   close_when_flushed (self);
   start_grace (self);
+}
+
+void
+pc_session_evict (PcSession *self)
+{
+  g_return_if_fail (PC_IS_SESSION (self));
+
+  if (self->closed || self->established)
+    return;
+  log_limited (self, "session %" G_GUINT64_FORMAT ": closed before its first request "
+               "(%s): too many incomplete connections", self->serial, self->peer);
+  close_now (self);
 }

@@ -4,6 +4,8 @@
 
 #include <gio/gio.h>
 
+#include "pc-log-text.h"
+
 G_BEGIN_DECLS
 
 /* What a session needs to know of its server; copied, never shared. */
@@ -21,6 +23,15 @@ typedef struct
   gint       *active;
   gsize       max_batch;     /* calls per JSON-RPC batch; 0: the default */
   guint       max_variables; /* per session; 0: the default */
+  /* Deadlines (seconds; 0: none): a request line must end this long
+   * after its first byte arrived (slowloris); output the client leaves
+   * unread this long gets the session dropped. */
+  guint       request_timeout;
+  guint       send_timeout;
+  /* Shared by every session of the server (thread-safe): what clients
+   * cause at will (connections, disconnects, refusals) is logged at a
+   * bounded rate. %NULL: no limit. */
+  PcLogLimit *log_limit;
 } PcSessionConfig;
 
 #define PC_TYPE_SESSION (pc_session_get_type ())
@@ -28,7 +39,9 @@ G_DECLARE_FINAL_TYPE (PcSession, pc_session, PC, SESSION, GObject)
 
 /* One connection: reads request lines, evaluates them in the session's
  * own evaluator and writes replies in order. Emits "closed" once, when the
- * stream is closed for whatever reason. */
+ * stream is closed for whatever reason, and "established" once, on its
+ * worker, when the connection stops being incomplete (its first complete
+ * request line arrived), before that request is answered. */
 PcSession  *pc_session_new      (GIOStream             *stream,
                                  const char            *peer,
                                  guint64                serial,
@@ -42,5 +55,8 @@ void        pc_session_refuse   (PcSession             *self,
 /* Stops reading, sends the replies already computed, then closes. */
 void        pc_session_shutdown (PcSession             *self);
 const char *pc_session_get_peer (PcSession             *self);
+/* For an incomplete connection the server must make room for: closes it
+ * at once (logged), unless it has become established meanwhile. */
+void        pc_session_evict    (PcSession             *self);
 
 G_END_DECLS

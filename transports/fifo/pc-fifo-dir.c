@@ -212,15 +212,41 @@ open_checked (int                dir_fd,
   return fd;
 }
 
+/* Whether @base is what pc_fifo_make_client_dir() names a client's
+ * directory next to the request FIFO @request_base: "<request_base>." and
+ * the six letters or digits mkdtemp() puts in place of XXXXXX. */
+static gboolean
+is_client_dir_name (const char *base,
+                    const char *request_base)
+{
+  gsize prefix_len = strlen (request_base);
+  gsize suffix_len = strlen (PC_FIFO_CLIENT_DIR_SUFFIX);
+
+  if (strlen (base) != prefix_len + suffix_len
+      || strncmp (base, request_base, prefix_len) != 0
+      || base[prefix_len] != '.')
+    return FALSE;
+  for (gsize i = prefix_len + 1; i < prefix_len + suffix_len; i++)
+    if (!g_ascii_isalnum (base[i]))
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
-pc_fifo_open_client_dir (const char  *dir,
+pc_fifo_open_client_dir (const char  *request_path,
+                         const char  *dir,
                          PcFileId    *id,
                          int         *read_fd,
                          int         *write_fd,
                          gboolean    *client_gone,
                          char       **reason)
 {
-  struct stat st, dir_st, c2s_st, s2c_st;
+  g_autofree char *request_parent = g_path_get_dirname (request_path);
+  g_autofree char *request_base = g_path_get_basename (request_path);
+  g_autofree char *parent = NULL;
+  g_autofree char *base = NULL;
+  struct stat st, dir_st, c2s_st, s2c_st, parent_st, request_parent_st;
+  int parent_fd = -1;
   int dir_fd = -1;
   int s2c_fd = -1;
   int c2s_fd = -1;
@@ -236,30 +262,58 @@ pc_fifo_open_client_dir (const char  *dir,
       *reason = g_strdup_printf (_("“%s” is not an absolute path"), dir);
       return FALSE;
     }
-  if (g_lstat (dir, &st) != 0)
+
+  /* Only a client directory beside our request FIFO, named the way
+   * clients name theirs: an announcement must never make the server open,
+   * empty or remove any other directory of its user. The parent is held
+   * open and compared with ours, so a symlink swapped in its path later
+   * leads nowhere; the rest goes through that descriptor. */
+  parent = g_path_get_dirname (dir);
+  base = g_path_get_basename (dir);
+  if (!is_client_dir_name (base, request_base))
+    {
+      *reason = g_strdup_printf (_("%s is not named like a client directory "
+                                   "of %s (%s%s)"), dir, request_path,
+                                 request_path, PC_FIFO_CLIENT_DIR_SUFFIX);
+      return FALSE;
+    }
+  parent_fd = open (parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (parent_fd < 0 || fstat (parent_fd, &parent_st) != 0
+      || g_stat (request_parent, &request_parent_st) != 0
+      || parent_st.st_dev != request_parent_st.st_dev
+      || parent_st.st_ino != request_parent_st.st_ino)
+    {
+      *reason = g_strdup_printf (_("%s is not in %s, the directory of %s"),
+                                 dir, request_parent, request_path);
+      goto out;
+    }
+
+  if (fstatat (parent_fd, base, &st, AT_SYMLINK_NOFOLLOW) != 0)
     {
       int errsv = errno;
 
       *reason = g_strdup_printf (_("cannot inspect %s: %s"),
                                  dir, g_strerror (errsv));
-      return FALSE;
+      goto out;
     }
   *reason = private_dir_problem (dir, &st);
   if (*reason != NULL)
-    return FALSE;
+    goto out;
 
   /* From here on the directory is used through a descriptor, so that
    * renaming it or replacing it with a symlink after the check changes
    * nothing; the descriptor must be the directory lstat() saw. */
-  dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  dir_fd = openat (parent_fd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (dir_fd < 0)
     {
       int errsv = errno;
 
       *reason = g_strdup_printf (_("cannot open %s: %s"),
                                  dir, g_strerror (errsv));
-      return FALSE;
+      goto out;
     }
+  close (parent_fd);
+  parent_fd = -1;
   if (fstat (dir_fd, &dir_st) != 0 || dir_st.st_dev != st.st_dev
       || dir_st.st_ino != st.st_ino)
     {
@@ -307,6 +361,8 @@ pc_fifo_open_client_dir (const char  *dir,
 out:
   if (s2c_fd >= 0)
     close (s2c_fd);
+  if (parent_fd >= 0)
+    close (parent_fd);
   if (dir_fd >= 0)
     close (dir_fd);
   return FALSE;

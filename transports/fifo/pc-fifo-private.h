@@ -68,7 +68,9 @@ char     *pc_fifo_make_client_dir    (const char  *request_path,
                                       PcFileId    *id,
                                       GError     **error);
 
-/* The server's side of an announcement: checks @dir and opens its FIFOs,
+/* The server's side of an announcement: checks @dir, which must be a
+ * client directory beside the request FIFO @request_path named as
+ * pc_fifo_make_client_dir() names them, and opens its FIFOs,
  * server→client for writing first, then client→server for reading, both
  * non-blocking. On success the descriptors are returned and @id identifies
  * the directory for a later pc_fifo_remove_client_dir(). On failure
@@ -76,7 +78,8 @@ char     *pc_fifo_make_client_dir    (const char  *request_path,
  * @client_gone says the directory was sound but its client no longer
  * holds its read end (it died), in which case it was removed. Never
  * blocks. */
-gboolean  pc_fifo_open_client_dir    (const char  *dir,
+gboolean  pc_fifo_open_client_dir    (const char  *request_path,
+                                      const char  *dir,
                                       PcFileId    *id,
                                       int         *read_fd,
                                       int         *write_fd,

@@ -50,6 +50,7 @@
 #include <unistd.h>
 
 #include "pc-fifo-private.h"
+#include "pc-log-text.h"
 #include "pc-runtime-dir.h"
 #include "pc-transport.h"
 
@@ -81,6 +82,10 @@ struct _PcTransportListener
 
   GString *line;       /* the announcement being received */
   gboolean discarding; /* inside an over-long line, skipping to its \n */
+
+  /* Bad announcements and refusals cost a client one write each: the log
+   * says a few a second at most. */
+  PcLogLimit log_limit;
 
   PcTransportIncomingFunc incoming;
   gpointer user_data;
@@ -328,35 +333,13 @@ listener_unref (PcTransportListener *self)
   if (self->keep_fd >= 0)
     close (self->keep_fd);
   g_string_free (self->line, TRUE);
+  pc_log_limit_clear (&self->log_limit);
   g_free (self->path);
   g_free (self->address_text);
   g_free (self);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcTransportListener, listener_unref)
-
-/* A printable excerpt of what a client sent, for the log: announcements
- * come from other processes and may hold anything, NUL bytes and terminal
- * escapes included. */
-static char *
-excerpt (const char *line,
-         gsize       len)
-{
-  GString *text = g_string_new (NULL);
-
-  for (gsize i = 0; i < MIN (len, LOG_EXCERPT); i++)
-    {
-      guchar c = (guchar) line[i];
-
-      if (c >= 0x20 && c < 0x7f && c != '\\')
-        g_string_append_c (text, (char) c);
-      else
-        g_string_append_printf (text, "\\x%02x", c);
-    }
-  if (len > LOG_EXCERPT)
-    g_string_append (text, "…");
-  return g_string_free (text, FALSE);
-}
 
 typedef struct
 {
@@ -384,11 +367,14 @@ handle_announcement (PcTransportListener *self,
                      gsize                len)
 {
   g_autofree char *reason = NULL;
+  g_autofree char *quoted = NULL;
+  g_autofree char *account = NULL;
   g_autoptr(GIOStream) stream = NULL;
   ClientDir *client_dir;
   const char *dir;
   gboolean gone;
   PcFileId id;
+  PcPeer peer;
   int read_fd;
   int write_fd;
 
@@ -396,23 +382,28 @@ handle_announcement (PcTransportListener *self,
       || memcmp (line, PC_FIFO_HELLO, strlen (PC_FIFO_HELLO)) != 0
       || memchr (line, '\0', len) != NULL)
     {
-      g_autofree char *quoted = excerpt (line, len);
-
-      g_message (_("Ignored an announcement on %s: not “HELLO <directory>” "
-                   "but “%s”"), self->address_text, quoted);
+      quoted = pc_log_escape (line, (gssize) len, LOG_EXCERPT);
+      pc_log_limited (&self->log_limit, G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE,
+                      _("Ignored an announcement on %s: not “HELLO <directory>” "
+                        "but “%s”"), self->address_text, quoted);
       return;
     }
 
   dir = line + strlen (PC_FIFO_HELLO);
-  if (!pc_fifo_open_client_dir (dir, &id, &read_fd, &write_fd, &gone,
+  quoted = pc_log_escape (dir, -1, LOG_EXCERPT);
+  if (!pc_fifo_open_client_dir (self->path, dir, &id, &read_fd, &write_fd, &gone,
                                 &reason))
     {
+      g_autofree char *quoted_reason = pc_log_escape (reason, -1, 0);
+
       /* A client that died after announcing itself is no attack. */
       if (gone)
-        g_info (_("The client at %s went away before it was served"), dir);
+        pc_log_limited (&self->log_limit, G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
+                        _("The client at %s went away before it was served"), quoted);
       else
-        g_message (_("Refused a client on %s: %s"), self->address_text,
-                   reason);
+        pc_log_limited (&self->log_limit, G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE,
+                        _("Refused a client on %s: %s"), self->address_text,
+                        quoted_reason);
       return;
     }
 
@@ -422,7 +413,11 @@ handle_announcement (PcTransportListener *self,
   client_dir->id = id;
   g_object_set_data_full (G_OBJECT (stream), "pc-fifo-client-dir", client_dir,
                           client_dir_free);
-  self->incoming (g_steal_pointer (&stream), dir, self->user_data);
+  /* Only a directory of our own user gets this far, in our own private
+   * directory: the client is one of our user's processes. */
+  account = g_strdup_printf ("uid:%lu", (unsigned long) geteuid ());
+  peer = (PcPeer) { .description = quoted, .account = account };
+  self->incoming (g_steal_pointer (&stream), &peer, self->user_data);
 }
 
 /* Splits what was read into announcements. Each is at most PIPE_BUF bytes
@@ -443,8 +438,9 @@ feed (PcTransportListener *self,
         {
           if (self->line->len + take >= PIPE_BUF)
             {
-              g_message (_("Ignored an announcement on %s longer than %d "
-                           "bytes"), self->address_text, PIPE_BUF);
+              pc_log_limited (&self->log_limit, G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE,
+                              _("Ignored an announcement on %s longer than %d "
+                                "bytes"), self->address_text, PIPE_BUF);
               g_string_truncate (self->line, 0);
               self->discarding = TRUE;
             }

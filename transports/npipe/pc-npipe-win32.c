@@ -733,6 +733,49 @@ pc_npipe_describe_client (HANDLE  instance,
   snprintf (buf, size, "pid %lu", (unsigned long) pid);
 }
 
+void
+pc_npipe_client_account (HANDLE  instance,
+                         char   *buf,
+                         size_t  size)
+{
+  union
+  {
+    TOKEN_USER user;
+    BYTE       bytes[256];
+  } info;
+  ULONG pid = 0;
+  HANDLE process = NULL;
+  HANDLE token = NULL;
+  DWORD len = 0;
+  char *sid = NULL;
+  wchar_t computer[256];
+
+  snprintf (buf, size, "unknown");
+  if (!running_on_wine ()
+      && GetNamedPipeClientComputerNameW (instance, computer, sizeof computer))
+    {
+      char host[256] = "";
+
+      WideCharToMultiByte (CP_UTF8, 0, computer, -1, host, sizeof host - 1, NULL, NULL);
+      snprintf (buf, size, "host:%s", host);
+      return;
+    }
+  if (!GetNamedPipeClientProcessId (instance, &pid))
+    return;
+  process = OpenProcess (PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+  if (process == NULL)
+    return;
+  if (OpenProcessToken (process, TOKEN_QUERY, &token)
+      && GetTokenInformation (token, TokenUser, &info, sizeof info, &len)
+      && ConvertSidToStringSidA (info.user.User.Sid, &sid))
+    snprintf (buf, size, "sid:%s", sid);
+  if (sid != NULL)
+    LocalFree (sid);
+  if (token != NULL)
+    CloseHandle (token);
+  CloseHandle (process);
+}
+
 /* ---- Blocking I/O on overlapped handles --------------------------------- */
 
 /* Waits for the overlapped operation started on @handle; returns its byte

@@ -219,6 +219,15 @@ void  pc_npipe_describe_client     (HANDLE  instance,
                                     char   *buf,
                                     size_t  size);
 
+/* Whom the server counts the client of @instance against for its
+ * per-user limits: "sid:S-1-5-21-…", the user of the client process (its
+ * token, through GetNamedPipeClientProcessId); "host:NAME" for a client on
+ * another machine; "unknown" when neither can be had (the process is gone
+ * or may not be queried). */
+void  pc_npipe_client_account      (HANDLE  instance,
+                                    char   *buf,
+                                    size_t  size);
+
 /* ---- Blocking I/O on overlapped handles (tests and tools) --------------- */
 
 /* Reads what is there, at most @size bytes, waiting for at least one.

@@ -320,7 +320,9 @@ accept_cb (gpointer user_data)
   HANDLE pipe = INVALID_HANDLE_VALUE;
   g_autoptr(GIOStream) stream = NULL;
   g_autoptr(GError) error = NULL;
-  char peer[128];
+  char description[128];
+  char account[192];
+  PcPeer peer;
 
   switch (pc_npipe_server_accept (self->server, &pipe, &problem))
     {
@@ -340,7 +342,9 @@ accept_cb (gpointer user_data)
     }
 
   self->failing = FALSE;
-  pc_npipe_describe_client (pipe, peer, sizeof peer);
+  pc_npipe_describe_client (pipe, description, sizeof description);
+  pc_npipe_client_account (pipe, account, sizeof account);
+  peer = (PcPeer) { .description = description, .account = account };
   stream = stream_for_pipe (pipe, &error);
   if (stream == NULL)
     {
@@ -348,7 +352,7 @@ accept_cb (gpointer user_data)
       return G_SOURCE_CONTINUE;
     }
   /* The callee may close the listener: nothing of it is touched after. */
-  self->incoming (g_steal_pointer (&stream), peer, self->user_data);
+  self->incoming (g_steal_pointer (&stream), &peer, self->user_data);
   return G_SOURCE_CONTINUE;
 }
 
