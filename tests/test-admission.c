@@ -611,6 +611,55 @@ test_non_reading_idle_timeout (void)
   check_non_reading (args, 15000);
 }
 
+/* A client that reads its replies slowly but steadily is not idle, even
+ * while it sends nothing: the lines it sent wait for output room, and a
+ * session answering them is working. 80 `vars` replies of about 30 KB
+ * each (2.4 MB, more than the output mark and the socket's buffer) read
+ * at about 400 KB/s, with --idle-timeout 1: every reply arrives. */
+static void
+test_steady_reader_not_idle (void)
+{
+  const char *args[] = { "--idle-timeout", "1", NULL };
+  g_autoptr(Server) server = server_start ("unix", args);
+  g_autoptr(GString) define = g_string_new (NULL);
+  g_autoptr(GString) requests = g_string_new (NULL);
+  int fd = raw_connect (server->parsed);
+  char buf[4096];
+  int replies = 0;
+  int defined = 0;
+
+  g_assert_cmpint (fd, >=, 0);
+  for (int i = 0; i < 900; i++)
+    g_string_append_printf (define, "variable_with_a_long_name_%d=%d\n", i, i);
+  raw_send (fd, define->str);
+  while (defined < 900)
+    {
+      g_assert_cmpint (raw_read_line_into (fd, buf, sizeof buf, 10000), >=, 0);
+      defined++;
+    }
+
+  for (int i = 0; i < 80; i++)
+    g_string_append (requests, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"vars\"}\n");
+  raw_send (fd, requests->str);
+  while (replies < 80)
+    {
+      struct pollfd in = { .fd = fd, .events = POLLIN };
+      gssize n;
+
+      if (poll (&in, 1, 10000) != 1)
+        break;
+      n = read (fd, buf, sizeof buf);
+      if (n <= 0)
+        break;
+      for (gssize i = 0; i < n; i++)
+        replies += buf[i] == '\n';
+      g_usleep (10000);  /* 4 KB per 10 ms */
+    }
+  g_assert_cmpint (replies, ==, 80);
+  close (fd);
+  server_stop (server);
+}
+
 /* ---- Finding 7: the log -------------------------------------------------- */
 
 static void
@@ -823,6 +872,8 @@ main (int   argc,
                    test_non_reading_send_timeout);
   g_test_add_func ("/admission/deadline/non-reading-idle-timeout",
                    test_non_reading_idle_timeout);
+  g_test_add_func ("/admission/deadline/steady-reader-not-idle",
+                   test_steady_reader_not_idle);
   g_test_add_func ("/admission/log/escape-verbose", test_log_escape_verbose);
   g_test_add_func ("/admission/log/escape-fifo", test_log_escape_fifo);
   g_test_add_func ("/admission/log/rate", test_log_rate);

@@ -48,6 +48,7 @@ struct _PcLineChannel
   gsize          output_sent;  /* pollable: bytes of output already written */
   GString       *writing;      /* async: output being written now */
   gint64         last_read;
+  gint64         last_active;  /* the last turn that handed out lines or resumed the owner */
   gint64         last_write;   /* the last write that took bytes, or start */
   gint64         line_started; /* first byte of the unfinished line; 0: none */
   guint64        n_lines;      /* lines handed out, too long ones included */
@@ -180,6 +181,12 @@ gint64
 pc_line_channel_get_last_read (PcLineChannel *self)
 {
   return self->last_read;
+}
+
+gint64
+pc_line_channel_get_last_active (PcLineChannel *self)
+{
+  return MAX (self->last_read, self->last_active);
 }
 
 /* GIO's async calls dispatch their callbacks to the thread-default context
@@ -364,6 +371,8 @@ deliver_lines (PcLineChannel *self)
     {
       if (self->paused || turn_over (self, self->turn_lines % CLOCK_EVERY == 0))
         {
+          if (self->n_lines != lines_before)
+            self->last_active = g_get_monotonic_time ();
           /* Complete lines wait for the session's next turn: no request
            * of the client is unfinished meanwhile. */
           self->line_started = 0;
@@ -385,6 +394,8 @@ deliver_lines (PcLineChannel *self)
         self->callbacks->line (self, line, len, self->user_data);
     }
   self->more_lines = FALSE;
+  if (self->n_lines != lines_before)
+    self->last_active = g_get_monotonic_time ();
   /* When the line now unfinished began: at the last read if it is new (no
    * line was, or a line ended since), else earlier. */
   if (!pc_line_reader_in_line (self->reader))
@@ -726,7 +737,10 @@ turn_cb (gpointer user_data)
   g_clear_pointer (&self->turn_source, g_source_unref);
   begin_turn (self);
   if (self->paused && self->callbacks != NULL && self->callbacks->ready != NULL)
-    self->callbacks->ready (self, self->user_data);
+    {
+      self->last_active = g_get_monotonic_time ();
+      self->callbacks->ready (self, self->user_data);
+    }
   if (!self->paused && self->more_lines && !self->closed)
     deliver_lines (self);
   self->dispatching = FALSE;

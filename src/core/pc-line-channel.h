@@ -120,6 +120,9 @@ void           pc_line_channel_pause     (PcLineChannel *self);
 void           pc_line_channel_resume    (PcLineChannel *self);
 /* Monotonic time (µs) of the last read that brought bytes, or of start. */
 gint64         pc_line_channel_get_last_read (PcLineChannel *self);
+/* The later of the last read and the last turn in which the owner got
+ * lines or was resumed: lines waiting for their turn are not idleness. */
+gint64         pc_line_channel_get_last_active (PcLineChannel *self);
 
 /* Reads no more: a read in flight is cancelled, bytes not yet handed out
  * as lines are dropped. Output still leaves. */

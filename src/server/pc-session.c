@@ -264,7 +264,7 @@ static void
 arm_timer (PcSession *self)
 {
   gint64 now = g_get_monotonic_time ();
-  gint64 last_read = pc_line_channel_get_last_read (self->channel);
+  gint64 last_active = pc_line_channel_get_last_active (self->channel);
   gint64 line_started = pc_line_channel_get_line_started (self->channel);
   gint64 stalled = stalled_since (self);
   gint64 next = G_MAXINT64;
@@ -280,9 +280,9 @@ arm_timer (PcSession *self)
         next = MIN (next, until (now, line_started != 0 ? line_started : now,
                                  self->config.request_timeout));
       if (self->config.idle_timeout > 0)
-        next = MIN (next, until (now, last_read, self->config.idle_timeout));
+        next = MIN (next, until (now, last_active, self->config.idle_timeout));
       if (self->evaluator != NULL && !self->trimmed)
-        next = MIN (next, until (now, last_read, TRIM_SECONDS));
+        next = MIN (next, until (now, last_active, TRIM_SECONDS));
     }
   if (next == G_MAXINT64)
     return;
@@ -295,10 +295,10 @@ timer_cb (gpointer user_data)
 {
   PcSession *self = user_data;
   gint64 now = g_get_monotonic_time ();
-  gint64 last_read = pc_line_channel_get_last_read (self->channel);
+  gint64 last_active = pc_line_channel_get_last_active (self->channel);
   gint64 line_started = pc_line_channel_get_line_started (self->channel);
   gint64 stalled = stalled_since (self);
-  gint64 idle = (now - last_read) / G_USEC_PER_SEC;
+  gint64 idle = (now - last_active) / G_USEC_PER_SEC;
 
   g_clear_pointer (&self->timer, g_source_unref);
   if (self->config.send_timeout > 0 && stalled != 0
