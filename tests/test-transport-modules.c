@@ -264,7 +264,7 @@ fixture_connect (Fixture         *fixture,
                  const PcAddress *address)
 {
   fixture->connect_done = FALSE;
-  fixture->ops->connect_async (address, NULL, connect_cb, fixture);
+  fixture->ops->connect_async (address, NULL, NULL, connect_cb, fixture);
   fixture_wait (fixture, connect_done);
 }
 
@@ -298,7 +298,7 @@ client_thread (gpointer data)
   GMainContext *context = g_main_context_new ();
 
   g_main_context_push_thread_default (context);
-  client->ops->connect_async (client->address, NULL, client_connect_cb, client);
+  client->ops->connect_async (client->address, NULL, NULL, client_connect_cb, client);
   while (client->result == NULL)
     g_main_context_iteration (context, TRUE);
   client->stream = client->ops->connect_finish (client->result, &client->error);
@@ -498,7 +498,7 @@ test_cancelled_connect (Fixture       *fixture,
 
   g_cancellable_cancel (cancellable);
   fixture->connect_done = FALSE;
-  fixture->ops->connect_async (address, cancellable, connect_cb, fixture);
+  fixture->ops->connect_async (address, NULL, cancellable, connect_cb, fixture);
   fixture_wait (fixture, connect_done);
   g_assert_error (fixture->connect_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }

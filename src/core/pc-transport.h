@@ -9,10 +9,13 @@
 
 G_BEGIN_DECLS
 
-/* Bumped whenever PcTransportOps, PcAddress or PcListenOptions change shape.
- * The loader refuses a module built against another version.
- * 2: modules parse their own addresses and say how to build them. */
-#define PC_TRANSPORT_ABI_VERSION 2
+/* Bumped whenever PcTransportOps, PcAddress, PcListenOptions or
+ * PcConnectOptions change shape. The loader refuses a module built against
+ * another version.
+ * 2: modules parse their own addresses and say how to build them.
+ * 3: connect_async() takes PcConnectOptions (whom the client trusts);
+ *    PcListenOptions carries the TLS certificate. */
+#define PC_TRANSPORT_ABI_VERSION 3
 
 /* The one symbol every transport module exports. */
 #define PC_TRANSPORT_ENTRY_POINT "pc_transport_module_get_ops"
@@ -32,7 +35,27 @@ typedef struct
   /* Accept peers from other machines (tcp on a non-loopback host, Windows
    * named pipes without PIPE_REJECT_REMOTE_CLIENTS). */
   gboolean allow_remote;
+  /* The server's certificate and key, for transports that speak TLS
+   * (tcps); %NULL otherwise. Borrowed: the listener takes its own
+   * reference. A TLS transport refuses to listen without it. */
+  GTlsCertificate *tls_certificate;
 } PcListenOptions;
+
+/* Whom a client trusts; connect_async() borrows it for the call only. */
+typedef struct
+{
+  /* A local server must run as the client's own user; a server run by
+   * this uid is accepted as well (-1: nobody else, root included).
+   * Transports that can tell (unix: SO_PEERCRED; fifo: the FIFO's owner)
+   * refuse any other. */
+  gint64 allowed_server_uid;
+  /* TLS transports: a PEM file of the certificate authorities the server's
+   * certificate must chain to; %NULL: the system's trust store. */
+  const char *tls_ca_file;
+} PcConnectOptions;
+
+/* The options of a client that trusts only its own user's servers. */
+#define PC_CONNECT_OPTIONS_INIT { .allowed_server_uid = -1, .tls_ca_file = NULL }
 
 /* Opaque: each plugin defines its own struct _PcTransportListener. */
 typedef struct _PcTransportListener PcTransportListener;
@@ -140,9 +163,16 @@ typedef struct
   void (*close_listener) (PcTransportListener *listener);
 
   /* Connects to @address without blocking the caller's main context.
-   * @callback runs on the thread-default main context of the caller.
-   * Required. */
-  void (*connect_async) (const PcAddress     *address,
+   * @options (%NULL: PC_CONNECT_OPTIONS_INIT) says whom to trust: a
+   * transport that can learn who runs the server checks it, and the
+   * files on the way (the default runtime folder, the FIFO's folder),
+   * before a byte is sent; a refusal is G_IO_ERROR_PERMISSION_DENIED
+   * naming the folder or the uid. A TLS transport verifies the
+   * server's certificate (G_IO_ERROR_PERMISSION_DENIED too when it does
+   * not hold). @callback runs on the thread-default main context of the
+   * caller. Required. */
+  void (*connect_async) (const PcAddress        *address,
+                         const PcConnectOptions *options,
                          GCancellable        *cancellable,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data);

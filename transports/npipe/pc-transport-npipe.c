@@ -479,8 +479,11 @@ connect_thread (GTask        *task,
   g_task_return_pointer (task, stream, g_object_unref);
 }
 
+/* @options is ignored: named pipes have no TLS, and allowed_server_uid is
+ * a POSIX uid. */
 static void
-npipe_connect_async (const PcAddress     *address,
+npipe_connect_async (const PcAddress        *address,
+                     const PcConnectOptions *options,
                      GCancellable        *cancellable,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)

@@ -341,7 +341,8 @@ tcp_close_listener (PcTransportListener *self)
 }
 
 static void
-tcp_connect_async (const PcAddress     *address,
+tcp_connect_async (const PcAddress        *address,
+                   const PcConnectOptions *options,
                    GCancellable        *cancellable,
                    GAsyncReadyCallback  callback,
                    gpointer             user_data)

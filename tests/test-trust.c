@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * SPDX-FileCopyrightText: 2026 The pipecalc developers */
+
+/* A client that trusts only its own server: the default folder checked
+ * as the server checks it, the server's uid over a unix socket, the
+ * request FIFO's owner and folder, and a relative XDG_RUNTIME_DIR
+ * ignored. Each case runs the real pipecalc-cli, as a user would. */
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pc-test-util.h"
+
+/* The uid the tests run foreign servers as when they are root. */
+#define NOBODY 65534
+
+typedef struct
+{
+  char *tmp;      /* what the CLI gets as TMPDIR, removed at the end */
+  char *folder;   /* $TMPDIR/pipecalc-UID, the CLI's fallback folder */
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("pipecalc-%lu", (unsigned long) getuid ());
+
+  fixture->tmp = g_dir_make_tmp ("pipecalc-trust-XXXXXX", &error);
+  g_assert_no_error (error);
+  /* Others must reach what a foreign server makes in it. */
+  g_assert_cmpint (g_chmod (fixture->tmp, 0755), ==, 0);
+  fixture->folder = g_build_filename (fixture->tmp, name, NULL);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  pc_test_remove_tree (fixture->tmp);
+  g_free (fixture->folder);
+  g_free (fixture->tmp);
+}
+
+/* Runs pipecalc-cli ARGS… 1+1 with XDG_RUNTIME_DIR unset (empty) and
+ * TMPDIR=@tmp, in @cwd. Returns its exit status. */
+static int
+run_cli (const char          *tmp,
+         const char          *cwd,
+         const char * const  *args,
+         char               **out,
+         char               **err)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                               | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", "", TRUE);
+  g_subprocess_launcher_setenv (launcher, "TMPDIR", tmp, TRUE);
+  if (cwd != NULL)
+    g_subprocess_launcher_set_cwd (launcher, cwd);
+  g_strv_builder_add (builder, pc_test_cli_path ());
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    g_strv_builder_add (builder, args[i]);
+  g_strv_builder_add (builder, "1+1");
+  argv = g_strv_builder_end (builder);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  if (g_subprocess_get_exit_status (process) == 66)
+    g_printerr ("pipecalc-cli exited 66, its standard error:\n%s", *err);
+  return g_subprocess_get_exit_status (process);
+}
+
+/* A server at @folder/socket, which is not its own runtime folder. */
+static PcTestServer *
+start_server_in (const char *folder)
+{
+  g_autofree char *address = g_strconcat ("unix:", folder, "/socket", NULL);
+
+  return pc_test_server_start (address, NULL);
+}
+
+static void
+assert_refused (Fixture    *fixture,
+                const char *must_say)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = run_cli (fixture->tmp, NULL, NULL, &out, &err);
+
+  g_test_message ("pipecalc-cli said: %s", err);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_nonnull (strstr (err, fixture->folder));
+  g_assert_nonnull (strstr (err, must_say));
+}
+
+/* Another user may create $TMPDIR/pipecalc-UID first, open to others, and
+ * listen in it: the client must not talk to that server. */
+static void
+test_folder_open_to_others (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(PcTestServer) server = NULL;
+
+  g_assert_cmpint (g_mkdir (fixture->folder, 0700), ==, 0);
+  server = start_server_in (fixture->folder);
+  g_assert_cmpint (g_chmod (fixture->folder, 0755), ==, 0);
+  assert_refused (fixture, "0755");
+  pc_test_server_stop (server);
+}
+
+static void
+test_folder_symlink (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *real = g_build_filename (fixture->tmp, "elsewhere", NULL);
+  g_autoptr(PcTestServer) server = NULL;
+
+  g_assert_cmpint (g_mkdir (real, 0700), ==, 0);
+  server = start_server_in (real);
+  g_assert_cmpint (symlink (real, fixture->folder), ==, 0);
+  assert_refused (fixture, "symbolic link");
+  pc_test_server_stop (server);
+}
+
+static void
+test_folder_other_user (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(PcTestServer) server = NULL;
+
+  if (getuid () != 0)
+    {
+      g_test_skip ("Only root can give a folder to another user; run the tests as root");
+      return;
+    }
+  g_assert_cmpint (g_mkdir (fixture->folder, 0700), ==, 0);
+  server = start_server_in (fixture->folder);
+  g_assert_cmpint (chown (fixture->folder, NOBODY, NOBODY), ==, 0);
+  assert_refused (fixture, "uid 65534");
+  pc_test_server_stop (server);
+}
+
+/* The folder being ours is no proof when the socket path is elsewhere:
+ * the server's uid, from the kernel, is. */
+static void
+test_server_uid (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (fixture->tmp, "theirs", NULL);
+  g_autofree char *socket_path = g_build_filename (dir, "socket", NULL);
+  g_autofree char *address = g_strconcat ("unix:", socket_path, NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  const char *plain[] = { "-c", address, NULL };
+  const char *allowed[] = { "-c", address, "--allow-server-uid", "65534", NULL };
+
+  if (getuid () != 0)
+    {
+      g_test_skip ("Only root can start a server as another user (setpriv); run the tests as root");
+      return;
+    }
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  g_assert_cmpint (chown (dir, NOBODY, NOBODY), ==, 0);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                        | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", dir, TRUE);
+  /* Sanitizer reports of the server would go nowhere: leave them out. */
+  g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", "detect_leaks=0", TRUE);
+  server = g_subprocess_launcher_spawn (launcher, &error, "setpriv",
+                                        "--reuid=65534", "--regid=65534", "--clear-groups",
+                                        pc_test_server_path (), "--listen", address, NULL);
+  g_assert_no_error (error);
+  while (!g_file_test (socket_path, G_FILE_TEST_EXISTS))
+    {
+      g_assert_nonnull (g_subprocess_get_identifier (server));
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (10000);
+    }
+
+  g_assert_cmpint (run_cli (fixture->tmp, NULL, plain, &out, &err), ==, 2);
+  g_test_message ("pipecalc-cli said: %s", err);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_nonnull (strstr (err, "uid 65534"));
+  g_assert_nonnull (strstr (err, "--allow-server-uid 65534"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (fixture->tmp, NULL, allowed, &out, &err), ==, 0);
+  g_assert_cmpstr (out, ==, "2\n");
+
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+}
+
+static char *
+start_fifo_server (const char    *dir,
+                   PcTestServer **server)
+{
+  g_autofree char *address = g_strconcat ("fifo:", dir, "/requests", NULL);
+
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  *server = pc_test_server_start (address, NULL);
+  return g_steal_pointer (&address);
+}
+
+/* Whoever may write to the request FIFO's folder may replace the FIFO. */
+static void
+test_fifo_folder (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *dir = g_build_filename (fixture->tmp, "fifo", NULL);
+  g_autoptr(PcTestServer) server = NULL;
+  g_autofree char *address = start_fifo_server (dir, &server);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *args[] = { "-c", address, NULL };
+
+  g_assert_cmpint (run_cli (fixture->tmp, NULL, args, &out, &err), ==, 0);
+  g_assert_cmpstr (out, ==, "2\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (g_chmod (dir, 0777), ==, 0);
+  g_assert_cmpint (run_cli (fixture->tmp, NULL, args, &out, &err), ==, 2);
+  g_test_message ("pipecalc-cli said: %s", err);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_nonnull (strstr (err, dir));
+  g_assert_nonnull (strstr (err, "other users may write"));
+  g_assert_cmpint (g_chmod (dir, 0700), ==, 0);
+  pc_test_server_stop (server);
+}
+
+static void
+test_fifo_owner (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *dir = g_build_filename (fixture->tmp, "fifo", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "requests", NULL);
+  g_autoptr(PcTestServer) server = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *args[] = { "-c", NULL, NULL };
+
+  if (getuid () != 0)
+    {
+      g_test_skip ("Only root can give a FIFO to another user; run the tests as root");
+      return;
+    }
+  address = start_fifo_server (dir, &server);
+  args[1] = address;
+  g_assert_cmpint (chown (fifo, NOBODY, NOBODY), ==, 0);
+  g_assert_cmpint (run_cli (fixture->tmp, NULL, args, &out, &err), ==, 2);
+  g_test_message ("pipecalc-cli said: %s", err);
+  g_assert_nonnull (strstr (err, "another user (uid 65534)"));
+  pc_test_server_stop (server);
+}
+
+/* XDG: a relative path in XDG_RUNTIME_DIR is invalid and ignored, with a
+ * warning, not used relative to wherever the program was started. */
+static void
+test_relative_runtime_dir (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                               | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cwd = g_build_filename (fixture->tmp, "cwd", NULL);
+  g_autofree char *relative = g_build_filename (cwd, "relative", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (g_mkdir (cwd, 0700), ==, 0);
+  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", "relative", TRUE);
+  g_subprocess_launcher_setenv (launcher, "TMPDIR", fixture->tmp, TRUE);
+  g_subprocess_launcher_set_cwd (launcher, cwd);
+  process = g_subprocess_launcher_spawn (launcher, &error, pc_test_cli_path (), "1+1", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("pipecalc-cli said: %s", err);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_assert_cmpstr (out, ==, "2\n");
+  g_assert_nonnull (strstr (err, "XDG_RUNTIME_DIR"));
+  g_assert_nonnull (strstr (err, "relative"));
+  /* The private server went to the fallback folder, not to ./relative. */
+  g_assert_false (g_file_test (relative, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (fixture->folder, G_FILE_TEST_IS_DIR));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/trust/folder/open-to-others", test_folder_open_to_others);
+  ADD ("/trust/folder/symlink", test_folder_symlink);
+  ADD ("/trust/folder/other-user", test_folder_other_user);
+  ADD ("/trust/server-uid", test_server_uid);
+  ADD ("/trust/fifo/folder", test_fifo_folder);
+  ADD ("/trust/fifo/owner", test_fifo_owner);
+  ADD ("/trust/relative-runtime-dir", test_relative_runtime_dir);
+#undef ADD
+
+  return g_test_run ();
+}
