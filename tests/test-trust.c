@@ -309,11 +309,214 @@ test_relative_runtime_dir (Fixture       *fixture,
   g_assert_true (g_file_test (fixture->folder, G_FILE_TEST_IS_DIR));
 }
 
+/* ---- Token authentication (finding 6) ---------------------------------- */
+
+#define TOKEN "correct horse battery staple"
+#define AUTH_OK "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"auth\",\"params\":{\"token\":\"" TOKEN "\"}}"
+#define AUTH_WRONG "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"auth\",\"params\":{\"token\":\"guess\"}}"
+#define PING "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}"
+
+static char *
+write_token_file (const char *dir,
+                  const char *name,
+                  const char *content,
+                  int         mode)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, content, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (path, mode), ==, 0);
+  return g_steal_pointer (&path);
+}
+
+static PcTestServer *
+start_auth_server (Fixture    *fixture,
+                   const char *auth_timeout)
+{
+  g_autofree char *dir = g_build_filename (fixture->tmp, "server", NULL);
+  g_autofree char *token = write_token_file (fixture->tmp, "server-token", TOKEN "\n", 0600);
+  g_autofree char *address = g_strconcat ("unix:", dir, "/socket", NULL);
+  const char *args[] = { "--auth-token-file", token, "--auth-timeout", auth_timeout, NULL };
+
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  return pc_test_server_start (address, args);
+}
+
+static void
+test_auth_required (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(PcTestServer) server = start_auth_server (fixture, "30");
+  g_autoptr(GIOStream) stream = pc_test_connect (server->address, NULL);
+  g_autofree char *reply = NULL;
+
+  g_assert_nonnull (stream);
+  reply = pc_test_ask (stream, "1+1");
+  g_assert_cmpstr (reply, ==, "error: Not authorized: this server requires an access "
+                   "token; send the auth method first");
+  g_free (reply);
+  reply = pc_test_ask (stream, PING);
+  g_assert_nonnull (strstr (reply, "\"id\":2,\"error\":{\"code\":1003,"));
+  g_free (reply);
+  reply = pc_test_ask (stream, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"vars\"}");
+  g_assert_nonnull (strstr (reply, "\"code\":1003"));
+  g_free (reply);
+  reply = pc_test_ask (stream, AUTH_OK);
+  g_assert_cmpstr (reply, ==, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":true}");
+  g_free (reply);
+  reply = pc_test_ask (stream, PING);
+  g_assert_cmpstr (reply, ==, "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":\"pong\"}");
+  g_free (reply);
+  reply = pc_test_ask (stream, "1+1");
+  g_assert_cmpstr (reply, ==, "2");
+
+  /* One line may authenticate and go on. */
+  g_clear_object (&stream);
+  stream = pc_test_connect (server->address, NULL);
+  g_free (reply);
+  reply = pc_test_ask (stream, "[" AUTH_OK "," PING "]");
+  g_assert_cmpstr (reply, ==, "[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":true},"
+                   "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":\"pong\"}]");
+  pc_test_server_stop (server);
+}
+
+/* A wrong token is answered a second later, from a timer: another
+ * session on the same worker thread is served meanwhile as fast as ever,
+ * and the guesser gets its connection closed. */
+static void
+test_auth_wrong_token (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(PcTestServer) server = NULL;
+  g_autoptr(GIOStream) guesser = NULL;
+  g_autoptr(GIOStream) other = NULL;
+  g_autofree char *reply = NULL;
+  gint64 sent, other_took, guess_took;
+
+  /* One worker (main() says so): both sessions share its thread. */
+  server = start_auth_server (fixture, "30");
+  guesser = pc_test_connect (server->address, NULL);
+  other = pc_test_connect (server->address, NULL);
+  reply = pc_test_ask (other, AUTH_OK);
+  g_clear_pointer (&reply, g_free);
+
+  sent = g_get_monotonic_time ();
+  /* The ping after the guess is never answered: one try per connection. */
+  pc_test_send (guesser, AUTH_WRONG "\n" PING "\n" AUTH_OK "\n");
+  g_usleep (50 * 1000);
+  reply = pc_test_ask (other, PING);
+  other_took = g_get_monotonic_time () - sent;
+  g_assert_cmpstr (reply, ==, "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":\"pong\"}");
+  g_clear_pointer (&reply, g_free);
+
+  reply = pc_test_read_line (guesser);
+  guess_took = g_get_monotonic_time () - sent;
+  g_test_message ("the other session was answered after %" G_GINT64_FORMAT " ms, "
+                  "the wrong token after %" G_GINT64_FORMAT " ms",
+                  other_took / 1000, guess_took / 1000);
+  g_assert_cmpstr (reply, ==, "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":1003,"
+                   "\"message\":\"Not authorized: the token is wrong\"}}");
+  g_assert_cmpint (guess_took, >=, 950 * 1000);
+  g_assert_cmpint (other_took, <, 500 * 1000);
+  g_clear_pointer (&reply, g_free);
+  reply = pc_test_read_line (guesser);
+  g_assert_null (reply);
+  pc_test_server_stop (server);
+}
+
+static void
+test_auth_deadline (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(PcTestServer) server = start_auth_server (fixture, "1");
+  g_autoptr(GIOStream) idle = pc_test_connect (server->address, NULL);
+  g_autoptr(GIOStream) authenticated = pc_test_connect (server->address, NULL);
+  g_autofree char *reply = pc_test_ask (authenticated, AUTH_OK);
+  gint64 start = g_get_monotonic_time ();
+  gint64 took;
+
+  g_clear_pointer (&reply, g_free);
+  reply = pc_test_read_line (idle);
+  took = g_get_monotonic_time () - start;
+  g_test_message ("the idle unauthenticated connection was closed after %" G_GINT64_FORMAT
+                  " ms", took / 1000);
+  g_assert_null (reply);
+  g_assert_cmpint (took, <, 5 * G_USEC_PER_SEC);
+  /* The one that authenticated in time stays. */
+  reply = pc_test_ask (authenticated, PING);
+  g_assert_cmpstr (reply, ==, "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":\"pong\"}");
+  pc_test_server_stop (server);
+}
+
+static void
+test_auth_token_files (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *open_token = write_token_file (fixture->tmp, "open", TOKEN, 0640);
+  g_autofree char *empty = write_token_file (fixture->tmp, "empty", " \n", 0600);
+  g_autofree char *good = write_token_file (fixture->tmp, "good", TOKEN "\n", 0600);
+  g_autofree char *wrong = write_token_file (fixture->tmp, "wrong", "guess", 0600);
+  g_autofree char *socket_path = g_build_filename (fixture->tmp, "s", NULL);
+  g_autofree char *address = g_strconcat ("unix:", socket_path, NULL);
+  g_autoptr(PcTestServer) server = NULL;
+  const char *server_open[] = { pc_test_server_path (), "--listen", address,
+                                "--auth-token-file", open_token, NULL };
+  const char *server_empty[] = { pc_test_server_path (), "--listen", address,
+                                 "--auth-token-file", empty, NULL };
+  const char *cli_open[] = { "-c", NULL, "--token-file", open_token, NULL };
+  const char *cli_none[] = { "-c", NULL, NULL };
+  const char *cli_good[] = { "-c", NULL, "--token-file", good, NULL };
+  const char *cli_wrong[] = { "-c", NULL, "--token-file", wrong, NULL };
+  char *out = NULL;
+  char *err = NULL;
+
+  /* The server refuses to start with a token others may read, or none. */
+  g_assert_cmpint (pc_test_run (server_open, NULL, NULL, &out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "mode 0640"));
+  g_assert_nonnull (strstr (err, open_token));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (pc_test_run (server_empty, NULL, NULL, &out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "is empty"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  server = start_auth_server (fixture, "30");
+  cli_open[1] = cli_none[1] = cli_good[1] = cli_wrong[1] = server->address;
+
+  /* So does the CLI. */
+  g_assert_cmpint (run_cli (fixture->tmp, NULL, cli_open, &out, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "mode 0640"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (fixture->tmp, NULL, cli_none, &out, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "--token-file"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (fixture->tmp, NULL, cli_wrong, &out, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "refused the access token"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (fixture->tmp, NULL, cli_good, &out, &err), ==, 0);
+  g_assert_cmpstr (out, ==, "2\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  pc_test_server_stop (server);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  /* Every server of these tests serves all its sessions on one worker
+   * thread, so that a session held up would hold up the others. */
+  g_setenv ("PIPECALC_WORKERS", "1", TRUE);
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
@@ -324,6 +527,10 @@ main (int   argc,
   ADD ("/trust/fifo/folder", test_fifo_folder);
   ADD ("/trust/fifo/owner", test_fifo_owner);
   ADD ("/trust/relative-runtime-dir", test_relative_runtime_dir);
+  ADD ("/trust/auth/required", test_auth_required);
+  ADD ("/trust/auth/wrong-token", test_auth_wrong_token);
+  ADD ("/trust/auth/deadline", test_auth_deadline);
+  ADD ("/trust/auth/token-files", test_auth_token_files);
 #undef ADD
 
   return g_test_run ();

@@ -498,6 +498,7 @@ connected_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) server_error = NULL;
   GIOStream *stream = data->ops->connect_finish (result, &error);
+  GCancellable *cancellable;
   gboolean nobody_there;
 
   if (stream != NULL)
@@ -510,8 +511,9 @@ connected_cb (GObject      *source,
         }
       /* The token goes first, before anything the caller sends: a server
        * that wants one answers every other call with error 1003. */
-      pc_client_auth_async (self, self->token, g_task_get_cancellable (task),
-                            auth_done_cb, g_steal_pointer (&task));
+      cancellable = g_task_get_cancellable (task);
+      pc_client_auth_async (self, self->token, cancellable, auth_done_cb,
+                            g_steal_pointer (&task));
       return;
     }
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

@@ -17,6 +17,11 @@ typedef struct
   gboolean allow_remote;  /* listen where other machines can connect */
   int      workers;       /* threads serving sessions: -1 one per core,
                            * 0 none (sessions run on the server's context) */
+  /* Access control and TLS (docs/protocol.md, `auth`). Borrowed: they
+   * must outlive the server. */
+  const char      *auth_token;      /* %NULL: no token required */
+  guint            auth_timeout;    /* seconds to authenticate; 0: no limit */
+  GTlsCertificate *tls_certificate; /* for tcps:// listeners; %NULL: none */
 } PcServerConfig;
 
 #define PC_TYPE_SERVER (pc_server_get_type ())

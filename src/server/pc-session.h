@@ -19,6 +19,12 @@ typedef struct
    * and a refused one takes a slot that has come free by the time its
    * first request arrives. %NULL: no sharing. */
   gint       *active;
+  /* The access token every session must present with `auth` before any
+   * other request (docs/protocol.md, error 1003); %NULL: none required.
+   * Borrowed: the server's, which outlives its sessions. */
+  const char *auth_token;
+  /* Seconds an unauthenticated session may stay connected. */
+  guint       auth_timeout;
 } PcSessionConfig;
 
 #define PC_TYPE_SESSION (pc_session_get_type ())
