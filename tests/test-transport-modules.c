@@ -425,7 +425,8 @@ test_ops_table (Fixture       *fixture,
   if (ops->flags & PC_TRANSPORT_FLAG_REMOTE)
     {
       g_autofree char *composed = ops->compose_address ("calc.example.org",
-                                                        ops->default_port, "pipecalc");
+                                                        ops->default_port, "pipecalc",
+                                                        FALSE);
       g_autoptr(PcAddress) parsed = pc_transports_parse_address (transports, composed, NULL);
 
       g_assert_nonnull (parsed);

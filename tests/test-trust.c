@@ -8,6 +8,8 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -509,6 +511,238 @@ test_auth_token_files (Fixture       *fixture,
   pc_test_server_stop (server);
 }
 
+/* ---- TLS ------------------------------------------------------------------ */
+
+/* A self-signed certificate for @names (subjectAltName entries such as
+ * "DNS:localhost,IP:127.0.0.1"), written as @dir/@stem.pem and
+ * @dir/@stem.key by the openssl tool. FALSE (the test skipped) without it. */
+static gboolean
+make_certificate (const char *dir,
+                  const char *stem,
+                  const char *names)
+{
+  g_autofree char *cert = g_strdup_printf ("%s/%s.pem", dir, stem);
+  g_autofree char *key = g_strdup_printf ("%s/%s.key", dir, stem);
+  g_autofree char *san = g_strconcat ("subjectAltName=", names, NULL);
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  const char *argv[] = { openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                         "-keyout", key, "-out", cert, "-days", "2",
+                         "-subj", "/CN=pipecalc test", "-addext", san, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("The openssl tool makes the test certificates; install it "
+                   "(tools/install-deps.sh test)");
+      return FALSE;
+    }
+  g_assert_cmpint (pc_test_run (argv, NULL, NULL, &out, &err), ==, 0);
+  g_assert_cmpint (g_chmod (key, 0600), ==, 0);
+  return TRUE;
+}
+
+/* pipecalcd on @address with @args, its standard error collected; ready
+ * once a plain TCP connection to @port is accepted. */
+static GSubprocess *
+start_tcp_server (const char         *address,
+                  guint16             port,
+                  const char * const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                               | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *probe = g_strdup_printf ("tcp://127.0.0.1:%u", port);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  GSubprocess *server;
+
+  g_strv_builder_add_many (builder, pc_test_server_path (), "--listen", address, NULL);
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    g_strv_builder_add (builder, args[i]);
+  argv = g_strv_builder_end (builder);
+  server = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
+  g_assert_no_error (error);
+  for (;;)
+    {
+      g_autoptr(GIOStream) stream = pc_test_connect (probe, NULL);
+
+      if (stream != NULL)
+        break;
+      g_assert_nonnull (g_subprocess_get_identifier (server));
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (10000);
+    }
+  return server;
+}
+
+/* Stops @server and returns what it wrote on standard error. */
+static char *
+stop_tcp_server (GSubprocess *server)
+{
+  g_autoptr(GError) error = NULL;
+  char *err = NULL;
+
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_communicate_utf8 (server, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (server));
+  if (g_subprocess_get_exit_status (server) != 0)
+    g_printerr ("pipecalcd exited %d:\n%s", g_subprocess_get_exit_status (server), err);
+  g_assert_cmpint (g_subprocess_get_exit_status (server), ==, 0);
+  return err;
+}
+
+static guint16
+free_port (const char *dir)
+{
+  g_autofree char *address = pc_test_address ("tcp", dir);
+
+  return (guint16) atoi (strrchr (address, ':') + 1);
+}
+
+static void
+test_tls (Fixture       *fixture,
+          gconstpointer  data)
+{
+  g_autofree char *cert = g_build_filename (fixture->tmp, "server.pem", NULL);
+  g_autofree char *key = g_build_filename (fixture->tmp, "server.key", NULL);
+  g_autofree char *other_ca = g_build_filename (fixture->tmp, "other.pem", NULL);
+  g_autofree char *named_cert = g_build_filename (fixture->tmp, "named.pem", NULL);
+  g_autofree char *named_key = g_build_filename (fixture->tmp, "named.key", NULL);
+  g_autofree char *token = write_token_file (fixture->tmp, "token", TOKEN, 0600);
+  guint16 port = free_port (fixture->tmp);
+  g_autofree char *address = g_strdup_printf ("tcp://127.0.0.1:%u?tls=1", port);
+  g_autofree char *plain = g_strdup_printf ("tcp://127.0.0.1:%u", port);
+  const char *server_args[] = { "--tls-cert", cert, "--tls-key", key,
+                                "--auth-token-file", token, NULL };
+  const char *trusted[] = { "-c", address, "--tls-ca", cert, "--token-file", token, NULL };
+  const char *other[] = { "-c", address, "--tls-ca", other_ca, "--token-file", token, NULL };
+  const char *system[] = { "-c", address, "--token-file", token, NULL };
+  const char *named[] = { "-c", address, "--tls-ca", named_cert, NULL };
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GIOStream) raw = NULL;
+  g_autofree char *server_err = NULL;
+  char *out = NULL;
+  char *err = NULL;
+
+  if (!make_certificate (fixture->tmp, "server", "DNS:localhost,IP:127.0.0.1")
+      || !make_certificate (fixture->tmp, "other", "DNS:localhost,IP:127.0.0.1")
+      || !make_certificate (fixture->tmp, "named", "DNS:calc.example.org"))
+    return;
+
+  server = start_tcp_server (address, port, server_args);
+
+  /* Verified against the CA given, with a token: evaluated. */
+  g_assert_cmpint (run_cli (fixture->tmp, NULL, trusted, &out, &err), ==, 0);
+  g_assert_cmpstr (out, ==, "2\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Signed by nobody we trust: refused before anything is sent. */
+  g_assert_cmpint (run_cli (fixture->tmp, NULL, other, &out, &err), ==, 2);
+  g_test_message ("pipecalc-cli said: %s", err);
+  g_assert_nonnull (strstr (err, "cannot be trusted"));
+  g_assert_nonnull (strstr (err, "certificate authority"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (fixture->tmp, NULL, system, &out, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "cannot be trusted"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The bytes on the wire are TLS: a plain client gets no answer (two
+   * lines: more than the five bytes of a TLS record header). */
+  raw = pc_test_connect (plain, NULL);
+  g_assert_nonnull (raw);
+  pc_test_send (raw, "1+1\n2+2\n");
+  {
+    char buffer[256];
+    gssize n = g_input_stream_read (g_io_stream_get_input_stream (raw), buffer,
+                                    sizeof buffer, NULL, NULL);
+
+    /* Closed or reset; anything read would be TLS, never "2". */
+    g_assert_cmpint (n, <=, 0);
+  }
+  server_err = stop_tcp_server (server);
+  g_clear_object (&server);
+
+  /* A certificate the CA vouches for, made for another name. */
+  server_args[1] = named_cert;
+  server_args[3] = named_key;
+  server_args[4] = NULL;
+  server = start_tcp_server (address, port, server_args);
+  g_assert_cmpint (run_cli (fixture->tmp, NULL, named, &out, &err), ==, 2);
+  g_test_message ("pipecalc-cli said: %s", err);
+  g_assert_nonnull (strstr (err, "another host name"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_free (stop_tcp_server (server));
+}
+
+static void
+test_tls_options (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *cert = g_build_filename (fixture->tmp, "server.pem", NULL);
+  g_autofree char *key = g_build_filename (fixture->tmp, "server.key", NULL);
+  guint16 port = free_port (fixture->tmp);
+  g_autofree char *tls = g_strdup_printf ("tcp://127.0.0.1:%u?tls=1", port);
+  g_autofree char *plain = g_strdup_printf ("tcp://127.0.0.1:%u", port);
+  const char *no_cert[] = { pc_test_server_path (), "--listen", tls, NULL };
+  const char *unused[] = { pc_test_server_path (), "--listen", plain,
+                           "--tls-cert", cert, "--tls-key", key, NULL };
+  char *out = NULL;
+  char *err = NULL;
+
+  if (!make_certificate (fixture->tmp, "server", "IP:127.0.0.1"))
+    return;
+  g_assert_cmpint (pc_test_run (no_cert, NULL, NULL, &out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "--tls-cert"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (pc_test_run (unused, NULL, NULL, &out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "no listener uses TLS"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+}
+
+/* Listening where other machines reach it, without TLS or a token, is
+ * said at start; with both, nothing is. */
+static void
+test_remote_warning (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *cert = g_build_filename (fixture->tmp, "server.pem", NULL);
+  g_autofree char *key = g_build_filename (fixture->tmp, "server.key", NULL);
+  g_autofree char *token = write_token_file (fixture->tmp, "token", TOKEN, 0600);
+  guint16 port = free_port (fixture->tmp);
+  g_autofree char *open = g_strdup_printf ("tcp://0.0.0.0:%u", port);
+  g_autofree char *safe = g_strdup_printf ("tcp://0.0.0.0:%u?tls=1", port);
+  const char *open_args[] = { "--allow-remote", NULL };
+  const char *safe_args[] = { "--allow-remote", "--tls-cert", cert, "--tls-key", key,
+                              "--auth-token-file", token, NULL };
+  g_autoptr(GSubprocess) server = NULL;
+  g_autofree char *err = NULL;
+
+  if (!make_certificate (fixture->tmp, "server", "IP:127.0.0.1"))
+    return;
+  server = start_tcp_server (open, port, open_args);
+  err = stop_tcp_server (server);
+  g_test_message ("pipecalcd said: %s", err);
+  g_assert_nonnull (strstr (err, "without TLS"));
+  g_assert_nonnull (strstr (err, "without a token"));
+  g_clear_object (&server);
+  g_clear_pointer (&err, g_free);
+
+  server = start_tcp_server (safe, port, safe_args);
+  err = stop_tcp_server (server);
+  g_assert_null (strstr (err, "without TLS"));
+  g_assert_null (strstr (err, "without a token"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -517,6 +751,17 @@ main (int   argc,
   /* Every server of these tests serves all its sessions on one worker
    * thread, so that a session held up would hold up the others. */
   g_setenv ("PIPECALC_WORKERS", "1", TRUE);
+  /* GCC 12's LeakSanitizer crashes ("Tracer caught signal 11") walking
+   * the dynamic TLS of the threads GIO's TLS backend (glib-networking,
+   * GnuTLS) runs handshakes on, so a clean program exits 66. Not
+   * intercepting __tls_get_addr avoids it and keeps leak checking on. */
+  if (g_getenv ("ASAN_OPTIONS") != NULL)
+    {
+      g_autofree char *options = g_strconcat (g_getenv ("ASAN_OPTIONS"),
+                                              ":intercept_tls_get_addr=0", NULL);
+
+      g_setenv ("ASAN_OPTIONS", options, TRUE);
+    }
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
@@ -531,6 +776,9 @@ main (int   argc,
   ADD ("/trust/auth/wrong-token", test_auth_wrong_token);
   ADD ("/trust/auth/deadline", test_auth_deadline);
   ADD ("/trust/auth/token-files", test_auth_token_files);
+  ADD ("/trust/tls/evaluate-and-refuse", test_tls);
+  ADD ("/trust/tls/options", test_tls_options);
+  ADD ("/trust/tls/remote-warning", test_remote_warning);
 #undef ADD
 
   return g_test_run ();

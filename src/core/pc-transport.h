@@ -14,7 +14,8 @@ G_BEGIN_DECLS
  * another version.
  * 2: modules parse their own addresses and say how to build them.
  * 3: connect_async() takes PcConnectOptions (whom the client trusts);
- *    PcListenOptions carries the TLS certificate. */
+ *    PcListenOptions carries the TLS certificate; PcAddress.tls,
+ *    compose_address()'s @tls and PC_TRANSPORT_FLAG_TLS. */
 #define PC_TRANSPORT_ABI_VERSION 3
 
 /* The one symbol every transport module exports. */
@@ -28,6 +29,9 @@ typedef enum
    * is its default_address(), a private server gets its private_address()
    * (unix sockets on POSIX, named pipes on Windows). One module per platform sets it. */
   PC_TRANSPORT_FLAG_DEFAULT_LOCAL = 1 << 2,
+  /* Its addresses may ask for TLS (PcAddress.tls, compose_address()'s
+   * @tls): the connection dialog offers its TLS switch. */
+  PC_TRANSPORT_FLAG_TLS = 1 << 3,
 } PcTransportFlags;
 
 typedef struct
@@ -121,14 +125,16 @@ typedef struct
 
   /* Builds the text of an address from the parts the connection dialog
    * asks for: @host (%NULL: this computer), @port (meaningful when
-   * default_port is not 0) and @name (when name_label is not %NULL).
+   * default_port is not 0), @name (when name_label is not %NULL) and
+   * @tls (with PC_TRANSPORT_FLAG_TLS; ignored otherwise).
    * Returns a new string that the caller still parses, so the parser
    * words any problem with the parts; never fails. Required with
    * PC_TRANSPORT_FLAG_REMOTE. Optional otherwise: without it, the one
    * local address the dialog offers is default_address(). */
   char *(*compose_address) (const char *host,
                             guint       port,
-                            const char *name);
+                            const char *name,
+                            gboolean    tls);
 
   /* Returns a new address, newly allocated, on this machine that no
    * server uses yet, for a private server or a test server: files it

@@ -107,6 +107,7 @@ build_target (PcConnectionDialog  *self,
                         combo_scheme (self->remote_transport_combo),
                         (guint) gtk_spin_button_get_value_as_int (self->remote_port_spin),
                         gtk_entry_get_text (self->pipe_entry),
+                        gtk_toggle_button_get_active (self->tls_check),
                         error);
 }
 

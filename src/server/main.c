@@ -162,6 +162,29 @@ security_load (Security  *security,
   return TRUE;
 }
 
+/* A certificate that no listener presents would only look like TLS. */
+static gboolean
+check_tls_used (PcTransports        *transports,
+                const char * const  *listen,
+                const Security      *security,
+                GError             **error)
+{
+  if (security->certificate == NULL)
+    return TRUE;
+  for (guint i = 0; listen != NULL && listen[i] != NULL; i++)
+    {
+      g_autoptr(PcAddress) address = pc_transports_parse_address (transports, listen[i], NULL);
+
+      if (address != NULL && address->tls)
+        return TRUE;
+    }
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("--tls-cert is given but no listener uses TLS; listen on an "
+                 "address that asks for it, such as --listen "
+                 "“tcp://0.0.0.0:7878?tls=1”"));
+  return FALSE;
+}
+
 /* Said once at start, for every listener other machines may reach. */
 static void
 warn_if_exposed (PcTransports    *transports,
@@ -174,10 +197,10 @@ warn_if_exposed (PcTransports    *transports,
 
   if (ops == NULL || pc_transport_is_loopback (ops, address))
     return;
-  if (security->certificate == NULL || !g_str_equal (address->scheme, "tcps"))
+  if (!address->tls)
     g_warning ("%s is reachable from other machines without TLS: expressions, "
                "results and any token cross the network in clear; listen on "
-               "tcps:// with --tls-cert and --tls-key", address->text);
+               "tcp://HOST:PORT?tls=1 with --tls-cert and --tls-key", address->text);
   if (security->token == NULL)
     g_warning ("%s is reachable from other machines without a token: anyone who "
                "can reach it may use it; require one with --auth-token-file",
@@ -313,6 +336,12 @@ main (int   argc,
     g_warning ("%s", pc_transports_warnings (transports)[i]);
   if (show_list)
     return list_transports (transports);
+
+  if (!check_tls_used (transports, (const char * const *) listen, &security, &error))
+    {
+      g_printerr ("pipecalcd: %s\n", error->message);
+      return 1;
+    }
 
   config = (PcServerConfig) {
     .max_line = (gsize) max_line,

@@ -111,7 +111,8 @@ npipe_is_loopback (const PcAddress *address)
 static char *
 npipe_compose_address (const char *host,
                        guint       port,
-                       const char *name)
+                       const char *name,
+                       gboolean    tls)
 {
   return g_strdup_printf ("npipe://%s/%s", host != NULL && host[0] != '\0' ? host : ".",
                           name != NULL ? name : "");
