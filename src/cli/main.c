@@ -202,7 +202,7 @@ main (int   argc,
       N_("Present the access token in FILE (readable by you only) to the server"),
       N_("FILE") },
     { "tls-ca", 0, 0, G_OPTION_ARG_FILENAME, &tls_ca,
-      N_("Verify a tcps:// server against the certificate authorities in FILE "
+      N_("Verify a TLS server (tcp://HOST:PORT?tls=1) against the certificate authorities in FILE "
          "(default: the system’s)"), N_("FILE") },
     { "allow-server-uid", 0, 0, G_OPTION_ARG_INT64, &allowed_uid,
       N_("Also trust a local server run by the user UID (default: only your own)"),

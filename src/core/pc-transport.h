@@ -40,7 +40,7 @@ typedef struct
    * named pipes without PIPE_REJECT_REMOTE_CLIENTS). */
   gboolean allow_remote;
   /* The server's certificate and key, for transports that speak TLS
-   * (tcps); %NULL otherwise. Borrowed: the listener takes its own
+   * (tcp://host:port?tls=1); %NULL otherwise. Borrowed: the listener takes its own
    * reference. A TLS transport refuses to listen without it. */
   GTlsCertificate *tls_certificate;
 } PcListenOptions;

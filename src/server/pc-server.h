@@ -21,7 +21,7 @@ typedef struct
    * must outlive the server. */
   const char      *auth_token;      /* %NULL: no token required */
   guint            auth_timeout;    /* seconds to authenticate; 0: no limit */
-  GTlsCertificate *tls_certificate; /* for tcps:// listeners; %NULL: none */
+  GTlsCertificate *tls_certificate; /* for ?tls=1 listeners; %NULL: none */
 } PcServerConfig;
 
 #define PC_TYPE_SERVER (pc_server_get_type ())
