@@ -21,6 +21,8 @@ typedef struct
   GTlsCertificate         *certificate;
   PcTransportIncomingFunc  incoming;
   gpointer                 user_data;
+  /* Connections whose client has not spoken yet (Waiting*, owning). */
+  GHashTable              *waiting;
 } TlsWrapper;
 
 struct _PcTransportListener
@@ -35,6 +37,13 @@ G_MODULE_EXPORT const PcTransportOps *pc_transport_module_get_ops (void);
 #define TCP_EXAMPLE "tcp://localhost:7878"
 #define TCP_V6_EXAMPLE "tcp://[::1]:7878"
 #define TCP_TLS_EXAMPLE "tcp://calc.example.org:7878?tls=1"
+
+/* A TLS client has this long to complete its handshake. GIO runs each
+ * server handshake on a thread of its shared pool, which a silent client
+ * holds for as long as it stays silent: without a deadline a few hundred
+ * idle connections would starve every other handshake (measured: 300 of
+ * them kept a legitimate client out until the 30 s auth deadline). */
+#define TLS_HANDSHAKE_TIMEOUT_S 10
 
 static char *
 tcp_default_address (void)
@@ -340,6 +349,7 @@ tls_wrapper_unref (TlsWrapper *self)
   if (!g_ref_count_dec (&self->ref_count))
     return;
   g_clear_object (&self->certificate);
+  g_clear_pointer (&self->waiting, g_hash_table_unref);
   g_free (self);
 }
 
@@ -381,6 +391,59 @@ wrap_thread (GTask        *task,
     g_task_return_pointer (task, tls, g_object_unref);
 }
 
+typedef struct
+{
+  GTlsConnection *tls;
+  GSocket        *socket;
+  char           *peer;
+} HandshakeWatch;
+
+static void
+handshake_watch_free (gpointer data)
+{
+  HandshakeWatch *watch = data;
+
+  g_object_unref (watch->tls);
+  g_object_unref (watch->socket);
+  g_free (watch->peer);
+  g_free (watch);
+}
+
+/* Runs on the listener's context while the session, on its worker, owns
+ * the stream: so it never touches the stream, only shuts the socket
+ * down, which wakes the handshake thread (its read sees the end) and the
+ * session closes as for any failed read. */
+static gboolean
+handshake_deadline_cb (gpointer user_data)
+{
+  HandshakeWatch *watch = user_data;
+
+  if (g_tls_connection_get_protocol_version (watch->tls) == G_TLS_PROTOCOL_VERSION_UNKNOWN)
+    {
+      g_message ("TLS client %s did not complete its handshake within %d s; closing",
+                 watch->peer, TLS_HANDSHAKE_TIMEOUT_S);
+      g_socket_shutdown (watch->socket, TRUE, TRUE, NULL);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+watch_handshake (GIOStream  *tls,
+                 GIOStream  *base,
+                 const char *peer)
+{
+  HandshakeWatch *watch = g_new0 (HandshakeWatch, 1);
+  GSource *source = g_timeout_source_new_seconds (TLS_HANDSHAKE_TIMEOUT_S);
+
+  watch->tls = G_TLS_CONNECTION (g_object_ref (tls));
+  watch->socket = g_object_ref (g_socket_connection_get_socket (G_SOCKET_CONNECTION (base)));
+  watch->peer = g_strdup (peer);
+  g_source_set_callback (source, handshake_deadline_cb, watch, handshake_watch_free);
+  g_source_set_static_name (source, "[pipecalc] TLS handshake deadline");
+  g_source_attach (source, g_main_context_get_thread_default ());
+  g_source_unref (source);
+}
+
 static void
 wrapped_cb (GObject      *source,
             GAsyncResult *result,
@@ -403,12 +466,83 @@ wrapped_cb (GObject      *source,
       g_io_stream_close (tls, NULL, NULL);
       return;
     }
-  /* The handshake itself happens on the session's own thread, at its
-   * first non-blocking read (GIO's implicit handshake): a client that
-   * never completes it only holds its own session until the session's
-   * deadlines close it. */
+  /* The handshake itself happens at the session's first non-blocking
+   * read (GIO's implicit handshake, on a thread of GIO's pool), within a
+   * deadline. */
+  watch_handshake (tls, wrapping->stream, wrapping->peer);
   wrapping->wrapper->incoming (g_steal_pointer (&tls), wrapping->peer,
                                wrapping->wrapper->user_data);
+}
+
+static void
+start_wrapping (TlsWrapper *wrapper,
+                GIOStream  *stream,
+                const char *peer)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, wrapped_cb, NULL);
+  Wrapping *wrapping = g_new0 (Wrapping, 1);
+
+  wrapping->wrapper = tls_wrapper_ref (wrapper);
+  wrapping->stream = stream;
+  wrapping->peer = g_strdup (peer);
+  g_task_set_task_data (task, wrapping, wrapping_free);
+  g_task_set_source_tag (task, start_wrapping);
+  g_task_run_in_thread (task, wrap_thread);
+}
+
+/* A connection whose client has not sent its first bytes yet. GIO's
+ * server handshake blocks a thread of its pool until the client speaks,
+ * so a silent client waits here instead, on a readiness source that
+ * costs nothing, and is closed if it stays silent. */
+typedef struct
+{
+  TlsWrapper *wrapper;   /* unowned: the wrapper owns us */
+  GIOStream  *stream;
+  char       *peer;
+  GSource    *readable;
+  GSource    *deadline;
+} Waiting;
+
+static void
+waiting_free (gpointer data)
+{
+  Waiting *waiting = data;
+
+  g_source_destroy (waiting->readable);
+  g_source_unref (waiting->readable);
+  g_source_destroy (waiting->deadline);
+  g_source_unref (waiting->deadline);
+  if (waiting->stream != NULL)
+    {
+      g_io_stream_close (waiting->stream, NULL, NULL);
+      g_object_unref (waiting->stream);
+    }
+  g_free (waiting->peer);
+  g_free (waiting);
+}
+
+static gboolean
+client_spoke_cb (GSocket      *socket,
+                 GIOCondition  condition,
+                 gpointer      user_data)
+{
+  Waiting *waiting = user_data;
+  TlsWrapper *wrapper = waiting->wrapper;
+
+  start_wrapping (wrapper, g_steal_pointer (&waiting->stream), waiting->peer);
+  g_hash_table_remove (wrapper->waiting, waiting);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+silent_client_cb (gpointer user_data)
+{
+  Waiting *waiting = user_data;
+
+  g_message ("TLS client %s sent nothing within %d s; closing", waiting->peer,
+             TLS_HANDSHAKE_TIMEOUT_S);
+  g_hash_table_remove (waiting->wrapper->waiting, waiting);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -417,15 +551,19 @@ tls_incoming_cb (GIOStream  *stream,
                  gpointer    user_data)
 {
   TlsWrapper *wrapper = user_data;
-  g_autoptr(GTask) task = g_task_new (NULL, NULL, wrapped_cb, NULL);
-  Wrapping *wrapping = g_new0 (Wrapping, 1);
+  GSocket *socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream));
+  Waiting *waiting = g_new0 (Waiting, 1);
 
-  wrapping->wrapper = tls_wrapper_ref (wrapper);
-  wrapping->stream = stream;
-  wrapping->peer = g_strdup (peer);
-  g_task_set_task_data (task, wrapping, wrapping_free);
-  g_task_set_source_tag (task, tls_incoming_cb);
-  g_task_run_in_thread (task, wrap_thread);
+  waiting->wrapper = wrapper;
+  waiting->stream = stream;
+  waiting->peer = g_strdup (peer);
+  waiting->readable = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (waiting->readable, G_SOURCE_FUNC (client_spoke_cb), waiting, NULL);
+  g_source_attach (waiting->readable, g_main_context_get_thread_default ());
+  waiting->deadline = g_timeout_source_new_seconds (TLS_HANDSHAKE_TIMEOUT_S);
+  g_source_set_callback (waiting->deadline, silent_client_cb, waiting, NULL);
+  g_source_attach (waiting->deadline, g_main_context_get_thread_default ());
+  g_hash_table_add (wrapper->waiting, waiting);
 }
 
 static PcTransportListener *
@@ -490,6 +628,7 @@ tcp_listen (const PcAddress         *address,
       self->tls->certificate = g_object_ref (options->tls_certificate);
       self->tls->incoming = incoming;
       self->tls->user_data = user_data;
+      self->tls->waiting = g_hash_table_new_full (NULL, NULL, waiting_free, NULL);
       self->acceptor = pc_socket_acceptor_start (listener, tls_incoming_cb, self->tls);
     }
   else
@@ -506,6 +645,8 @@ tcp_close_listener (PcTransportListener *self)
   if (self->tls != NULL)
     {
       self->tls->closed = TRUE;
+      /* Clients that never spoke are dropped with the listener. */
+      g_hash_table_remove_all (self->tls->waiting);
       tls_wrapper_unref (self->tls);
     }
   g_free (self);
@@ -517,6 +658,7 @@ typedef struct
   GSocketConnectable   *identity;  /* the name the certificate must bear */
   char                 *ca_file;
   GTlsCertificateFlags  problems;  /* what verification found wrong */
+  GSocket              *socket;    /* during the handshake */
 } Connect;
 
 static void
@@ -526,6 +668,7 @@ connect_free (gpointer data)
 
   g_free (self->address_text);
   g_clear_object (&self->identity);
+  g_clear_object (&self->socket);
   g_free (self->ca_file);
   g_free (self);
 }
@@ -572,6 +715,8 @@ handshake_cb (GObject      *source,
   g_autoptr(GIOStream) tls = G_IO_STREAM (g_object_ref (source));
   g_autoptr(GError) error = NULL;
 
+  /* Back to no timeout: the session's reads may wait for ever. */
+  g_socket_set_timeout (self->socket, 0);
   if (g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error))
     {
       g_task_return_pointer (task, g_steal_pointer (&tls), g_object_unref);
@@ -580,6 +725,11 @@ handshake_cb (GObject      *source,
   g_io_stream_close (tls, NULL, NULL);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_task_return_error (task, g_steal_pointer (&error));
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                             _("Cannot connect to %s: the TLS handshake did not "
+                               "complete within %d seconds"),
+                             self->address_text, TLS_HANDSHAKE_TIMEOUT_S);
   else if (self->problems != 0
            || g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
@@ -641,6 +791,10 @@ tcp_connected_cb (GObject      *source,
   if (database != NULL)
     g_tls_connection_set_database (G_TLS_CONNECTION (tls), database);
   g_signal_connect (tls, "accept-certificate", G_CALLBACK (accept_certificate_cb), self);
+  /* GIO handshakes on a thread with blocking I/O: a server that accepts
+   * and never answers would hold the client for ever. */
+  self->socket = g_object_ref (g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream)));
+  g_socket_set_timeout (self->socket, TLS_HANDSHAKE_TIMEOUT_S);
   cancellable = g_task_get_cancellable (task);
   g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT,
                                     cancellable, handshake_cb, g_steal_pointer (&task));
