@@ -50,8 +50,8 @@ typedef struct
 {
   /* A local server must run as the client's own user; a server run by
    * this uid is accepted as well (-1: nobody else, root included).
-   * Transports that can tell (unix: SO_PEERCRED; fifo: the FIFO's owner)
-   * refuse any other. */
+   * Transports that can tell (SO_PEERCRED on a socket, the owner of a
+   * file they open) refuse any other. */
   gint64 allowed_server_uid;
   /* TLS transports: a PEM file of the certificate authorities the server's
    * certificate must chain to; %NULL: the system's trust store. */
@@ -171,8 +171,8 @@ typedef struct
   /* Connects to @address without blocking the caller's main context.
    * @options (%NULL: PC_CONNECT_OPTIONS_INIT) says whom to trust: a
    * transport that can learn who runs the server checks it, and the
-   * files on the way (the default runtime folder, the FIFO's folder),
-   * before a byte is sent; a refusal is G_IO_ERROR_PERMISSION_DENIED
+   * files on the way (the default runtime folder, the folder of a file
+   * it opens), before a byte is sent; a refusal is G_IO_ERROR_PERMISSION_DENIED
    * naming the folder or the uid. A TLS transport verifies the
    * server's certificate (G_IO_ERROR_PERMISSION_DENIED too when it does
    * not hold). @callback runs on the thread-default main context of the
