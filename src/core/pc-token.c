@@ -17,6 +17,14 @@
 #include <io.h>
 #endif
 
+/* Flags one platform has and the other does not. */
+#ifndef O_NOCTTY
+#define O_NOCTTY 0
+#endif
+#ifndef O_BINARY
+#define O_BINARY 0
+#endif
+
 /* Checks that the file open as @fd is a regular file only its owner may
  * use: a token others can read is no secret. Windows has no such modes:
  * the profile's ACLs protect it there. */
@@ -66,7 +74,7 @@ pc_token_read_file (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  fd = g_open (path, O_RDONLY | O_NOCTTY, 0);
+  fd = g_open (path, O_RDONLY | O_NOCTTY | O_BINARY, 0);
   if (fd < 0)
     {
       int errsv = errno;
