@@ -10,6 +10,9 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <stdlib.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,6 +21,15 @@
 
 /* The uid the tests run foreign servers as when they are root. */
 #define NOBODY 65534
+
+/* A server outlives a test that aborts: the kernel stops it with us. */
+static void
+die_with_parent (gpointer user_data)
+{
+#ifdef __linux__
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+#endif
+}
 
 typedef struct
 {
@@ -184,6 +196,7 @@ test_server_uid (Fixture       *fixture,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
                                         | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", dir, TRUE);
   /* Sanitizer reports of the server would go nowhere: leave them out. */
   g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", "detect_leaks=0", TRUE);
@@ -559,6 +572,7 @@ start_tcp_server (const char         *address,
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   GSubprocess *server;
 
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_strv_builder_add_many (builder, pc_test_server_path (), "--listen", address, NULL);
   for (guint i = 0; args != NULL && args[i] != NULL; i++)
     g_strv_builder_add (builder, args[i]);
