@@ -76,7 +76,7 @@ pc_test_connect (const char  *address_text,
   if (ops == NULL)
     return NULL;
   g_main_context_push_thread_default (context);
-  ops->connect_async (address, NULL, pc_wait_cb, &wait);
+  ops->connect_async (address, NULL, NULL, pc_wait_cb, &wait);
   stream = ops->connect_finish (pc_wait_run (&wait, context, 0), error);
   g_main_context_pop_thread_default (context);
   return stream;

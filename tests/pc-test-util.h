@@ -58,4 +58,6 @@ void          pc_test_remove_tree       (const char   *path);
 const char   *pc_test_server_path       (void);
 const char   *pc_test_cli_path          (void);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcTestServer, pc_test_server_free)
+
 G_END_DECLS

@@ -4,6 +4,7 @@
 
 #include "pc-format.h"
 #include "pc-methods.h"
+#include "pc-token.h"
 
 /* Server replies are protocol text: English, never translated (clients
  * translate by error code). Every member below goes in with
@@ -335,6 +336,37 @@ pc_methods_call (PcEvaluator           *evaluator,
   pc_rpc_error_set (error, PC_RPC_METHOD_NOT_FOUND, NULL,
                     "Method not found: %s", method);
   return NULL;
+}
+
+json_t *
+pc_methods_auth (const char *expected,
+                 json_t     *params,
+                 gboolean   *accepted,
+                 PcRpcError *error)
+{
+  json_t *token = NULL;
+
+  *accepted = FALSE;
+  if (json_is_object (params) && json_object_size (params) == 1)
+    token = json_object_get (params, "token");
+  else if (json_is_array (params) && json_array_size (params) == 1)
+    token = json_array_get (params, 0);
+  if (!json_is_string (token))
+    {
+      pc_rpc_error_set (error, PC_RPC_INVALID_PARAMS, NULL,
+                        "Invalid params: auth takes {\"token\": STRING}");
+      return NULL;
+    }
+  /* json_string_value() stops at a NUL, which the protocol refuses in
+   * strings anyway. */
+  if (!pc_token_equal (expected, json_string_value (token)))
+    {
+      pc_rpc_error_set (error, PC_RPC_UNAUTHORIZED, NULL,
+                        "Not authorized: the token is wrong");
+      return NULL;
+    }
+  *accepted = TRUE;
+  return json_true ();
 }
 
 void
