@@ -11,7 +11,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #ifdef __linux__
-#include <sys/prctl.h>
 #endif
 #include <string.h>
 #include <sys/stat.h>
@@ -21,15 +20,6 @@
 
 /* The uid the tests run foreign servers as when they are root. */
 #define NOBODY 65534
-
-/* A server outlives a test that aborts: the kernel stops it with us. */
-static void
-die_with_parent (gpointer user_data)
-{
-#ifdef __linux__
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-#endif
-}
 
 typedef struct
 {
@@ -196,7 +186,7 @@ test_server_uid (Fixture       *fixture,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
                                         | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, pc_test_die_with_parent, NULL, NULL);
   g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", dir, TRUE);
   /* Sanitizer reports of the server would go nowhere: leave them out. */
   g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", "detect_leaks=0", TRUE);
@@ -585,26 +575,16 @@ start_tcp_server (const char         *address,
   g_auto(GStrv) argv = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *probe = g_strdup_printf ("tcp://127.0.0.1:%u", port);
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   GSubprocess *server;
 
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, pc_test_die_with_parent, NULL, NULL);
   g_strv_builder_add_many (builder, pc_test_server_path (), "--listen", address, NULL);
   for (guint i = 0; args != NULL && args[i] != NULL; i++)
     g_strv_builder_add (builder, args[i]);
   argv = g_strv_builder_end (builder);
   server = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
   g_assert_no_error (error);
-  for (;;)
-    {
-      g_autoptr(GIOStream) stream = pc_test_connect (probe, NULL);
-
-      if (stream != NULL)
-        break;
-      g_assert_nonnull (g_subprocess_get_identifier (server));
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (10000);
-    }
+  pc_test_wait_accepting (probe, server);
   return server;
 }
 

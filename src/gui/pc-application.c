@@ -222,17 +222,6 @@ token_loaded_cb (GObject      *source,
     pc_application_apply_connection (self);
 }
 
-static void
-token_migrated_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!pc_secret_store_finish (result, &error))
-    g_warning ("%s", error->message);
-}
-
 /* Versions before 0.2 kept the token in GSettings, in clear: move it to
  * the keyring (or the private file) and empty the key. */
 static void
@@ -245,7 +234,7 @@ migrate_token (PcApplication *self)
     return;
   self->token = g_strdup (old);
   self->token_loaded = TRUE;
-  pc_secret_store_async (host, old, NULL, token_migrated_cb, NULL);
+  pc_secret_store_async (host, old, NULL, NULL, NULL);
   g_settings_reset (self->settings, "access-token");
   memset (old, 0, strlen (old));
 }

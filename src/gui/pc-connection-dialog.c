@@ -555,18 +555,6 @@ token_loaded_cb (GObject      *source,
 }
 
 static void
-token_stored_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  /* The dialog is gone by now; the log is where this can go. */
-  if (!pc_secret_store_finish (result, &error))
-    g_warning ("%s", error->message);
-}
-
-static void
 load_settings (PcConnectionDialog *self)
 {
   g_autofree char *local_transport = g_settings_get_string (self->settings, "local-transport");
@@ -664,7 +652,7 @@ save_settings (PcConnectionDialog *self)
   g_settings_apply (batch);
   /* The token goes to the keyring, never to the settings. */
   pc_secret_store_async (target->address, gtk_entry_get_text (self->token_entry), NULL,
-                         token_stored_cb, NULL);
+                         NULL, NULL);
   return TRUE;
 }
 

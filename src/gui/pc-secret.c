@@ -207,6 +207,18 @@ pc_secret_lookup_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Nobody waits for the result: a failure goes to the log. */
+static void
+log_store_failure_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!pc_secret_store_finish (result, &error))
+    g_warning ("%s", error->message);
+}
+
 void
 pc_secret_store_async (const char          *address,
                        const char          *token,
@@ -214,7 +226,8 @@ pc_secret_store_async (const char          *address,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  GTask *task = g_task_new (NULL, cancellable,
+                            callback != NULL ? callback : log_store_failure_cb, user_data);
 
   g_task_set_source_tag (task, pc_secret_store_async);
 #ifdef HAVE_LIBSECRET

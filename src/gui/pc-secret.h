@@ -21,7 +21,8 @@ char     *pc_secret_lookup_finish (GAsyncResult         *result,
                                    GError              **error);
 
 /* Stores @token (labelled with @address in the keyring); %NULL or an
- * empty token forgets it. */
+ * empty token forgets it. @callback may be %NULL: a failure is then
+ * logged as a warning. */
 void      pc_secret_store_async   (const char           *address,
                                    const char           *token,
                                    GCancellable         *cancellable,
