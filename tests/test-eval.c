@@ -1054,6 +1054,13 @@ test_factorial (void)
   g_assert_cmpfloat (eval_one (ev, "3!-1"), ==, 5);
   g_assert_cmpfloat (eval_one (ev, "(2 + 1)!"), ==, 6);
   g_assert_cmpfloat (eval_one (ev, "5! % 7"), ==, 1);
+  g_assert_cmpfloat (eval_one (ev, "2^3!"), ==, 64);
+  g_assert_cmpfloat (eval_one (ev, "2^3^2"), ==, 512);
+  g_assert_cmpfloat (eval_one (ev, "-2^2"), ==, -4);
+  g_assert_cmpfloat (eval_one (ev, "-7 % 3 + 1 < 4 == 1"), ==, 1);
+  /* No double factorial, and no chained "!": "(3!)!" it is. */
+  assert_fails (ev, "3!!", PC_EVAL_ERROR_UNASSIGNABLE_TOKEN, 2, "!", NULL);
+  g_assert_cmpfloat (eval_one (ev, "(3!)!"), ==, 720);
   /* "!=" is still inequality, next to "!". */
   g_assert_cmpfloat (eval_one (ev, "3 != 6"), ==, 1);
   g_assert_cmpfloat (eval_one (ev, "3!=6"), ==, 1);
@@ -1233,6 +1240,10 @@ test_user_function_errors (void)
   assert_fails (ev, "pi(x) = 2", PC_EVAL_ERROR_NAME_CONFLICT, 0, "pi", NULL);
   assert_fails (ev, "v(x) = 2", PC_EVAL_ERROR_NAME_CONFLICT, 0, "v", NULL);
   assert_fails (ev, "ans(x) = 2", PC_EVAL_ERROR_NAME_CONFLICT, 0, "ans", NULL);
+  /* A parameter's name would turn into a function inside its body. */
+  define_ok (ev, "p(k) = k + 1");
+  assert_fails (ev, "k(x) = 2", PC_EVAL_ERROR_NAME_CONFLICT, 0, "k", NULL);
+  g_assert_true (pc_evaluator_unset (ev, "p", NULL));
   /* Recursion is refused when defined, directly or through others. */
   assert_fails (ev, "r(x) = x * r(x - 1)", PC_EVAL_ERROR_RECURSION, 11, "r", NULL);
   define_ok (ev, "g(x) = f(x) * 2");
@@ -1335,7 +1346,8 @@ test_user_function_limits (void)
     }
   message = eval_fails (ev, "z(x) = 1", PC_EVAL_ERROR_TOO_MANY_FUNCTIONS, -1, NULL);
   g_assert_cmpstr (message, ==,
-                   "Too many functions: a session holds at most 100 (limit \"functions\")");
+                   "Too many functions: a session holds at most 100, and 16384 bytes "
+                   "of definitions (limit \"functions\")");
   /* Redefining one still works at the limit, and unset makes room. */
   define_ok (ev, "f5(x) = x + 5");
   g_assert_true (pc_evaluator_unset (ev, "f6", NULL));
@@ -1354,6 +1366,36 @@ test_user_function_limits (void)
   g_assert_cmpfloat (eval_one (ev, "c10(0)"), ==, 1024);
   assert_fails (ev, "1 + c30(0)", PC_EVAL_ERROR_TOO_MANY_COMPUTATIONS, 4, "c30", NULL);
   g_assert_cmpfloat (eval_one (ev, "c10(0)"), ==, 1024);
+
+  /* A chain as deep as the limit allows. */
+  pc_evaluator_reset (ev);
+  define_ok (ev, "d0(x) = x + 1");
+  for (int i = 1; i < PC_EVAL_MAX_FUNCTIONS; i++)
+    {
+      g_autofree char *def = g_strdup_printf ("d%d(x) = d%d(x) + 1", i, i - 1);
+
+      define_ok (ev, def);
+    }
+  g_assert_cmpfloat (eval_one (ev, "d99(0)"), ==, 100);
+
+  /* The text of the definitions is bounded too: bodies are bytecode. */
+  pc_evaluator_reset (ev);
+  {
+    g_autofree char *ones = repeat ("+1", 4000);
+    g_autofree char *big = g_strdup_printf ("b0(x) = x%s", ones);
+    g_autofree char *big1 = g_strdup_printf ("b1(x) = x%s", ones);
+    g_autofree char *big2 = g_strdup_printf ("b2(x) = x%s", ones);
+    g_autofree char *big3 = g_strdup_printf ("b3(x) = x%s", ones);
+
+    define_ok (ev, big);
+    define_ok (ev, big1);
+    g_free (eval_fails (ev, big2, PC_EVAL_ERROR_TOO_MANY_FUNCTIONS, -1, ""));
+    /* Replacing one by one of the same size fits. */
+    define_ok (ev, big);
+    g_assert_true (pc_evaluator_unset (ev, "b1", NULL));
+    define_ok (ev, big3);
+    g_assert_cmpfloat (eval_one (ev, "b3(1)"), ==, 4001);
+  }
 }
 
 /* A request that fails leaves the functions as they were. */

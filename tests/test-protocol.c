@@ -2019,10 +2019,11 @@ test_methods_function_limit (void)
   pc_methods_eval_json (ev, "z(x) = 1", fast);
   g_assert_cmpstr (fast->str, ==,
                    "\"error\":{\"code\":1002,\"message\":\"Too many functions: a session holds "
-                   "at most 100 (limit \\\"functions\\\")\",\"data\":{\"limit\":\"functions\"}}");
+                   "at most 100, and 16384 bytes of definitions (limit \\\"functions\\\")\",\"data\":{\"limit\":\"functions\"}}");
   text = plain (ev, "z(x) = 1");
   g_assert_cmpstr (text, ==,
-                   "error: Too many functions: a session holds at most 100 (limit \"functions\")");
+                   "error: Too many functions: a session holds at most 100, and 16384 "
+                   "bytes of definitions (limit \"functions\")");
 }
 
 int

@@ -113,6 +113,7 @@ struct _PcEvaluator
   GPtrArray  *unknown;
   double      dummy;    /* what they read meanwhile */
   char       *definition;  /* the text the last request defined */
+  gsize       function_bytes;  /* text of all definitions */
 };
 
 /* A user function, "name(params) = body". Its body has a parser of its
@@ -643,8 +644,10 @@ describe (PcEvalErrorCode  code,
                                        PC_EVAL_MAX_CALLS);
   /* The limit itself travels as the token. */
   if (code == PC_EVAL_ERROR_TOO_MANY_FUNCTIONS)
-    return g_strdup_printf ("Too many functions: a session holds at most %s "
-                            "(limit \"functions\")", token);
+    return g_strdup ("Too many functions: a session holds at most "
+                     G_STRINGIFY (PC_EVAL_MAX_FUNCTIONS) ", and "
+                     G_STRINGIFY (PC_EVAL_MAX_FUNCTION_BYTES) " bytes of definitions "
+                     "(limit \"functions\")");
   if (code == PC_EVAL_ERROR_TOO_MANY_VARIABLES)
     return g_strdup_printf ("Too many variables: a session holds at most %s "
                             "(limit \"variables\")", token);
@@ -1002,8 +1005,8 @@ call_user (UserFunction *fn,
         }
       if (fn->parser != NULL)
         {
-          if (fn->n_params > 0)
-            memcpy (fn->args, args, fn->n_params * sizeof *args);
+          for (guint i = 0; i < fn->n_params; i++)
+            fn->args[i] = args[i];
           self->depth++;
           value = mupEval (fn->parser);
           if (mupError (fn->parser) && fault->name == NULL)
@@ -1090,6 +1093,38 @@ definition_close (const char *expr,
   if (i + 1 >= tokens->len || !pc_token_is (expr, PC_TOKEN (tokens, i + 1), "="))
     return -1;
   return i;
+}
+
+typedef struct
+{
+  const char *name;
+  gboolean    found;
+} ParamSearch;
+
+static gboolean
+find_parameter_cb (gpointer key,
+                   gpointer value,
+                   gpointer data)
+{
+  UserFunction *fn = value;
+  ParamSearch *search = data;
+
+  for (guint i = 0; i < fn->n_params; i++)
+    if (strcmp (fn->params[i], search->name) == 0)
+      search->found = TRUE;
+  return search->found;
+}
+
+/* Whether @name is a parameter of a function: it would then become a
+ * function inside that body, which muparser reads as a misplaced call. */
+static gboolean
+is_parameter (PcEvaluator *self,
+              const char  *name)
+{
+  ParamSearch search = { name, FALSE };
+
+  g_tree_foreach (self->functions, find_parameter_cb, &search);
+  return search.found;
 }
 
 static gboolean
@@ -1255,18 +1290,21 @@ define_function (PcEvaluator *self,
                  Failure     *failure)
 {
   UserFunction *fn = g_new0 (UserFunction, 1);
+  UserFunction *old;
   muParserHandle_t failed = NULL;
   int offset;
 
   fn->owner = self;
   fn->name = pc_token_text (expr, PC_TOKEN (tokens, 0));
   fn->calls = g_ptr_array_new_with_free_func (g_free);
-  if (is_taken (self, fn->name) || g_hash_table_contains (self->variables, fn->name))
+  old = g_tree_lookup (self->functions, fn->name);
+  if (is_taken (self, fn->name) || g_hash_table_contains (self->variables, fn->name)
+      || is_parameter (self, fn->name))
     set_failure_at (failure, PC_EVAL_ERROR_NAME_CONFLICT, expr, tokens, 0);
-  else if (g_tree_lookup (self->functions, fn->name) == NULL
-           && (guint) g_tree_nnodes (self->functions) >= PC_EVAL_MAX_FUNCTIONS)
-    set_failure (failure, PC_EVAL_ERROR_TOO_MANY_FUNCTIONS, -1,
-                 g_strdup_printf ("%d", PC_EVAL_MAX_FUNCTIONS));
+  else if ((old == NULL && (guint) g_tree_nnodes (self->functions) >= PC_EVAL_MAX_FUNCTIONS)
+           || self->function_bytes - (old != NULL ? strlen (old->text) : 0) + strlen (expr)
+              > PC_EVAL_MAX_FUNCTION_BYTES)
+    set_failure (failure, PC_EVAL_ERROR_TOO_MANY_FUNCTIONS, -1, NULL);
   else if (read_params (self, expr, tokens, close, fn, failure)
            && scan_body (self, expr, tokens, close + 2, fn, failure))
     {
@@ -1289,6 +1327,9 @@ define_function (PcEvaluator *self,
   fn->text = g_strstrip (g_strdup (expr));
   g_clear_pointer (&fn->parser, mupRelease);
   drop_all_parsers (self);
+  if (old != NULL)
+    self->function_bytes -= strlen (old->text);
+  self->function_bytes += strlen (fn->text);
   g_tree_replace (self->functions, fn->name, fn);
   g_free (self->definition);
   self->definition = g_strdup (fn->text);
@@ -1675,6 +1716,8 @@ pc_evaluator_unset (PcEvaluator  *self,
     {
       /* Every parser knows the function and its address. */
       drop_all_parsers (self);
+      self->function_bytes -= strlen (((UserFunction *) g_tree_lookup (self->functions,
+                                                                       name))->text);
       g_tree_remove (self->functions, name);
       return TRUE;
     }
@@ -1705,6 +1748,7 @@ pc_evaluator_reset (PcEvaluator *self)
 
   pc_evaluator_trim (self);
   g_tree_remove_all (self->functions);
+  self->function_bytes = 0;
   g_tree_remove_all (self->names);
   g_hash_table_remove_all (self->variables);
   define_ans (self);

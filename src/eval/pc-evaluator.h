@@ -22,6 +22,9 @@ G_BEGIN_DECLS
 #define PC_EVAL_DEFAULT_MAX_VARIABLES 10000
 /* User-defined functions a session may hold. */
 #define PC_EVAL_MAX_FUNCTIONS 100
+/* And at most this much text of definitions in all: a body's bytecode
+ * costs about 65 bytes per byte of text, so about 1 MB. */
+#define PC_EVAL_MAX_FUNCTION_BYTES 16384
 /* Parameters of a user function (muparser's limit for callbacks). */
 #define PC_EVAL_MAX_PARAMS 10
 /* User function calls one request may make: "f(x) = g(x) + g(x)" nested
