@@ -58,6 +58,10 @@ typedef struct
    * write, saved before each evaluation (the undo log of a cached
    * request). Unset and reset drop the cache, so these stay valid. */
   GPtrArray        *touched;
+  /* Whether it calls a function or uses "!" or "%": only then can a
+   * callback fault, and only then is the fault record armed (a
+   * thread-local write that "1+1" need not pay for). */
+  gboolean          calls;
 } CacheEntry;
 
 /* Only short expressions are kept: the shape of plotting and spreadsheets,
@@ -784,6 +788,16 @@ cache_insert (PcEvaluator *self,
   entry->expr = g_strdup (expr);
   self->cache_bytes += strlen (expr);
   entry->touched = named_storage (self, expr, tokens);
+  entry->calls = FALSE;
+  for (guint i = 0; i < tokens->len && !entry->calls; i++)
+    {
+      const PcToken *t = PC_TOKEN (tokens, i);
+
+      entry->calls = (t->kind == PC_TOKEN_NAME && i + 1 < tokens->len
+                      && PC_TOKEN (tokens, i + 1)->kind == PC_TOKEN_OPEN)
+                     || (t->kind == PC_TOKEN_OPERATOR
+                         && (pc_token_is (expr, t, "!") || pc_token_is (expr, t, "%")));
+    }
   g_queue_push_head_link (&self->lru, &entry->link);
   g_hash_table_insert (self->cache, entry->expr, entry);
 }
@@ -1386,11 +1400,13 @@ eval_cached (PcEvaluator *self,
   for (guint i = 0; i < entry->touched->len; i++)
     save_value (self->saved, g_ptr_array_index (entry->touched, i));
   g_ptr_array_set_size (self->created, 0);
-  start_fault (self);
+  if (entry->calls)
+    start_fault (self);
   values = mupEvalMulti (entry->parser, &n);
-  pc_eval_math_set_fault (NULL);
+  if (entry->calls)
+    pc_eval_math_set_fault (NULL);
   if (mupError (entry->parser) || values == NULL || n < 1 || self->created->len > 0
-      || self->fault.name != NULL)
+      || (entry->calls && self->fault.name != NULL))
     {
       roll_back (self, entry->parser, self->saved);
       cache_remove (self, entry);
