@@ -9,6 +9,7 @@
 #include <muParserDLL.h>
 
 #include "pc-eval-catalog.h"
+#include "pc-eval-failure.h"
 #include "pc-eval-math.h"
 #include "pc-eval-scan.h"
 
@@ -138,15 +139,6 @@ typedef struct
   PcEvaluator      *owner;
 } UserFunction;
 
-/* Why a request failed, before it becomes a message. @pos is a byte
- * offset or -1. */
-typedef struct
-{
-  PcEvalErrorCode code;
-  int             pos;
-  char           *token;
-} Failure;
-
 typedef struct
 {
   double *value;
@@ -159,45 +151,18 @@ static void define_user_functions (PcEvaluator      *self,
                                    muParserHandle_t  parser);
 static void drop_function_parsers (PcEvaluator      *self);
 
-static gboolean
-set_failure (Failure         *failure,
-             PcEvalErrorCode  code,
-             int              pos,
-             char            *token)
-{
-  failure->code = code;
-  failure->pos = pos;
-  g_free (failure->token);
-  failure->token = token;
-  return TRUE;
-}
-
-static void
-set_failure_at (Failure         *failure,
-                PcEvalErrorCode  code,
-                const char      *expr,
-                GArray          *tokens,
-                int              index)
-{
-  if (index < 0)
-    set_failure (failure, code, -1, NULL);
-  else
-    set_failure (failure, code, PC_TOKEN (tokens, index)->start,
-                 pc_token_text (expr, PC_TOKEN (tokens, index)));
-}
-
 /* Checks that need no parser: characters, emptiness, lengths. */
 static gboolean
-check_text (const char *expr,
-            GArray    **tokens_out,
-            Failure    *failure)
+check_text (const char     *expr,
+            GArray        **tokens_out,
+            PcEvalFailure  *failure)
 {
   gsize len = strlen (expr);
   const char *p;
 
   if (len > PC_EVAL_MAX_EXPRESSION)
-    return set_failure (failure, PC_EVAL_ERROR_EXPRESSION_TOO_LONG,
-                        PC_EVAL_MAX_EXPRESSION, NULL);
+    return pc_eval_failure_set (failure, PC_EVAL_ERROR_EXPRESSION_TOO_LONG,
+                                PC_EVAL_MAX_EXPRESSION, NULL);
 
   for (p = expr; *p != '\0'; p++)
     {
@@ -211,19 +176,19 @@ check_text (const char *expr,
           /* Only the caller's promise makes this valid UTF-8; keep the
            * message valid even when it was broken. */
           g_unichar_to_utf8 (uc < 0x110000 ? uc : 0xfffd, buf);
-          return set_failure (failure, PC_EVAL_ERROR_INVALID_CHARACTERS,
-                              p - expr, g_strdup (buf));
+          return pc_eval_failure_set (failure, PC_EVAL_ERROR_INVALID_CHARACTERS,
+                                      p - expr, g_strdup (buf));
         }
       /* No function takes a string, so muparser could only refuse it. */
       if (c == '"')
-        return set_failure (failure, PC_EVAL_ERROR_UNEXPECTED_STR,
-                            p - expr, g_strdup ("\""));
+        return pc_eval_failure_set (failure, PC_EVAL_ERROR_UNEXPECTED_STR,
+                                    p - expr, g_strdup ("\""));
     }
 
   for (p = expr; pc_eval_is_blank (*p); p++)
     ;
   if (*p == '\0')
-    return set_failure (failure, PC_EVAL_ERROR_EMPTY_EXPRESSION, -1, NULL);
+    return pc_eval_failure_set (failure, PC_EVAL_ERROR_EMPTY_EXPRESSION, -1, NULL);
 
   *tokens_out = pc_tokenize (expr);
   for (guint i = 0; i < (*tokens_out)->len; i++)
@@ -231,130 +196,14 @@ check_text (const char *expr,
       const PcToken *t = PC_TOKEN (*tokens_out, i);
 
       if (t->kind == PC_TOKEN_NAME && t->len > PC_EVAL_MAX_IDENTIFIER)
-        return set_failure (failure, PC_EVAL_ERROR_IDENTIFIER_TOO_LONG,
-                            t->start, pc_token_text (expr, t));
+        return pc_eval_failure_set (failure, PC_EVAL_ERROR_IDENTIFIER_TOO_LONG,
+                                    t->start, pc_token_text (expr, t));
       if (t->kind == PC_TOKEN_BAD_NUMBER)
-        return set_failure (failure, PC_EVAL_ERROR_INVALID_NUMBER,
-                            t->start, pc_token_text (expr, t));
+        return pc_eval_failure_set (failure, PC_EVAL_ERROR_INVALID_NUMBER,
+                                    t->start, pc_token_text (expr, t));
     }
 
   return FALSE;
-}
-
-/* The operator token muparser's UNEXPECTED_OPERATOR means, or -1. */
-static int
-operator_culprit (const char *expr,
-                  GArray     *tokens,
-                  int         pos)
-{
-  int i, before;
-
-  /* muparser reports "a+b=3" or "a=b=3" without a position. */
-  if (pos < 0)
-    return pc_tokens_misplaced_assignment (expr, tokens);
-
-  /* For a misplaced unary sign ("--1") it points after the sign. */
-  i = pc_tokens_at (tokens, pos);
-  before = pc_tokens_before (tokens, pos);
-  if ((i < 0 || PC_TOKEN (tokens, i)->kind != PC_TOKEN_OPERATOR)
-      && before >= 0 && PC_TOKEN (tokens, before)->kind == PC_TOKEN_OPERATOR)
-    return before;
-  return i;
-}
-
-/* Turns muparser's last error (a code and a byte position, no text) into
- * a failure pointing at a token of our own scan. */
-static void
-read_parser_error (muParserHandle_t  parser,
-                   const char       *expr,
-                   GArray           *tokens,
-                   Failure          *failure)
-{
-  int code = mupGetErrorCode (parser);
-  int pos = mupGetErrorPos (parser);
-  int len = strlen (expr);
-  int i;
-
-  /* muparser appends a blank to the expression, so the end can be len+1. */
-  pos = pos < 0 ? -1 : MIN (pos, len);
-  i = pos < 0 ? -1 : pc_tokens_at (tokens, pos);
-
-  switch (code)
-    {
-    case PC_EVAL_ERROR_UNEXPECTED_OPERATOR:
-      i = operator_culprit (expr, tokens, pos);
-      if (i > 0 && pc_token_is (expr, PC_TOKEN (tokens, i), "=")
-          && PC_TOKEN (tokens, i - 1)->kind == PC_TOKEN_NAME)
-        {
-          g_autofree char *name = pc_token_text (expr, PC_TOKEN (tokens, i - 1));
-
-          if (pc_eval_is_constant (name))
-            {
-              code = PC_EVAL_ERROR_ASSIGN_TO_CONSTANT;
-              i--;
-            }
-        }
-      break;
-
-    case PC_EVAL_ERROR_TOO_MANY_PARAMS:
-    case PC_EVAL_ERROR_TOO_FEW_PARAMS:
-      /* Reported at or after the ")"; the useful token is the function. */
-      i = pc_tokens_open_paren_before (tokens, pos);
-      i = i >= 1 && PC_TOKEN (tokens, i - 1)->kind == PC_TOKEN_NAME ? i - 1 : -1;
-      break;
-
-    case PC_EVAL_ERROR_UNEXPECTED_ARG:
-      i = pc_tokens_open_paren_before (tokens, pos);
-      break;
-
-    case PC_EVAL_ERROR_MISSING_PARENS:
-      i = pc_tokens_unclosed_paren (tokens, tokens->len - 1);
-      break;
-
-    case PC_EVAL_ERROR_UNEXPECTED_EOF:
-      pos = len;
-      i = -1;
-      break;
-
-    case PC_EVAL_ERROR_MISPLACED_COLON:
-      /* Reported after the colon. */
-      for (i = pc_tokens_before (tokens, pos + 1); i >= 0; i--)
-        if (pc_token_is (expr, PC_TOKEN (tokens, i), ":"))
-          break;
-      break;
-
-    case PC_EVAL_ERROR_INTERNAL:
-      /* muparser 2.3.3 accepts a sign with nothing after it ("1*-") or
-       * before a "?" ("-?1"), then fails while building its bytecode. */
-      i = pos < 0 ? -1 : pc_tokens_before (tokens, pos);
-      if (i < 0 || PC_TOKEN (tokens, i)->kind != PC_TOKEN_OPERATOR)
-        pos = i = -1;
-      else if (i == (int) tokens->len - 1)
-        {
-          code = PC_EVAL_ERROR_UNEXPECTED_EOF;
-          pos = len;
-          i = -1;
-        }
-      else
-        code = PC_EVAL_ERROR_UNEXPECTED_OPERATOR;
-      break;
-
-    default:
-      /* Codes 18-24, 27 and 31 are about defining names, operators and
-       * separators, which requests never do. */
-      if (code < 0 || code > PC_EVAL_ERROR_INTERNAL
-          || (code >= 18 && code <= 24) || code == 27 || code == 31)
-        {
-          code = PC_EVAL_ERROR_INTERNAL;
-          pos = i = -1;
-        }
-      break;
-    }
-
-  if (i >= 0)
-    set_failure_at (failure, code, expr, tokens, i);
-  else
-    set_failure (failure, code, pos, NULL);
 }
 
 /* Where the right-hand side of "name = ..." (the token after @first)
@@ -387,11 +236,11 @@ self_reference (const char *expr,
  * (once evaluated) the assignment really ran. The offence with the lowest
  * position goes into @failure. */
 static gboolean
-check_created_names (PcEvaluator *self,
-                     const char  *expr,
-                     GArray      *tokens,
-                     gboolean     evaluated,
-                     Failure     *failure)
+check_created_names (PcEvaluator   *self,
+                     const char    *expr,
+                     GArray        *tokens,
+                     gboolean       evaluated,
+                     PcEvalFailure *failure)
 {
   gboolean failed = FALSE;
 
@@ -412,7 +261,7 @@ check_created_names (PcEvaluator *self,
         {
           /* Our scan disagrees with muparser's; still refuse the name. */
           if (!failed)
-            failed = set_failure (failure, code, -1, g_strdup (name));
+            failed = pc_eval_failure_set (failure, code, -1, g_strdup (name));
           continue;
         }
 
@@ -439,7 +288,7 @@ check_created_names (PcEvaluator *self,
 
       if (!failed || failure->pos < 0 || PC_TOKEN (tokens, culprit)->start < failure->pos)
         {
-          set_failure_at (failure, code, expr, tokens, culprit);
+          pc_eval_failure_set_at (failure, code, expr, tokens, culprit);
           failed = TRUE;
         }
     }
@@ -574,136 +423,6 @@ roll_back (PcEvaluator      *self,
       *s->value = s->saved;
     }
 }
-
-/* How each error reads: the text, then the token in quotes if @quoted,
- * then @tail, then the position. Codes muparser cannot raise for a request
- * here (string types, name definitions, unused ones) read "Invalid
- * expression". */
-static const struct
-{
-  PcEvalErrorCode code;
-  const char     *text;
-  gboolean        quoted;
-  const char     *tail;
-} messages[] = {
-  { PC_EVAL_ERROR_UNEXPECTED_OPERATOR, "Unexpected operator", TRUE, " found" },
-  { PC_EVAL_ERROR_UNASSIGNABLE_TOKEN, "Unexpected token", TRUE, " found" },
-  { PC_EVAL_ERROR_UNEXPECTED_EOF, "Unexpected end of expression", FALSE, "" },
-  { PC_EVAL_ERROR_UNEXPECTED_ARG_SEP, "Unexpected argument separator \",\"", FALSE, "" },
-  { PC_EVAL_ERROR_UNEXPECTED_ARG,
-    "Several arguments in parentheses without a function", FALSE, "" },
-  { PC_EVAL_ERROR_UNEXPECTED_VAL, "Unexpected value", TRUE, " found" },
-  { PC_EVAL_ERROR_UNEXPECTED_VAR, "Unexpected variable", TRUE, " found" },
-  { PC_EVAL_ERROR_UNEXPECTED_PARENS, "Unexpected parenthesis", TRUE, "" },
-  { PC_EVAL_ERROR_UNEXPECTED_STR, "Strings are not supported", FALSE, "" },
-  { PC_EVAL_ERROR_UNEXPECTED_FUN, "Unexpected function", TRUE, "" },
-  { PC_EVAL_ERROR_TOO_MANY_PARAMS, "Too many parameters for function", TRUE, "" },
-  { PC_EVAL_ERROR_TOO_FEW_PARAMS, "Too few parameters for function", TRUE, "" },
-  { PC_EVAL_ERROR_UNEXPECTED_CONDITIONAL, "Unexpected conditional", TRUE, "" },
-  { PC_EVAL_ERROR_MISSING_ELSE_CLAUSE,
-    "The \"?\" operator is missing its \":\" part", FALSE, "" },
-  { PC_EVAL_ERROR_MISPLACED_COLON, "Misplaced colon", FALSE, "" },
-  { PC_EVAL_ERROR_IDENTIFIER_TOO_LONG,
-    "Name longer than " G_STRINGIFY (PC_EVAL_MAX_IDENTIFIER) " characters", FALSE, "" },
-  { PC_EVAL_ERROR_INVALID_CHARACTERS, "Invalid character", TRUE, "" },
-  { PC_EVAL_ERROR_UNKNOWN_VARIABLE, "Unknown variable", TRUE, "" },
-  { PC_EVAL_ERROR_UNKNOWN_FUNCTION, "Unknown function", TRUE, "" },
-  { PC_EVAL_ERROR_ASSIGN_TO_CONSTANT, "Cannot assign to constant", TRUE, "" },
-  { PC_EVAL_ERROR_INVALID_NUMBER, "Invalid number", TRUE, "" },
-  { PC_EVAL_ERROR_NOT_A_VARIABLE, "No variable or function named", TRUE, "" },
-  { PC_EVAL_ERROR_DOMAIN, "Argument outside the domain of", TRUE, "" },
-  { PC_EVAL_ERROR_DIV_BY_ZERO, "Division by zero in", TRUE, "" },
-  { PC_EVAL_ERROR_NAME_CONFLICT, "Name already taken by a function, constant or variable:",
-    TRUE, "" },
-  { PC_EVAL_ERROR_RECURSION, "A function cannot call itself, directly or through others:",
-    TRUE, "" },
-  { PC_EVAL_ERROR_INVALID_PARAMETER, "Invalid parameter", TRUE, "" },
-  { PC_EVAL_ERROR_BROKEN_FUNCTION, "Function", TRUE,
-    " names a variable or function that no longer exists" },
-};
-
-static char *
-describe (PcEvalErrorCode  code,
-          int              pos,
-          const char      *token)
-{
-  GString *message;
-  gsize i;
-
-  /* These read better without a position. */
-  if (code == PC_EVAL_ERROR_MISSING_PARENS)
-    return g_strdup ("Missing closing parenthesis");
-  if (code == PC_EVAL_ERROR_EMPTY_EXPRESSION)
-    return g_strdup ("Empty expression");
-  if (code == PC_EVAL_ERROR_EXPRESSION_TOO_LONG)
-    return g_strdup ("Expression longer than "
-                     G_STRINGIFY (PC_EVAL_MAX_EXPRESSION) " bytes");
-  if (code == PC_EVAL_ERROR_DOMAIN && strcmp (token, "!") == 0)
-    return pos >= 0 ? g_strdup_printf ("Factorial of a negative integer at position %d", pos)
-                    : g_strdup ("Factorial of a negative integer");
-  if (code == PC_EVAL_ERROR_TOO_MANY_COMPUTATIONS)
-    return pos >= 0 ? g_strdup_printf ("Too many function calls (at most %d in a request) "
-                                       "at position %d", PC_EVAL_MAX_CALLS, pos)
-                    : g_strdup_printf ("Too many function calls (at most %d in a request)",
-                                       PC_EVAL_MAX_CALLS);
-  /* The limit itself travels as the token. */
-  if (code == PC_EVAL_ERROR_TOO_MANY_FUNCTIONS)
-    return g_strdup ("Too many functions: a session holds at most "
-                     G_STRINGIFY (PC_EVAL_MAX_FUNCTIONS) ", and "
-                     G_STRINGIFY (PC_EVAL_MAX_FUNCTION_BYTES) " bytes of definitions "
-                     "(limit \"functions\")");
-  if (code == PC_EVAL_ERROR_TOO_MANY_VARIABLES)
-    return g_strdup_printf ("Too many variables: a session holds at most %s "
-                            "(limit \"variables\")", token);
-
-  message = g_string_new (NULL);
-  for (i = 0; i < G_N_ELEMENTS (messages) && messages[i].code != code; i++)
-    ;
-  if (i == G_N_ELEMENTS (messages))
-    g_string_append (message, "Invalid expression");
-  else if (code == PC_EVAL_ERROR_INVALID_CHARACTERS
-           && ((guchar) token[0] < 0x20 || token[0] == 0x7f))
-    g_string_append_printf (message, "Invalid control character U+%04X",
-                            (guchar) token[0]);
-  else
-    {
-      g_string_append (message, messages[i].text);
-      if (messages[i].quoted && token[0] != '\0')
-        g_string_append_printf (message, " \"%s\"", token);
-      g_string_append (message, messages[i].tail);
-    }
-  if (pos >= 0)
-    g_string_append_printf (message, " at position %d", pos);
-  return g_string_free (message, FALSE);
-}
-
-static void
-report (const char        *expr,
-        const Failure     *failure,
-        PcEvalErrorDetail *detail,
-        GError           **error)
-{
-  const char *token = failure->token != NULL ? failure->token : "";
-  const char *end = token;
-  g_autofree char *cut = NULL;
-  g_autofree char *message = NULL;
-  int pos = -1;
-
-  if (failure->pos >= 0)
-    pos = g_utf8_pointer_to_offset (expr, expr + failure->pos);
-  for (int n = 0; n < PC_EVAL_MAX_TOKEN && *end != '\0'; n++)
-    end = g_utf8_next_char (end);
-  cut = g_strndup (token, end - token);
-
-  message = describe (failure->code, pos, cut);
-  g_set_error_literal (error, PC_EVAL_ERROR, failure->code, message);
-  if (detail != NULL)
-    {
-      detail->pos = pos;
-      detail->token = g_steal_pointer (&cut);
-    }
-}
-
 
 static muParserHandle_t
 new_parser (PcEvaluator *self)
@@ -1151,12 +870,12 @@ is_taken (PcEvaluator *self,
 
 /* The parameters, tokens 2 .. @close - 1. */
 static gboolean
-read_params (PcEvaluator  *self,
-             const char   *expr,
-             GArray       *tokens,
-             guint         close,
-             UserFunction *fn,
-             Failure      *failure)
+read_params (PcEvaluator   *self,
+             const char    *expr,
+             GArray        *tokens,
+             guint          close,
+             UserFunction  *fn,
+             PcEvalFailure *failure)
 {
   /* An even index at the ")" follows a comma: "f(x,) = 1". */
   for (guint i = 2; i < close || (i == close && i > 2 && i % 2 == 0); i++)
@@ -1168,7 +887,7 @@ read_params (PcEvaluator  *self,
         {
           if (t->kind != PC_TOKEN_COMMA)
             {
-              set_failure_at (failure, PC_EVAL_ERROR_INVALID_PARAMETER, expr, tokens, i);
+              pc_eval_failure_set_at (failure, PC_EVAL_ERROR_INVALID_PARAMETER, expr, tokens, i);
               return FALSE;
             }
           continue;
@@ -1178,19 +897,19 @@ read_params (PcEvaluator  *self,
           || strcmp (name, fn->name) == 0
           || g_tree_lookup (self->functions, name) != NULL)
         {
-          set_failure_at (failure, PC_EVAL_ERROR_INVALID_PARAMETER, expr, tokens, i);
+          pc_eval_failure_set_at (failure, PC_EVAL_ERROR_INVALID_PARAMETER, expr, tokens, i);
           return FALSE;
         }
       for (guint j = 0; j < fn->n_params; j++)
         if (strcmp (fn->params[j], name) == 0)
           {
-            set_failure_at (failure, PC_EVAL_ERROR_INVALID_PARAMETER, expr, tokens, i);
+            pc_eval_failure_set_at (failure, PC_EVAL_ERROR_INVALID_PARAMETER, expr, tokens, i);
             return FALSE;
           }
       if (fn->n_params == PC_EVAL_MAX_PARAMS)
         {
-          set_failure (failure, PC_EVAL_ERROR_TOO_MANY_PARAMS, t->start,
-                       g_strdup (fn->name));
+          pc_eval_failure_set (failure, PC_EVAL_ERROR_TOO_MANY_PARAMS, t->start,
+                               g_strdup (fn->name));
           return FALSE;
         }
       fn->params[fn->n_params++] = g_steal_pointer (&name);
@@ -1201,18 +920,18 @@ read_params (PcEvaluator  *self,
 /* The body, tokens from @first: one expression, no assignment, no call
  * that comes back to the function. */
 static gboolean
-scan_body (PcEvaluator  *self,
-           const char   *expr,
-           GArray       *tokens,
-           guint         first,
-           UserFunction *fn,
-           Failure      *failure)
+scan_body (PcEvaluator   *self,
+           const char    *expr,
+           GArray        *tokens,
+           guint          first,
+           UserFunction  *fn,
+           PcEvalFailure *failure)
 {
   int depth = 0;
 
   if (first >= tokens->len)
     {
-      set_failure (failure, PC_EVAL_ERROR_UNEXPECTED_EOF, strlen (expr), NULL);
+      pc_eval_failure_set (failure, PC_EVAL_ERROR_UNEXPECTED_EOF, strlen (expr), NULL);
       return FALSE;
     }
   for (guint i = first; i < tokens->len; i++)
@@ -1225,12 +944,12 @@ scan_body (PcEvaluator  *self,
         depth--;
       else if (t->kind == PC_TOKEN_COMMA && depth == 0)
         {
-          set_failure_at (failure, PC_EVAL_ERROR_UNEXPECTED_ARG_SEP, expr, tokens, i);
+          pc_eval_failure_set_at (failure, PC_EVAL_ERROR_UNEXPECTED_ARG_SEP, expr, tokens, i);
           return FALSE;
         }
       else if (t->kind == PC_TOKEN_OPERATOR && pc_token_is (expr, t, "="))
         {
-          set_failure_at (failure, PC_EVAL_ERROR_UNEXPECTED_OPERATOR, expr, tokens, i);
+          pc_eval_failure_set_at (failure, PC_EVAL_ERROR_UNEXPECTED_OPERATOR, expr, tokens, i);
           return FALSE;
         }
       else if (t->kind == PC_TOKEN_NAME && i + 1 < tokens->len
@@ -1248,7 +967,7 @@ scan_body (PcEvaluator  *self,
             }
           if (recursive)
             {
-              set_failure_at (failure, PC_EVAL_ERROR_RECURSION, expr, tokens, i);
+              pc_eval_failure_set_at (failure, PC_EVAL_ERROR_RECURSION, expr, tokens, i);
               return FALSE;
             }
           if (callee != NULL && !g_ptr_array_find_with_equal_func (fn->calls, name,
@@ -1266,7 +985,7 @@ body_failure (PcEvaluator      *self,
               int               offset,
               UserFunction     *fn,
               muParserHandle_t  parser,
-              Failure          *failure)
+              PcEvalFailure    *failure)
 {
   g_autoptr(GArray) tokens = pc_tokenize (fn->body);
 
@@ -1284,24 +1003,24 @@ body_failure (PcEvaluator      *self,
         {
           gboolean call = i + 1 < tokens->len && PC_TOKEN (tokens, i + 1)->kind == PC_TOKEN_OPEN;
 
-          set_failure (failure, call ? PC_EVAL_ERROR_UNKNOWN_FUNCTION
-                                     : PC_EVAL_ERROR_UNKNOWN_VARIABLE,
-                       offset + t->start, g_steal_pointer (&name));
+          pc_eval_failure_set (failure, call ? PC_EVAL_ERROR_UNKNOWN_FUNCTION
+                                             : PC_EVAL_ERROR_UNKNOWN_VARIABLE,
+                               offset + t->start, g_steal_pointer (&name));
           return;
         }
     }
-  read_parser_error (parser, fn->body, tokens, failure);
+  pc_eval_failure_from_parser (failure, parser, fn->body, tokens);
   if (failure->pos >= 0)
     failure->pos += offset;
 }
 
 /* Defines the function of "name(params) = body" (@close: the ")"). */
 static gboolean
-define_function (PcEvaluator *self,
-                 const char  *expr,
-                 GArray      *tokens,
-                 guint        close,
-                 Failure     *failure)
+define_function (PcEvaluator   *self,
+                 const char    *expr,
+                 GArray        *tokens,
+                 guint          close,
+                 PcEvalFailure *failure)
 {
   UserFunction *fn = g_new0 (UserFunction, 1);
   UserFunction *old;
@@ -1314,11 +1033,11 @@ define_function (PcEvaluator *self,
   old = g_tree_lookup (self->functions, fn->name);
   if (is_taken (self, fn->name) || g_hash_table_contains (self->variables, fn->name)
       || is_parameter (self, fn->name))
-    set_failure_at (failure, PC_EVAL_ERROR_NAME_CONFLICT, expr, tokens, 0);
+    pc_eval_failure_set_at (failure, PC_EVAL_ERROR_NAME_CONFLICT, expr, tokens, 0);
   else if ((old == NULL && (guint) g_tree_nnodes (self->functions) >= PC_EVAL_MAX_FUNCTIONS)
            || self->function_bytes - (old != NULL ? strlen (old->text) : 0) + strlen (expr)
               > PC_EVAL_MAX_FUNCTION_BYTES)
-    set_failure (failure, PC_EVAL_ERROR_TOO_MANY_FUNCTIONS, -1, NULL);
+    pc_eval_failure_set (failure, PC_EVAL_ERROR_TOO_MANY_FUNCTIONS, -1, NULL);
   else if (read_params (self, expr, tokens, close, fn, failure)
            && scan_body (self, expr, tokens, close + 2, fn, failure))
     {
@@ -1353,10 +1072,10 @@ define_function (PcEvaluator *self,
 /* The fault a callback recorded, at the token of the request that shows
  * it: the operator, the function, or the outermost user function call. */
 static void
-fault_failure (PcEvaluator *self,
-               const char  *expr,
-               GArray      *tokens,
-               Failure     *failure)
+fault_failure (PcEvaluator   *self,
+               const char    *expr,
+               GArray        *tokens,
+               PcEvalFailure *failure)
 {
   const char *name = self->fault.user != NULL ? self->fault.user : self->fault.name;
   gboolean oprt = !pc_eval_is_name_char (name[0]);
@@ -1369,11 +1088,11 @@ fault_failure (PcEvaluator *self,
                : t->kind == PC_TOKEN_NAME && pc_token_is (expr, t, name)
                  && i + 1 < tokens->len && PC_TOKEN (tokens, i + 1)->kind == PC_TOKEN_OPEN)
         {
-          set_failure_at (failure, self->fault.code, expr, tokens, i);
+          pc_eval_failure_set_at (failure, self->fault.code, expr, tokens, i);
           return;
         }
     }
-  set_failure (failure, self->fault.code, -1, g_strdup (name));
+  pc_eval_failure_set (failure, self->fault.code, -1, g_strdup (name));
 }
 
 static void
@@ -1431,8 +1150,8 @@ eval_parsing (PcEvaluator        *self,
               GError            **error)
 {
   g_autoptr(GArray) tokens = NULL;
-  Failure failure = { 0, -1, NULL };
-  Failure misuse = { 0, -1, NULL };
+  PcEvalFailure failure = { 0, -1, NULL };
+  PcEvalFailure misuse = { 0, -1, NULL };
   gboolean parser_failed = FALSE;
   gboolean evaluated = FALSE;
   gboolean misused;
@@ -1440,7 +1159,7 @@ eval_parsing (PcEvaluator        *self,
 
   if (check_text (expr, &tokens, &failure))
     {
-      report (expr, &failure, detail, error);
+      pc_eval_failure_report (&failure, expr, detail, error);
       g_free (failure.token);
       return FALSE;
     }
@@ -1453,7 +1172,7 @@ eval_parsing (PcEvaluator        *self,
           g_array_set_size (self->results, 0);
           return TRUE;
         }
-      report (expr, &failure, detail, error);
+      pc_eval_failure_report (&failure, expr, detail, error);
       g_free (failure.token);
       return FALSE;
     }
@@ -1483,10 +1202,10 @@ eval_parsing (PcEvaluator        *self,
           evaluated = TRUE;
         }
       else if (!parser_failed)
-        set_failure (&failure, PC_EVAL_ERROR_INTERNAL, -1, NULL);
+        pc_eval_failure_set (&failure, PC_EVAL_ERROR_INTERNAL, -1, NULL);
     }
   if (parser_failed)
-    read_parser_error (self->parser, expr, tokens, &failure);
+    pc_eval_failure_from_parser (&failure, self->parser, expr, tokens);
 
   misused = check_created_names (self, expr, tokens, evaluated, &misuse);
   /* A request that would take the session past its limit changes
@@ -1495,21 +1214,21 @@ eval_parsing (PcEvaluator        *self,
       && g_hash_table_size (self->variables) - 1 > self->max_variables)
     {
       evaluated = FALSE;
-      set_failure (&failure, PC_EVAL_ERROR_TOO_MANY_VARIABLES, -1,
-                   g_strdup_printf ("%u", self->max_variables));
+      pc_eval_failure_set (&failure, PC_EVAL_ERROR_TOO_MANY_VARIABLES, -1,
+                           g_strdup_printf ("%u", self->max_variables));
     }
 
   if (!evaluated || misused)
     {
       /* Whichever mistake comes first in the text is the one to show; a
        * misused name also comes first when muparser gave no position. */
-      const Failure *shown = &failure;
+      const PcEvalFailure *shown = &failure;
 
       if (misused && (evaluated || failure.pos < 0
                       || misuse.pos < failure.pos))
         shown = &misuse;
       roll_back (self, self->parser, self->saved);
-      report (expr, shown, detail, error);
+      pc_eval_failure_report (shown, expr, detail, error);
       g_free (failure.token);
       g_free (misuse.token);
       return FALSE;
@@ -1740,7 +1459,8 @@ pc_evaluator_unset (PcEvaluator  *self,
 
   if (!g_hash_table_contains (self->variables, name))
     {
-      g_autofree char *message = describe (PC_EVAL_ERROR_NOT_A_VARIABLE, -1, name);
+      g_autofree char *message = pc_eval_failure_message (PC_EVAL_ERROR_NOT_A_VARIABLE, -1,
+                                                          name);
 
       g_set_error_literal (error, PC_EVAL_ERROR, PC_EVAL_ERROR_NOT_A_VARIABLE,
                            message);
