@@ -306,19 +306,19 @@ save_value (GArray *saved,
   g_array_append_val (saved, s);
 }
 
-/* Before a parse: the variables the expression names (the only ones it
- * can assign), looked up by our own scan of it. */
-static GArray *
-save_named (PcEvaluator *self,
+/* The storage of the next session variable @expr names, from the token
+ * *@i on, or NULL past the last; *@i moves past its token. Only a named
+ * variable can be assigned, so these are all a request can write: the
+ * undo log of a request and of a cached expression both come from here. */
+static double *
+next_named (PcEvaluator *self,
             const char  *expr,
-            GArray      *tokens)
+            GArray      *tokens,
+            guint       *i)
 {
-  GArray *saved = self->saved;
-
-  g_array_set_size (saved, 0);
-  for (guint i = 0; i < tokens->len; i++)
+  while (*i < tokens->len)
     {
-      const PcToken *t = PC_TOKEN (tokens, i);
+      const PcToken *t = PC_TOKEN (tokens, (*i)++);
       char name[PC_EVAL_MAX_IDENTIFIER + 1];
       double *value;
 
@@ -329,8 +329,24 @@ save_named (PcEvaluator *self,
       name[t->len] = '\0';
       value = g_hash_table_lookup (self->variables, name);
       if (value != NULL)
-        save_value (saved, value);
+        return value;
     }
+  return NULL;
+}
+
+/* Before a parse: the variables the expression names, found by our own
+ * scan of it. */
+static GArray *
+save_named (PcEvaluator *self,
+            const char  *expr,
+            GArray      *tokens)
+{
+  GArray *saved = self->saved;
+  double *value;
+
+  g_array_set_size (saved, 0);
+  for (guint i = 0; (value = next_named (self, expr, tokens, &i)) != NULL;)
+    save_value (saved, value);
   return saved;
 }
 
@@ -342,21 +358,11 @@ named_storage (PcEvaluator *self,
                GArray      *tokens)
 {
   GPtrArray *touched = g_ptr_array_new ();
+  double *value;
 
-  for (guint i = 0; i < tokens->len; i++)
-    {
-      const PcToken *t = PC_TOKEN (tokens, i);
-      char name[PC_EVAL_MAX_IDENTIFIER + 1];
-      double *value;
-
-      if (t->kind != PC_TOKEN_NAME || t->len > PC_EVAL_MAX_IDENTIFIER)
-        continue;
-      memcpy (name, expr + t->start, t->len);
-      name[t->len] = '\0';
-      value = g_hash_table_lookup (self->variables, name);
-      if (value != NULL && !g_ptr_array_find (touched, value, NULL))
-        g_ptr_array_add (touched, value);
-    }
+  for (guint i = 0; (value = next_named (self, expr, tokens, &i)) != NULL;)
+    if (!g_ptr_array_find (touched, value, NULL))
+      g_ptr_array_add (touched, value);
   return touched;
 }
 
