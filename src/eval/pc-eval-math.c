@@ -252,44 +252,6 @@ npr (double n,
 }
 
 static double
-floor_fn (double x)
-{
-  return floor (x);
-}
-
-static double
-ceil_fn (double x)
-{
-  return ceil (x);
-}
-
-/* Halves away from zero: round(2.5) = 3, round(-2.5) = -3. */
-static double
-round_fn (double x)
-{
-  return round (x);
-}
-
-static double
-trunc_fn (double x)
-{
-  return trunc (x);
-}
-
-static double
-cbrt_fn (double x)
-{
-  return cbrt (x);
-}
-
-static double
-hypot_fn (double x,
-          double y)
-{
-  return hypot (x, y);
-}
-
-static double
 deg_fn (double x)
 {
   return x * (180 / G_PI);
@@ -319,15 +281,18 @@ void
 pc_eval_math_define (muParserHandle_t parser)
 {
   /* Functions that may fault are never folded while parsing: an untaken
-   * branch such as "0 ? (-1)! : 1" must not fail. */
-  mupDefineFun1 (parser, "floor", floor_fn, TRUE);
-  mupDefineFun1 (parser, "ceil", ceil_fn, TRUE);
-  mupDefineFun1 (parser, "round", round_fn, TRUE);
-  mupDefineFun1 (parser, "trunc", trunc_fn, TRUE);
-  mupDefineFun1 (parser, "cbrt", cbrt_fn, TRUE);
+   * branch such as "0 ? (-1)! : 1" must not fail. libm's own functions
+   * have the callbacks' type (muFloat_t is double), so they are given
+   * as they are; round halves away from zero: round(2.5) = 3,
+   * round(-2.5) = -3. */
+  mupDefineFun1 (parser, "floor", floor, TRUE);
+  mupDefineFun1 (parser, "ceil", ceil, TRUE);
+  mupDefineFun1 (parser, "round", round, TRUE);
+  mupDefineFun1 (parser, "trunc", trunc, TRUE);
+  mupDefineFun1 (parser, "cbrt", cbrt, TRUE);
   mupDefineFun1 (parser, "deg", deg_fn, TRUE);
   mupDefineFun1 (parser, "rad", rad_fn, TRUE);
-  mupDefineFun2 (parser, "hypot", hypot_fn, TRUE);
+  mupDefineFun2 (parser, "hypot", hypot, TRUE);
   mupDefineFun1 (parser, "gamma", gamma_fn, FALSE);
   mupDefineFun2 (parser, "mod", mod_fn, FALSE);
   mupDefineFun2 (parser, "nCr", ncr, FALSE);

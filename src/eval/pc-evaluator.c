@@ -9,8 +9,10 @@
 #include <muParserDLL.h>
 
 #include "pc-eval-catalog.h"
+#include "pc-eval-failure.h"
 #include "pc-eval-math.h"
 #include "pc-eval-scan.h"
+#include "pc-eval-user.h"
 
 /* muparser's C API is used with care here:
  *
@@ -107,45 +109,11 @@ struct _PcEvaluator
   GArray     *saved;    /* SavedValue, reused by every request */
   GArray     *results;  /* double: the values of the last success */
 
-  /* User functions: name -> UserFunction*, the key owned by the value. */
-  GTree      *functions;
+  PcEvalUser *functions;
   /* What the callbacks of the current evaluation recorded. */
   PcEvalFault fault;
-  int         depth;    /* user function calls in progress */
-  /* Names a function body's parser asked for that are not session
-   * variables: unknown names, refused. */
-  GPtrArray  *unknown;
-  double      dummy;    /* what they read meanwhile */
   char       *definition;  /* the text the last request defined */
-  gsize       function_bytes;  /* text of all definitions */
 };
-
-/* A user function, "name(params) = body". Its body has a parser of its
- * own (built when first needed, dropped whenever any function or variable
- * goes away), reading the parameters from @args and session variables
- * from their storage, so at the time of the call. A body never assigns,
- * so a call changes nothing in the session. */
-typedef struct
-{
-  char             *name;
-  char             *text;
-  char             *body;
-  guint             n_params;
-  char             *params[PC_EVAL_MAX_PARAMS];
-  double            args[PC_EVAL_MAX_PARAMS];
-  muParserHandle_t  parser;
-  GPtrArray        *calls;  /* names of the user functions the body calls */
-  PcEvaluator      *owner;
-} UserFunction;
-
-/* Why a request failed, before it becomes a message. @pos is a byte
- * offset or -1. */
-typedef struct
-{
-  PcEvalErrorCode code;
-  int             pos;
-  char           *token;
-} Failure;
 
 typedef struct
 {
@@ -153,51 +121,21 @@ typedef struct
   double  saved;
 } SavedValue;
 
-static void define_constants      (PcEvaluator      *self,
-                                   muParserHandle_t  parser);
-static void define_user_functions (PcEvaluator      *self,
-                                   muParserHandle_t  parser);
-static void drop_function_parsers (PcEvaluator      *self);
-
-static gboolean
-set_failure (Failure         *failure,
-             PcEvalErrorCode  code,
-             int              pos,
-             char            *token)
-{
-  failure->code = code;
-  failure->pos = pos;
-  g_free (failure->token);
-  failure->token = token;
-  return TRUE;
-}
-
-static void
-set_failure_at (Failure         *failure,
-                PcEvalErrorCode  code,
-                const char      *expr,
-                GArray          *tokens,
-                int              index)
-{
-  if (index < 0)
-    set_failure (failure, code, -1, NULL);
-  else
-    set_failure (failure, code, PC_TOKEN (tokens, index)->start,
-                 pc_token_text (expr, PC_TOKEN (tokens, index)));
-}
+static void define_names (muParserHandle_t parser,
+                          gpointer         data);
 
 /* Checks that need no parser: characters, emptiness, lengths. */
 static gboolean
-check_text (const char *expr,
-            GArray    **tokens_out,
-            Failure    *failure)
+check_text (const char     *expr,
+            GArray        **tokens_out,
+            PcEvalFailure  *failure)
 {
   gsize len = strlen (expr);
   const char *p;
 
   if (len > PC_EVAL_MAX_EXPRESSION)
-    return set_failure (failure, PC_EVAL_ERROR_EXPRESSION_TOO_LONG,
-                        PC_EVAL_MAX_EXPRESSION, NULL);
+    return pc_eval_failure_set (failure, PC_EVAL_ERROR_EXPRESSION_TOO_LONG,
+                                PC_EVAL_MAX_EXPRESSION, NULL);
 
   for (p = expr; *p != '\0'; p++)
     {
@@ -211,19 +149,19 @@ check_text (const char *expr,
           /* Only the caller's promise makes this valid UTF-8; keep the
            * message valid even when it was broken. */
           g_unichar_to_utf8 (uc < 0x110000 ? uc : 0xfffd, buf);
-          return set_failure (failure, PC_EVAL_ERROR_INVALID_CHARACTERS,
-                              p - expr, g_strdup (buf));
+          return pc_eval_failure_set (failure, PC_EVAL_ERROR_INVALID_CHARACTERS,
+                                      p - expr, g_strdup (buf));
         }
       /* No function takes a string, so muparser could only refuse it. */
       if (c == '"')
-        return set_failure (failure, PC_EVAL_ERROR_UNEXPECTED_STR,
-                            p - expr, g_strdup ("\""));
+        return pc_eval_failure_set (failure, PC_EVAL_ERROR_UNEXPECTED_STR,
+                                    p - expr, g_strdup ("\""));
     }
 
   for (p = expr; pc_eval_is_blank (*p); p++)
     ;
   if (*p == '\0')
-    return set_failure (failure, PC_EVAL_ERROR_EMPTY_EXPRESSION, -1, NULL);
+    return pc_eval_failure_set (failure, PC_EVAL_ERROR_EMPTY_EXPRESSION, -1, NULL);
 
   *tokens_out = pc_tokenize (expr);
   for (guint i = 0; i < (*tokens_out)->len; i++)
@@ -231,130 +169,14 @@ check_text (const char *expr,
       const PcToken *t = PC_TOKEN (*tokens_out, i);
 
       if (t->kind == PC_TOKEN_NAME && t->len > PC_EVAL_MAX_IDENTIFIER)
-        return set_failure (failure, PC_EVAL_ERROR_IDENTIFIER_TOO_LONG,
-                            t->start, pc_token_text (expr, t));
+        return pc_eval_failure_set (failure, PC_EVAL_ERROR_IDENTIFIER_TOO_LONG,
+                                    t->start, pc_token_text (expr, t));
       if (t->kind == PC_TOKEN_BAD_NUMBER)
-        return set_failure (failure, PC_EVAL_ERROR_INVALID_NUMBER,
-                            t->start, pc_token_text (expr, t));
+        return pc_eval_failure_set (failure, PC_EVAL_ERROR_INVALID_NUMBER,
+                                    t->start, pc_token_text (expr, t));
     }
 
   return FALSE;
-}
-
-/* The operator token muparser's UNEXPECTED_OPERATOR means, or -1. */
-static int
-operator_culprit (const char *expr,
-                  GArray     *tokens,
-                  int         pos)
-{
-  int i, before;
-
-  /* muparser reports "a+b=3" or "a=b=3" without a position. */
-  if (pos < 0)
-    return pc_tokens_misplaced_assignment (expr, tokens);
-
-  /* For a misplaced unary sign ("--1") it points after the sign. */
-  i = pc_tokens_at (tokens, pos);
-  before = pc_tokens_before (tokens, pos);
-  if ((i < 0 || PC_TOKEN (tokens, i)->kind != PC_TOKEN_OPERATOR)
-      && before >= 0 && PC_TOKEN (tokens, before)->kind == PC_TOKEN_OPERATOR)
-    return before;
-  return i;
-}
-
-/* Turns muparser's last error (a code and a byte position, no text) into
- * a failure pointing at a token of our own scan. */
-static void
-read_parser_error (muParserHandle_t  parser,
-                   const char       *expr,
-                   GArray           *tokens,
-                   Failure          *failure)
-{
-  int code = mupGetErrorCode (parser);
-  int pos = mupGetErrorPos (parser);
-  int len = strlen (expr);
-  int i;
-
-  /* muparser appends a blank to the expression, so the end can be len+1. */
-  pos = pos < 0 ? -1 : MIN (pos, len);
-  i = pos < 0 ? -1 : pc_tokens_at (tokens, pos);
-
-  switch (code)
-    {
-    case PC_EVAL_ERROR_UNEXPECTED_OPERATOR:
-      i = operator_culprit (expr, tokens, pos);
-      if (i > 0 && pc_token_is (expr, PC_TOKEN (tokens, i), "=")
-          && PC_TOKEN (tokens, i - 1)->kind == PC_TOKEN_NAME)
-        {
-          g_autofree char *name = pc_token_text (expr, PC_TOKEN (tokens, i - 1));
-
-          if (pc_eval_is_constant (name))
-            {
-              code = PC_EVAL_ERROR_ASSIGN_TO_CONSTANT;
-              i--;
-            }
-        }
-      break;
-
-    case PC_EVAL_ERROR_TOO_MANY_PARAMS:
-    case PC_EVAL_ERROR_TOO_FEW_PARAMS:
-      /* Reported at or after the ")"; the useful token is the function. */
-      i = pc_tokens_open_paren_before (tokens, pos);
-      i = i >= 1 && PC_TOKEN (tokens, i - 1)->kind == PC_TOKEN_NAME ? i - 1 : -1;
-      break;
-
-    case PC_EVAL_ERROR_UNEXPECTED_ARG:
-      i = pc_tokens_open_paren_before (tokens, pos);
-      break;
-
-    case PC_EVAL_ERROR_MISSING_PARENS:
-      i = pc_tokens_unclosed_paren (tokens, tokens->len - 1);
-      break;
-
-    case PC_EVAL_ERROR_UNEXPECTED_EOF:
-      pos = len;
-      i = -1;
-      break;
-
-    case PC_EVAL_ERROR_MISPLACED_COLON:
-      /* Reported after the colon. */
-      for (i = pc_tokens_before (tokens, pos + 1); i >= 0; i--)
-        if (pc_token_is (expr, PC_TOKEN (tokens, i), ":"))
-          break;
-      break;
-
-    case PC_EVAL_ERROR_INTERNAL:
-      /* muparser 2.3.3 accepts a sign with nothing after it ("1*-") or
-       * before a "?" ("-?1"), then fails while building its bytecode. */
-      i = pos < 0 ? -1 : pc_tokens_before (tokens, pos);
-      if (i < 0 || PC_TOKEN (tokens, i)->kind != PC_TOKEN_OPERATOR)
-        pos = i = -1;
-      else if (i == (int) tokens->len - 1)
-        {
-          code = PC_EVAL_ERROR_UNEXPECTED_EOF;
-          pos = len;
-          i = -1;
-        }
-      else
-        code = PC_EVAL_ERROR_UNEXPECTED_OPERATOR;
-      break;
-
-    default:
-      /* Codes 18-24, 27 and 31 are about defining names, operators and
-       * separators, which requests never do. */
-      if (code < 0 || code > PC_EVAL_ERROR_INTERNAL
-          || (code >= 18 && code <= 24) || code == 27 || code == 31)
-        {
-          code = PC_EVAL_ERROR_INTERNAL;
-          pos = i = -1;
-        }
-      break;
-    }
-
-  if (i >= 0)
-    set_failure_at (failure, code, expr, tokens, i);
-  else
-    set_failure (failure, code, pos, NULL);
 }
 
 /* Where the right-hand side of "name = ..." (the token after @first)
@@ -387,11 +209,11 @@ self_reference (const char *expr,
  * (once evaluated) the assignment really ran. The offence with the lowest
  * position goes into @failure. */
 static gboolean
-check_created_names (PcEvaluator *self,
-                     const char  *expr,
-                     GArray      *tokens,
-                     gboolean     evaluated,
-                     Failure     *failure)
+check_created_names (PcEvaluator   *self,
+                     const char    *expr,
+                     GArray        *tokens,
+                     gboolean       evaluated,
+                     PcEvalFailure *failure)
 {
   gboolean failed = FALSE;
 
@@ -412,7 +234,7 @@ check_created_names (PcEvaluator *self,
         {
           /* Our scan disagrees with muparser's; still refuse the name. */
           if (!failed)
-            failed = set_failure (failure, code, -1, g_strdup (name));
+            failed = pc_eval_failure_set (failure, code, -1, g_strdup (name));
           continue;
         }
 
@@ -439,7 +261,7 @@ check_created_names (PcEvaluator *self,
 
       if (!failed || failure->pos < 0 || PC_TOKEN (tokens, culprit)->start < failure->pos)
         {
-          set_failure_at (failure, code, expr, tokens, culprit);
+          pc_eval_failure_set_at (failure, code, expr, tokens, culprit);
           failed = TRUE;
         }
     }
@@ -484,19 +306,19 @@ save_value (GArray *saved,
   g_array_append_val (saved, s);
 }
 
-/* Before a parse: the variables the expression names (the only ones it
- * can assign), looked up by our own scan of it. */
-static GArray *
-save_named (PcEvaluator *self,
+/* The storage of the next session variable @expr names, from the token
+ * *@i on, or NULL past the last; *@i moves past its token. Only a named
+ * variable can be assigned, so these are all a request can write: the
+ * undo log of a request and of a cached expression both come from here. */
+static double *
+next_named (PcEvaluator *self,
             const char  *expr,
-            GArray      *tokens)
+            GArray      *tokens,
+            guint       *i)
 {
-  GArray *saved = self->saved;
-
-  g_array_set_size (saved, 0);
-  for (guint i = 0; i < tokens->len; i++)
+  while (*i < tokens->len)
     {
-      const PcToken *t = PC_TOKEN (tokens, i);
+      const PcToken *t = PC_TOKEN (tokens, (*i)++);
       char name[PC_EVAL_MAX_IDENTIFIER + 1];
       double *value;
 
@@ -507,8 +329,24 @@ save_named (PcEvaluator *self,
       name[t->len] = '\0';
       value = g_hash_table_lookup (self->variables, name);
       if (value != NULL)
-        save_value (saved, value);
+        return value;
     }
+  return NULL;
+}
+
+/* Before a parse: the variables the expression names, found by our own
+ * scan of it. */
+static GArray *
+save_named (PcEvaluator *self,
+            const char  *expr,
+            GArray      *tokens)
+{
+  GArray *saved = self->saved;
+  double *value;
+
+  g_array_set_size (saved, 0);
+  for (guint i = 0; (value = next_named (self, expr, tokens, &i)) != NULL;)
+    save_value (saved, value);
   return saved;
 }
 
@@ -520,21 +358,11 @@ named_storage (PcEvaluator *self,
                GArray      *tokens)
 {
   GPtrArray *touched = g_ptr_array_new ();
+  double *value;
 
-  for (guint i = 0; i < tokens->len; i++)
-    {
-      const PcToken *t = PC_TOKEN (tokens, i);
-      char name[PC_EVAL_MAX_IDENTIFIER + 1];
-      double *value;
-
-      if (t->kind != PC_TOKEN_NAME || t->len > PC_EVAL_MAX_IDENTIFIER)
-        continue;
-      memcpy (name, expr + t->start, t->len);
-      name[t->len] = '\0';
-      value = g_hash_table_lookup (self->variables, name);
-      if (value != NULL && !g_ptr_array_find (touched, value, NULL))
-        g_ptr_array_add (touched, value);
-    }
+  for (guint i = 0; (value = next_named (self, expr, tokens, &i)) != NULL;)
+    if (!g_ptr_array_find (touched, value, NULL))
+      g_ptr_array_add (touched, value);
   return touched;
 }
 
@@ -563,7 +391,7 @@ roll_back (PcEvaluator      *self,
     }
   /* A body parsed during the request may hold a created name's storage. */
   if (self->created->len > 0)
-    drop_function_parsers (self);
+    pc_eval_user_drop_parsers (self->functions);
   g_ptr_array_set_size (self->created, 0);
 
   /* Backwards: a variable named twice gets its first saved value. */
@@ -575,143 +403,13 @@ roll_back (PcEvaluator      *self,
     }
 }
 
-/* How each error reads: the text, then the token in quotes if @quoted,
- * then @tail, then the position. Codes muparser cannot raise for a request
- * here (string types, name definitions, unused ones) read "Invalid
- * expression". */
-static const struct
-{
-  PcEvalErrorCode code;
-  const char     *text;
-  gboolean        quoted;
-  const char     *tail;
-} messages[] = {
-  { PC_EVAL_ERROR_UNEXPECTED_OPERATOR, "Unexpected operator", TRUE, " found" },
-  { PC_EVAL_ERROR_UNASSIGNABLE_TOKEN, "Unexpected token", TRUE, " found" },
-  { PC_EVAL_ERROR_UNEXPECTED_EOF, "Unexpected end of expression", FALSE, "" },
-  { PC_EVAL_ERROR_UNEXPECTED_ARG_SEP, "Unexpected argument separator \",\"", FALSE, "" },
-  { PC_EVAL_ERROR_UNEXPECTED_ARG,
-    "Several arguments in parentheses without a function", FALSE, "" },
-  { PC_EVAL_ERROR_UNEXPECTED_VAL, "Unexpected value", TRUE, " found" },
-  { PC_EVAL_ERROR_UNEXPECTED_VAR, "Unexpected variable", TRUE, " found" },
-  { PC_EVAL_ERROR_UNEXPECTED_PARENS, "Unexpected parenthesis", TRUE, "" },
-  { PC_EVAL_ERROR_UNEXPECTED_STR, "Strings are not supported", FALSE, "" },
-  { PC_EVAL_ERROR_UNEXPECTED_FUN, "Unexpected function", TRUE, "" },
-  { PC_EVAL_ERROR_TOO_MANY_PARAMS, "Too many parameters for function", TRUE, "" },
-  { PC_EVAL_ERROR_TOO_FEW_PARAMS, "Too few parameters for function", TRUE, "" },
-  { PC_EVAL_ERROR_UNEXPECTED_CONDITIONAL, "Unexpected conditional", TRUE, "" },
-  { PC_EVAL_ERROR_MISSING_ELSE_CLAUSE,
-    "The \"?\" operator is missing its \":\" part", FALSE, "" },
-  { PC_EVAL_ERROR_MISPLACED_COLON, "Misplaced colon", FALSE, "" },
-  { PC_EVAL_ERROR_IDENTIFIER_TOO_LONG,
-    "Name longer than " G_STRINGIFY (PC_EVAL_MAX_IDENTIFIER) " characters", FALSE, "" },
-  { PC_EVAL_ERROR_INVALID_CHARACTERS, "Invalid character", TRUE, "" },
-  { PC_EVAL_ERROR_UNKNOWN_VARIABLE, "Unknown variable", TRUE, "" },
-  { PC_EVAL_ERROR_UNKNOWN_FUNCTION, "Unknown function", TRUE, "" },
-  { PC_EVAL_ERROR_ASSIGN_TO_CONSTANT, "Cannot assign to constant", TRUE, "" },
-  { PC_EVAL_ERROR_INVALID_NUMBER, "Invalid number", TRUE, "" },
-  { PC_EVAL_ERROR_NOT_A_VARIABLE, "No variable or function named", TRUE, "" },
-  { PC_EVAL_ERROR_DOMAIN, "Argument outside the domain of", TRUE, "" },
-  { PC_EVAL_ERROR_DIV_BY_ZERO, "Division by zero in", TRUE, "" },
-  { PC_EVAL_ERROR_NAME_CONFLICT, "Name already taken by a function, constant or variable:",
-    TRUE, "" },
-  { PC_EVAL_ERROR_RECURSION, "A function cannot call itself, directly or through others:",
-    TRUE, "" },
-  { PC_EVAL_ERROR_INVALID_PARAMETER, "Invalid parameter", TRUE, "" },
-  { PC_EVAL_ERROR_BROKEN_FUNCTION, "Function", TRUE,
-    " names a variable or function that no longer exists" },
-};
-
-static char *
-describe (PcEvalErrorCode  code,
-          int              pos,
-          const char      *token)
-{
-  GString *message;
-  gsize i;
-
-  /* These read better without a position. */
-  if (code == PC_EVAL_ERROR_MISSING_PARENS)
-    return g_strdup ("Missing closing parenthesis");
-  if (code == PC_EVAL_ERROR_EMPTY_EXPRESSION)
-    return g_strdup ("Empty expression");
-  if (code == PC_EVAL_ERROR_EXPRESSION_TOO_LONG)
-    return g_strdup ("Expression longer than "
-                     G_STRINGIFY (PC_EVAL_MAX_EXPRESSION) " bytes");
-  if (code == PC_EVAL_ERROR_DOMAIN && strcmp (token, "!") == 0)
-    return pos >= 0 ? g_strdup_printf ("Factorial of a negative integer at position %d", pos)
-                    : g_strdup ("Factorial of a negative integer");
-  if (code == PC_EVAL_ERROR_TOO_MANY_COMPUTATIONS)
-    return pos >= 0 ? g_strdup_printf ("Too many function calls (at most %d in a request) "
-                                       "at position %d", PC_EVAL_MAX_CALLS, pos)
-                    : g_strdup_printf ("Too many function calls (at most %d in a request)",
-                                       PC_EVAL_MAX_CALLS);
-  /* The limit itself travels as the token. */
-  if (code == PC_EVAL_ERROR_TOO_MANY_FUNCTIONS)
-    return g_strdup ("Too many functions: a session holds at most "
-                     G_STRINGIFY (PC_EVAL_MAX_FUNCTIONS) ", and "
-                     G_STRINGIFY (PC_EVAL_MAX_FUNCTION_BYTES) " bytes of definitions "
-                     "(limit \"functions\")");
-  if (code == PC_EVAL_ERROR_TOO_MANY_VARIABLES)
-    return g_strdup_printf ("Too many variables: a session holds at most %s "
-                            "(limit \"variables\")", token);
-
-  message = g_string_new (NULL);
-  for (i = 0; i < G_N_ELEMENTS (messages) && messages[i].code != code; i++)
-    ;
-  if (i == G_N_ELEMENTS (messages))
-    g_string_append (message, "Invalid expression");
-  else if (code == PC_EVAL_ERROR_INVALID_CHARACTERS
-           && ((guchar) token[0] < 0x20 || token[0] == 0x7f))
-    g_string_append_printf (message, "Invalid control character U+%04X",
-                            (guchar) token[0]);
-  else
-    {
-      g_string_append (message, messages[i].text);
-      if (messages[i].quoted && token[0] != '\0')
-        g_string_append_printf (message, " \"%s\"", token);
-      g_string_append (message, messages[i].tail);
-    }
-  if (pos >= 0)
-    g_string_append_printf (message, " at position %d", pos);
-  return g_string_free (message, FALSE);
-}
-
-static void
-report (const char        *expr,
-        const Failure     *failure,
-        PcEvalErrorDetail *detail,
-        GError           **error)
-{
-  const char *token = failure->token != NULL ? failure->token : "";
-  const char *end = token;
-  g_autofree char *cut = NULL;
-  g_autofree char *message = NULL;
-  int pos = -1;
-
-  if (failure->pos >= 0)
-    pos = g_utf8_pointer_to_offset (expr, expr + failure->pos);
-  for (int n = 0; n < PC_EVAL_MAX_TOKEN && *end != '\0'; n++)
-    end = g_utf8_next_char (end);
-  cut = g_strndup (token, end - token);
-
-  message = describe (failure->code, pos, cut);
-  g_set_error_literal (error, PC_EVAL_ERROR, failure->code, message);
-  if (detail != NULL)
-    {
-      detail->pos = pos;
-      detail->token = g_steal_pointer (&cut);
-    }
-}
-
-
 static muParserHandle_t
 new_parser (PcEvaluator *self)
 {
   muParserHandle_t parser = mupCreate (muBASETYPE_FLOAT);
 
   mupSetVarFactory (parser, create_variable_cb, self);
-  define_constants (self, parser);
+  define_names (parser, self);
   return parser;
 }
 
@@ -811,552 +509,43 @@ cache_clear (PcEvaluator *self)
     cache_remove (self, entry);
 }
 
-/* User functions. */
-
-static double call_user (UserFunction *fn,
-                         const double *args);
-
-static double
-user0 (void *fn)
-{
-  return call_user (fn, NULL);
-}
-
-static double
-user1 (void *fn, double a)
-{
-  double v[] = { a };
-  return call_user (fn, v);
-}
-
-static double
-user2 (void *fn, double a, double b)
-{
-  double v[] = { a, b };
-  return call_user (fn, v);
-}
-
-static double
-user3 (void *fn, double a, double b, double c)
-{
-  double v[] = { a, b, c };
-  return call_user (fn, v);
-}
-
-static double
-user4 (void *fn, double a, double b, double c, double d)
-{
-  double v[] = { a, b, c, d };
-  return call_user (fn, v);
-}
-
-static double
-user5 (void *fn, double a, double b, double c, double d, double e)
-{
-  double v[] = { a, b, c, d, e };
-  return call_user (fn, v);
-}
-
-static double
-user6 (void *fn, double a, double b, double c, double d, double e, double f)
-{
-  double v[] = { a, b, c, d, e, f };
-  return call_user (fn, v);
-}
-
-static double
-user7 (void *fn, double a, double b, double c, double d, double e, double f,
-       double g)
-{
-  double v[] = { a, b, c, d, e, f, g };
-  return call_user (fn, v);
-}
-
-static double
-user8 (void *fn, double a, double b, double c, double d, double e, double f,
-       double g, double h)
-{
-  double v[] = { a, b, c, d, e, f, g, h };
-  return call_user (fn, v);
-}
-
-static double
-user9 (void *fn, double a, double b, double c, double d, double e, double f,
-       double g, double h, double i)
-{
-  double v[] = { a, b, c, d, e, f, g, h, i };
-  return call_user (fn, v);
-}
-
-static double
-user10 (void *fn, double a, double b, double c, double d, double e, double f,
-        double g, double h, double i, double j)
-{
-  double v[] = { a, b, c, d, e, f, g, h, i, j };
-  return call_user (fn, v);
-}
-
-/* Never folded while parsing: a function's body can change. */
-static void
-define_user_function (muParserHandle_t  parser,
-                      UserFunction     *fn)
-{
-  switch (fn->n_params)
-    {
-    case 0: mupDefineFunUserData0 (parser, fn->name, user0, fn, FALSE); break;
-    case 1: mupDefineFunUserData1 (parser, fn->name, user1, fn, FALSE); break;
-    case 2: mupDefineFunUserData2 (parser, fn->name, user2, fn, FALSE); break;
-    case 3: mupDefineFunUserData3 (parser, fn->name, user3, fn, FALSE); break;
-    case 4: mupDefineFunUserData4 (parser, fn->name, user4, fn, FALSE); break;
-    case 5: mupDefineFunUserData5 (parser, fn->name, user5, fn, FALSE); break;
-    case 6: mupDefineFunUserData6 (parser, fn->name, user6, fn, FALSE); break;
-    case 7: mupDefineFunUserData7 (parser, fn->name, user7, fn, FALSE); break;
-    case 8: mupDefineFunUserData8 (parser, fn->name, user8, fn, FALSE); break;
-    case 9: mupDefineFunUserData9 (parser, fn->name, user9, fn, FALSE); break;
-    default: mupDefineFunUserData10 (parser, fn->name, user10, fn, FALSE); break;
-    }
-}
-
-static gboolean
-define_one_cb (gpointer key,
-               gpointer value,
-               gpointer data)
-{
-  define_user_function (data, value);
-  return FALSE;
-}
-
-static void
-define_user_functions (PcEvaluator      *self,
-                       muParserHandle_t  parser)
-{
-  g_tree_foreach (self->functions, define_one_cb, parser);
-}
-
-static void
-user_function_free (UserFunction *fn)
-{
-  if (fn->parser != NULL)
-    mupRelease (fn->parser);
-  for (guint i = 0; i < fn->n_params; i++)
-    g_free (fn->params[i]);
-  g_clear_pointer (&fn->calls, g_ptr_array_unref);
-  g_free (fn->name);
-  g_free (fn->text);
-  g_free (fn->body);
-  g_free (fn);
-}
-
-static double *
-body_variable_cb (const char *name,
-                  void       *user_data)
-{
-  PcEvaluator *self = user_data;
-  double *value = g_hash_table_lookup (self->variables, name);
-
-  if (value != NULL)
-    return value;
-  g_ptr_array_add (self->unknown, g_strdup (name));
-  return &self->dummy;
-}
-
-/* A parser for @fn's body, parsed (not evaluated): NULL if it failed,
- * with the reason in muparser's error state of *@failed_parser (to be
- * released by the caller) or in self->unknown. */
-static muParserHandle_t
-body_parser (PcEvaluator      *self,
-             UserFunction     *fn,
-             muParserHandle_t *failed_parser)
-{
-  muParserHandle_t parser = mupCreate (muBASETYPE_FLOAT);
-
-  *failed_parser = NULL;
-  mupSetVarFactory (parser, body_variable_cb, self);
-  define_constants (self, parser);
-  for (guint i = 0; i < fn->n_params; i++)
-    mupDefineVar (parser, fn->params[i], &fn->args[i]);
-  g_ptr_array_set_size (self->unknown, 0);
-  mupSetExpr (parser, fn->body);
-  /* Parses without evaluating, calling the factory for every name. */
-  mupGetExprVarNum (parser);
-  if (mupError (parser) || self->unknown->len > 0)
-    {
-      *failed_parser = parser;
-      return NULL;
-    }
-  return parser;
-}
-
-static double
-call_user (UserFunction *fn,
-           const double *args)
-{
-  PcEvaluator *self = fn->owner;
-  PcEvalFault *fault = &self->fault;
-  double value = NAN;
-
-  if (fault->name != NULL)
-    return NAN;  /* failed already: no more work */
-  if (++fault->calls > PC_EVAL_MAX_CALLS)
-    {
-      fault->code = PC_EVAL_ERROR_TOO_MANY_COMPUTATIONS;
-      fault->name = fn->name;
-    }
-  else
-    {
-      if (fn->parser == NULL)
-        {
-          muParserHandle_t failed = NULL;
-
-          /* What the body names was unset or redefined since. */
-          fn->parser = body_parser (self, fn, &failed);
-          g_clear_pointer (&failed, mupRelease);
-          if (fn->parser == NULL)
-            {
-              fault->code = PC_EVAL_ERROR_BROKEN_FUNCTION;
-              fault->name = fn->name;
-            }
-        }
-      if (fn->parser != NULL)
-        {
-          for (guint i = 0; i < fn->n_params; i++)
-            fn->args[i] = args[i];
-          self->depth++;
-          value = mupEval (fn->parser);
-          if (mupError (fn->parser) && fault->name == NULL)
-            {
-              fault->code = PC_EVAL_ERROR_BROKEN_FUNCTION;
-              fault->name = fn->name;
-            }
-          self->depth--;
-        }
-    }
-  /* The request's text shows the outermost call. */
-  if (fault->name != NULL)
-    {
-      if (self->depth == 0 && fault->user == NULL)
-        fault->user = fn->name;
-      return NAN;
-    }
-  return value;
-}
-
-static gboolean
-drop_parser_cb (gpointer key,
-                gpointer value,
-                gpointer data)
-{
-  UserFunction *fn = value;
-
-  g_clear_pointer (&fn->parser, mupRelease);
-  return FALSE;
-}
-
-/* After a variable went away: bodies may hold its storage. */
-static void
-drop_function_parsers (PcEvaluator *self)
-{
-  g_tree_foreach (self->functions, drop_parser_cb, NULL);
-}
-
 /* After the set of functions changed: every parser knows the old set. */
 static void
 drop_all_parsers (PcEvaluator *self)
 {
   cache_clear (self);
   g_clear_pointer (&self->parser, mupRelease);
-  drop_function_parsers (self);
-}
-
-/* Whether @from's body calls @target, directly or through others. */
-static gboolean
-reaches (PcEvaluator  *self,
-         UserFunction *from,
-         const char   *target,
-         GHashTable   *visited)
-{
-  if (!g_hash_table_add (visited, from->name))
-    return FALSE;
-  for (guint i = 0; i < from->calls->len; i++)
-    {
-      const char *name = g_ptr_array_index (from->calls, i);
-      UserFunction *next;
-
-      if (strcmp (name, target) == 0)
-        return TRUE;
-      next = g_tree_lookup (self->functions, name);
-      if (next != NULL && reaches (self, next, target, visited))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-/* "name(a, b) =": the index of the ")" when @tokens start so, else -1. */
-static int
-definition_close (const char *expr,
-                  GArray     *tokens)
-{
-  guint i;
-
-  if (tokens->len < 4 || PC_TOKEN (tokens, 0)->kind != PC_TOKEN_NAME
-      || PC_TOKEN (tokens, 1)->kind != PC_TOKEN_OPEN)
-    return -1;
-  for (i = 2; i < tokens->len && PC_TOKEN (tokens, i)->kind != PC_TOKEN_CLOSE; i++)
-    if (PC_TOKEN (tokens, i)->kind == PC_TOKEN_OPEN)
-      return -1;
-  if (i + 1 >= tokens->len || !pc_token_is (expr, PC_TOKEN (tokens, i + 1), "="))
-    return -1;
-  return i;
-}
-
-typedef struct
-{
-  const char *name;
-  gboolean    found;
-} ParamSearch;
-
-static gboolean
-find_parameter_cb (gpointer key,
-                   gpointer value,
-                   gpointer data)
-{
-  UserFunction *fn = value;
-  ParamSearch *search = data;
-
-  for (guint i = 0; i < fn->n_params; i++)
-    if (strcmp (fn->params[i], search->name) == 0)
-      search->found = TRUE;
-  return search->found;
-}
-
-/* Whether @name is a parameter of a function: it would then become a
- * function inside that body, which muparser reads as a misplaced call. */
-static gboolean
-is_parameter (PcEvaluator *self,
-              const char  *name)
-{
-  ParamSearch search = { name, FALSE };
-
-  g_tree_foreach (self->functions, find_parameter_cb, &search);
-  return search.found;
-}
-
-static gboolean
-is_taken (PcEvaluator *self,
-          const char  *name)
-{
-  return pc_eval_is_function (name) || pc_eval_is_constant (name)
-         || strcmp (name, "ans") == 0;
-}
-
-/* The parameters, tokens 2 .. @close - 1. */
-static gboolean
-read_params (PcEvaluator  *self,
-             const char   *expr,
-             GArray       *tokens,
-             guint         close,
-             UserFunction *fn,
-             Failure      *failure)
-{
-  /* An even index at the ")" follows a comma: "f(x,) = 1". */
-  for (guint i = 2; i < close || (i == close && i > 2 && i % 2 == 0); i++)
-    {
-      const PcToken *t = PC_TOKEN (tokens, i);
-      g_autofree char *name = NULL;
-
-      if ((i % 2) == 1)
-        {
-          if (t->kind != PC_TOKEN_COMMA)
-            {
-              set_failure_at (failure, PC_EVAL_ERROR_INVALID_PARAMETER, expr, tokens, i);
-              return FALSE;
-            }
-          continue;
-        }
-      name = pc_token_text (expr, t);
-      if (t->kind != PC_TOKEN_NAME || is_taken (self, name)
-          || strcmp (name, fn->name) == 0
-          || g_tree_lookup (self->functions, name) != NULL)
-        {
-          set_failure_at (failure, PC_EVAL_ERROR_INVALID_PARAMETER, expr, tokens, i);
-          return FALSE;
-        }
-      for (guint j = 0; j < fn->n_params; j++)
-        if (strcmp (fn->params[j], name) == 0)
-          {
-            set_failure_at (failure, PC_EVAL_ERROR_INVALID_PARAMETER, expr, tokens, i);
-            return FALSE;
-          }
-      if (fn->n_params == PC_EVAL_MAX_PARAMS)
-        {
-          set_failure (failure, PC_EVAL_ERROR_TOO_MANY_PARAMS, t->start,
-                       g_strdup (fn->name));
-          return FALSE;
-        }
-      fn->params[fn->n_params++] = g_steal_pointer (&name);
-    }
-  return TRUE;
-}
-
-/* The body, tokens from @first: one expression, no assignment, no call
- * that comes back to the function. */
-static gboolean
-scan_body (PcEvaluator  *self,
-           const char   *expr,
-           GArray       *tokens,
-           guint         first,
-           UserFunction *fn,
-           Failure      *failure)
-{
-  int depth = 0;
-
-  if (first >= tokens->len)
-    {
-      set_failure (failure, PC_EVAL_ERROR_UNEXPECTED_EOF, strlen (expr), NULL);
-      return FALSE;
-    }
-  for (guint i = first; i < tokens->len; i++)
-    {
-      const PcToken *t = PC_TOKEN (tokens, i);
-
-      if (t->kind == PC_TOKEN_OPEN)
-        depth++;
-      else if (t->kind == PC_TOKEN_CLOSE)
-        depth--;
-      else if (t->kind == PC_TOKEN_COMMA && depth == 0)
-        {
-          set_failure_at (failure, PC_EVAL_ERROR_UNEXPECTED_ARG_SEP, expr, tokens, i);
-          return FALSE;
-        }
-      else if (t->kind == PC_TOKEN_OPERATOR && pc_token_is (expr, t, "="))
-        {
-          set_failure_at (failure, PC_EVAL_ERROR_UNEXPECTED_OPERATOR, expr, tokens, i);
-          return FALSE;
-        }
-      else if (t->kind == PC_TOKEN_NAME && i + 1 < tokens->len
-               && PC_TOKEN (tokens, i + 1)->kind == PC_TOKEN_OPEN)
-        {
-          g_autofree char *name = pc_token_text (expr, t);
-          UserFunction *callee = g_tree_lookup (self->functions, name);
-          gboolean recursive = strcmp (name, fn->name) == 0;
-
-          if (!recursive && callee != NULL)
-            {
-              g_autoptr(GHashTable) visited = g_hash_table_new (g_str_hash, g_str_equal);
-
-              recursive = reaches (self, callee, fn->name, visited);
-            }
-          if (recursive)
-            {
-              set_failure_at (failure, PC_EVAL_ERROR_RECURSION, expr, tokens, i);
-              return FALSE;
-            }
-          if (callee != NULL && !g_ptr_array_find_with_equal_func (fn->calls, name,
-                                                                   g_str_equal, NULL))
-            g_ptr_array_add (fn->calls, g_steal_pointer (&name));
-        }
-    }
-  return TRUE;
-}
-
-/* Why the body's parse failed, positioned in the whole definition. */
-static void
-body_failure (PcEvaluator      *self,
-              const char       *expr,
-              int               offset,
-              UserFunction     *fn,
-              muParserHandle_t  parser,
-              Failure          *failure)
-{
-  g_autoptr(GArray) tokens = pc_tokenize (fn->body);
-
-  failure->pos = -1;
-  /* An unknown name first: muparser's own error may only follow from it. */
-  for (guint i = 0; i < tokens->len && self->unknown->len > 0; i++)
-    {
-      const PcToken *t = PC_TOKEN (tokens, i);
-      g_autofree char *name = NULL;
-
-      if (t->kind != PC_TOKEN_NAME)
-        continue;
-      name = pc_token_text (fn->body, t);
-      if (g_ptr_array_find_with_equal_func (self->unknown, name, g_str_equal, NULL))
-        {
-          gboolean call = i + 1 < tokens->len && PC_TOKEN (tokens, i + 1)->kind == PC_TOKEN_OPEN;
-
-          set_failure (failure, call ? PC_EVAL_ERROR_UNKNOWN_FUNCTION
-                                     : PC_EVAL_ERROR_UNKNOWN_VARIABLE,
-                       offset + t->start, g_steal_pointer (&name));
-          return;
-        }
-    }
-  read_parser_error (parser, fn->body, tokens, failure);
-  if (failure->pos >= 0)
-    failure->pos += offset;
+  pc_eval_user_drop_parsers (self->functions);
 }
 
 /* Defines the function of "name(params) = body" (@close: the ")"). */
 static gboolean
-define_function (PcEvaluator *self,
-                 const char  *expr,
-                 GArray      *tokens,
-                 guint        close,
-                 Failure     *failure)
+define_function (PcEvaluator   *self,
+                 const char    *expr,
+                 GArray        *tokens,
+                 guint          close,
+                 PcEvalFailure *failure)
 {
-  UserFunction *fn = g_new0 (UserFunction, 1);
-  UserFunction *old;
-  muParserHandle_t failed = NULL;
-  int offset;
+  PcEvalUserFunction *fn = pc_eval_user_parse (self->functions, expr, tokens, close,
+                                               failure);
 
-  fn->owner = self;
-  fn->name = pc_token_text (expr, PC_TOKEN (tokens, 0));
-  fn->calls = g_ptr_array_new_with_free_func (g_free);
-  old = g_tree_lookup (self->functions, fn->name);
-  if (is_taken (self, fn->name) || g_hash_table_contains (self->variables, fn->name)
-      || is_parameter (self, fn->name))
-    set_failure_at (failure, PC_EVAL_ERROR_NAME_CONFLICT, expr, tokens, 0);
-  else if ((old == NULL && (guint) g_tree_nnodes (self->functions) >= PC_EVAL_MAX_FUNCTIONS)
-           || self->function_bytes - (old != NULL ? strlen (old->text) : 0) + strlen (expr)
-              > PC_EVAL_MAX_FUNCTION_BYTES)
-    set_failure (failure, PC_EVAL_ERROR_TOO_MANY_FUNCTIONS, -1, NULL);
-  else if (read_params (self, expr, tokens, close, fn, failure)
-           && scan_body (self, expr, tokens, close + 2, fn, failure))
-    {
-      offset = PC_TOKEN (tokens, close + 2)->start;
-      fn->body = g_strdup (expr + offset);
-      fn->parser = body_parser (self, fn, &failed);
-      if (fn->parser == NULL)
-        body_failure (self, expr, offset, fn, failed, failure);
-      g_clear_pointer (&failed, mupRelease);
-    }
-  g_ptr_array_set_size (self->unknown, 0);
-  if (fn->parser == NULL)
-    {
-      user_function_free (fn);
-      return FALSE;
-    }
-
+  if (fn == NULL)
+    return FALSE;
   /* Every parser knows the old set of functions, and the old function's
    * address: all go before it does. */
-  fn->text = g_strstrip (g_strdup (expr));
-  g_clear_pointer (&fn->parser, mupRelease);
   drop_all_parsers (self);
-  if (old != NULL)
-    self->function_bytes -= strlen (old->text);
-  self->function_bytes += strlen (fn->text);
-  g_tree_replace (self->functions, fn->name, fn);
   g_free (self->definition);
-  self->definition = g_strdup (fn->text);
+  self->definition = g_strdup (pc_eval_user_add (self->functions, fn));
   return TRUE;
 }
 
 /* The fault a callback recorded, at the token of the request that shows
  * it: the operator, the function, or the outermost user function call. */
 static void
-fault_failure (PcEvaluator *self,
-               const char  *expr,
-               GArray      *tokens,
-               Failure     *failure)
+fault_failure (PcEvaluator   *self,
+               const char    *expr,
+               GArray        *tokens,
+               PcEvalFailure *failure)
 {
   const char *name = self->fault.user != NULL ? self->fault.user : self->fault.name;
   gboolean oprt = !pc_eval_is_name_char (name[0]);
@@ -1369,11 +558,11 @@ fault_failure (PcEvaluator *self,
                : t->kind == PC_TOKEN_NAME && pc_token_is (expr, t, name)
                  && i + 1 < tokens->len && PC_TOKEN (tokens, i + 1)->kind == PC_TOKEN_OPEN)
         {
-          set_failure_at (failure, self->fault.code, expr, tokens, i);
+          pc_eval_failure_set_at (failure, self->fault.code, expr, tokens, i);
           return;
         }
     }
-  set_failure (failure, self->fault.code, -1, g_strdup (name));
+  pc_eval_failure_set (failure, self->fault.code, -1, g_strdup (name));
 }
 
 static void
@@ -1431,8 +620,8 @@ eval_parsing (PcEvaluator        *self,
               GError            **error)
 {
   g_autoptr(GArray) tokens = NULL;
-  Failure failure = { 0, -1, NULL };
-  Failure misuse = { 0, -1, NULL };
+  PcEvalFailure failure = { 0, -1, NULL };
+  PcEvalFailure misuse = { 0, -1, NULL };
   gboolean parser_failed = FALSE;
   gboolean evaluated = FALSE;
   gboolean misused;
@@ -1440,12 +629,12 @@ eval_parsing (PcEvaluator        *self,
 
   if (check_text (expr, &tokens, &failure))
     {
-      report (expr, &failure, detail, error);
+      pc_eval_failure_report (&failure, expr, detail, error);
       g_free (failure.token);
       return FALSE;
     }
 
-  close = definition_close (expr, tokens);
+  close = pc_eval_user_definition_close (expr, tokens);
   if (close >= 0)
     {
       if (define_function (self, expr, tokens, close, &failure))
@@ -1453,7 +642,7 @@ eval_parsing (PcEvaluator        *self,
           g_array_set_size (self->results, 0);
           return TRUE;
         }
-      report (expr, &failure, detail, error);
+      pc_eval_failure_report (&failure, expr, detail, error);
       g_free (failure.token);
       return FALSE;
     }
@@ -1483,10 +672,10 @@ eval_parsing (PcEvaluator        *self,
           evaluated = TRUE;
         }
       else if (!parser_failed)
-        set_failure (&failure, PC_EVAL_ERROR_INTERNAL, -1, NULL);
+        pc_eval_failure_set (&failure, PC_EVAL_ERROR_INTERNAL, -1, NULL);
     }
   if (parser_failed)
-    read_parser_error (self->parser, expr, tokens, &failure);
+    pc_eval_failure_from_parser (&failure, self->parser, expr, tokens);
 
   misused = check_created_names (self, expr, tokens, evaluated, &misuse);
   /* A request that would take the session past its limit changes
@@ -1495,21 +684,21 @@ eval_parsing (PcEvaluator        *self,
       && g_hash_table_size (self->variables) - 1 > self->max_variables)
     {
       evaluated = FALSE;
-      set_failure (&failure, PC_EVAL_ERROR_TOO_MANY_VARIABLES, -1,
-                   g_strdup_printf ("%u", self->max_variables));
+      pc_eval_failure_set (&failure, PC_EVAL_ERROR_TOO_MANY_VARIABLES, -1,
+                           g_strdup_printf ("%u", self->max_variables));
     }
 
   if (!evaluated || misused)
     {
       /* Whichever mistake comes first in the text is the one to show; a
        * misused name also comes first when muparser gave no position. */
-      const Failure *shown = &failure;
+      const PcEvalFailure *shown = &failure;
 
       if (misused && (evaluated || failure.pos < 0
                       || misuse.pos < failure.pos))
         shown = &misuse;
       roll_back (self, self->parser, self->saved);
-      report (expr, shown, detail, error);
+      pc_eval_failure_report (shown, expr, detail, error);
       g_free (failure.token);
       g_free (misuse.token);
       return FALSE;
@@ -1585,20 +774,20 @@ pc_evaluator_trim (PcEvaluator *self)
 {
   g_return_if_fail (self != NULL);
 
-  cache_clear (self);
-  g_clear_pointer (&self->parser, mupRelease);
-  drop_function_parsers (self);
+  drop_all_parsers (self);
 }
 
+/* Every name a parser of the session knows, a body's parser included. */
 static void
-define_constants (PcEvaluator      *self,
-                  muParserHandle_t  parser)
+define_names (muParserHandle_t parser,
+              gpointer         data)
 {
+  PcEvaluator *self = data;
   const PcCatalogConstant *constants;
   guint n_constants;
 
   pc_eval_math_define (parser);
-  define_user_functions (self, parser);
+  pc_eval_user_define_all (self->functions, parser);
   constants = pc_evaluator_constants (&n_constants);
   for (guint i = 0; i < n_constants; i++)
     mupDefineConst (parser, constants[i].name, constants[i].value);
@@ -1617,14 +806,6 @@ define_ans (PcEvaluator *self)
   add_variable (self, g_strdup ("ans"), self->ans);
 }
 
-static int
-compare_names (gconstpointer a,
-               gconstpointer b,
-               gpointer      user_data)
-{
-  return strcmp (a, b);
-}
-
 PcEvaluator *
 pc_evaluator_new (void)
 {
@@ -1638,9 +819,7 @@ pc_evaluator_new (void)
   self->saved = g_array_new (FALSE, FALSE, sizeof (SavedValue));
   /* Allocated from the start: a definition answers its empty data. */
   self->results = g_array_sized_new (FALSE, FALSE, sizeof (double), 4);
-  self->functions = g_tree_new_full (compare_names, NULL, NULL,
-                                     (GDestroyNotify) user_function_free);
-  self->unknown = g_ptr_array_new_with_free_func (g_free);
+  self->functions = pc_eval_user_new (self->variables, &self->fault, define_names, self);
   define_ans (self);
   /* One parser from the start: the first request needs it anyway. */
   self->parser = new_parser (self);
@@ -1654,8 +833,7 @@ pc_evaluator_free (PcEvaluator *self)
     return;
 
   pc_evaluator_trim (self);
-  g_tree_unref (self->functions);
-  g_ptr_array_unref (self->unknown);
+  pc_eval_user_free (self->functions);
   g_free (self->definition);
   g_hash_table_unref (self->cache);
   g_tree_unref (self->names);
@@ -1728,19 +906,18 @@ pc_evaluator_unset (PcEvaluator  *self,
       return TRUE;
     }
 
-  if (g_tree_lookup (self->functions, name) != NULL)
+  if (pc_eval_user_contains (self->functions, name))
     {
       /* Every parser knows the function and its address. */
       drop_all_parsers (self);
-      self->function_bytes -= strlen (((UserFunction *) g_tree_lookup (self->functions,
-                                                                       name))->text);
-      g_tree_remove (self->functions, name);
+      pc_eval_user_remove (self->functions, name);
       return TRUE;
     }
 
   if (!g_hash_table_contains (self->variables, name))
     {
-      g_autofree char *message = describe (PC_EVAL_ERROR_NOT_A_VARIABLE, -1, name);
+      g_autofree char *message = pc_eval_failure_message (PC_EVAL_ERROR_NOT_A_VARIABLE, -1,
+                                                          name);
 
       g_set_error_literal (error, PC_EVAL_ERROR, PC_EVAL_ERROR_NOT_A_VARIABLE,
                            message);
@@ -1750,7 +927,7 @@ pc_evaluator_unset (PcEvaluator  *self,
   /* Cached parsers hold the variable's address in their bytecode, and
    * so may function bodies. */
   cache_clear (self);
-  drop_function_parsers (self);
+  pc_eval_user_drop_parsers (self->functions);
   if (self->parser != NULL)
     mupRemoveVar (self->parser, name);
   remove_variable (self, name);
@@ -1763,8 +940,7 @@ pc_evaluator_reset (PcEvaluator *self)
   g_return_if_fail (self != NULL);
 
   pc_evaluator_trim (self);
-  g_tree_remove_all (self->functions);
-  self->function_bytes = 0;
+  pc_eval_user_clear (self->functions);
   g_tree_remove_all (self->names);
   g_hash_table_remove_all (self->variables);
   define_ans (self);
@@ -1786,39 +962,19 @@ pc_evaluator_definition (PcEvaluator *self)
   return self->definition;
 }
 
-typedef struct
-{
-  PcEvaluatorFunFunc func;
-  gpointer           user_data;
-} ForeachFunction;
-
-static gboolean
-foreach_function_cb (gpointer key,
-                     gpointer value,
-                     gpointer data)
-{
-  ForeachFunction *each = data;
-  UserFunction *fn = value;
-
-  each->func (fn->name, fn->n_params, fn->text, each->user_data);
-  return FALSE;
-}
-
 void
 pc_evaluator_foreach_function (PcEvaluator        *self,
                                PcEvaluatorFunFunc  func,
                                gpointer            user_data)
 {
-  ForeachFunction each = { func, user_data };
-
   g_return_if_fail (self != NULL);
   g_return_if_fail (func != NULL);
-  g_tree_foreach (self->functions, foreach_function_cb, &each);
+  pc_eval_user_foreach (self->functions, func, user_data);
 }
 
 guint
 pc_evaluator_n_functions (PcEvaluator *self)
 {
   g_return_val_if_fail (self != NULL, 0);
-  return g_tree_nnodes (self->functions);
+  return pc_eval_user_count (self->functions);
 }
