@@ -1417,6 +1417,30 @@ test_user_function_transaction (void)
   g_assert_cmpfloat (eval_one (ev, "f(a)"), ==, 2);
 }
 
+/* The factorial of a session variable, in every parser that may meet it:
+ * a parser whose variable factory supplies "a" (muparser then reads it
+ * as undefined and allows no postfix operator after it) used to answer
+ * "Unexpected token" for "a!" once "a = 3" had been cached (found by
+ * the eval fuzz target), and a function body naming a session variable
+ * had the same fault. */
+static void
+test_factorial_of_variable (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+
+  g_assert_cmpfloat (eval_one (ev, "a = 3"), ==, 3);
+  g_assert_cmpfloat (eval_one (ev, "a = 3"), ==, 3);  /* now cached */
+  g_assert_cmpfloat (eval_one (ev, "a!"), ==, 6);
+  g_assert_cmpfloat (eval_one (ev, "a! + a!"), ==, 12);
+  g_assert_cmpfloat (eval_one (ev, "b = 4"), ==, 4);
+  g_assert_cmpfloat (eval_one (ev, "b!"), ==, 24);
+  define_ok (ev, "f(x) = a! * x");
+  g_assert_cmpfloat (eval_one (ev, "f(2)"), ==, 12);
+  /* A parameter hides the session variable of its name. */
+  define_ok (ev, "g(a) = a!");
+  g_assert_cmpfloat (eval_one (ev, "g(4)"), ==, 24);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1455,6 +1479,7 @@ main (int    argc,
   g_test_add_func ("/eval/math/rounding", test_rounding_functions);
   g_test_add_func ("/eval/math/modulo", test_modulo);
   g_test_add_func ("/eval/math/factorial", test_factorial);
+  g_test_add_func ("/eval/math/factorial-of-variable", test_factorial_of_variable);
   g_test_add_func ("/eval/math/gamma-combinations", test_gamma_combinations);
   g_test_add_func ("/eval/math/faults-cached", test_faults_cached);
   g_test_add_func ("/eval/user-functions/basic", test_user_functions);

@@ -190,6 +190,38 @@ body_variable_cb (const char *name,
   return &self->dummy;
 }
 
+void
+pc_eval_define_named_variables (muParserHandle_t  parser,
+                                GHashTable       *variables,
+                                const char       *text)
+{
+  const char *p = text;
+
+  while (*p != '\0')
+    {
+      const char *start = p;
+      char name[PC_EVAL_MAX_IDENTIFIER + 1];
+      double *value;
+
+      if (!pc_eval_is_name_char (*p))
+        {
+          p++;
+          continue;
+        }
+      while (pc_eval_is_name_char (*p))
+        p++;
+      /* A run that starts with a digit is a number ("2e3"), and longer
+       * names are refused before any parse. */
+      if (g_ascii_isdigit (*start) || p - start > PC_EVAL_MAX_IDENTIFIER)
+        continue;
+      memcpy (name, start, (gsize) (p - start));
+      name[p - start] = '\0';
+      value = g_hash_table_lookup (variables, name);
+      if (value != NULL)
+        mupDefineVar (parser, name, value);
+    }
+}
+
 /* A parser for @fn's body, parsed (not evaluated): NULL if it failed,
  * with the reason in muparser's error state of *@failed_parser (to be
  * released by the caller) or in self->unknown. */
@@ -203,6 +235,8 @@ body_parser (PcEvalUser         *self,
   *failed_parser = NULL;
   mupSetVarFactory (parser, body_variable_cb, self);
   self->prepare (parser, self->prepare_data);
+  /* The parameters come after: they hide session variables of their names. */
+  pc_eval_define_named_variables (parser, self->variables, fn->body);
   for (guint i = 0; i < fn->n_params; i++)
     mupDefineVar (parser, fn->params[i], &fn->args[i]);
   g_ptr_array_set_size (self->unknown, 0);

@@ -61,6 +61,15 @@ void                pc_eval_user_remove           (PcEvalUser            *self,
                                                    const char            *name);
 void                pc_eval_user_clear            (PcEvalUser            *self);
 
+/* Defines on @parser, before it parses @text, every session variable
+ * (@variables: name -> double*) that @text names. muparser 2.3.3 reads a
+ * name its variable factory supplies as an *undefined* variable, after
+ * which it allows no postfix operator: "a!" failed with "Unexpected
+ * token" in a parser that had not met a yet. */
+void                pc_eval_define_named_variables (muParserHandle_t  parser,
+                                                    GHashTable       *variables,
+                                                    const char       *text);
+
 /* Defines every user function on @parser (never folded at parse time). */
 void                pc_eval_user_define_all       (PcEvalUser            *self,
                                                    muParserHandle_t       parser);

@@ -652,6 +652,7 @@ eval_parsing (PcEvaluator        *self,
   save_named (self, expr, tokens);
   g_ptr_array_set_size (self->created, 0);
 
+  pc_eval_define_named_variables (self->parser, self->variables, expr);
   mupSetExpr (self->parser, expr);
   parser_failed = mupError (self->parser);
   if (!parser_failed)
