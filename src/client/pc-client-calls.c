@@ -140,7 +140,7 @@ outcome_from_reply (const char     *expression,
   pos = int_member (data, "pos", -1);
   outcome->error_pos = pos >= 0 && pos <= G_MAXINT ? (int) pos : -1;
   outcome->error_token = dup_member (data, "token");
-  outcome->reason = dup_member (data, "reason");
+  outcome->reason = dup_member (data, outcome->error_code == PC_RPC_BUSY ? "limit" : "reason");
   return g_steal_pointer (&outcome);
 }
 

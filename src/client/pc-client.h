@@ -37,7 +37,7 @@ typedef struct
   guint    n_values;
   char    *text;         /* the values as the server wrote them, on success */
   int      error_code;   /* 0 on success, else a PcRpcErrorCode */
-  char    *reason;       /* data.reason of error 1000, or NULL */
+  char    *reason;       /* data.reason of error 1000, data.limit of 1002, or NULL */
   char    *message;      /* the server's English message, or NULL */
   int      error_pos;    /* character position, -1 if none */
   char    *error_token;  /* or NULL */

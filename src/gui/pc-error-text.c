@@ -41,6 +41,13 @@ static const struct
   { "unknown-function", TRUE, N_("Unknown function “%1$s” at character %2$d") },
   { "assign-to-constant", TRUE, N_("“%1$s” is a constant and cannot be changed (character %2$d)") },
   { "invalid-number", TRUE, N_("Invalid number “%1$s” at character %2$d") },
+  { "domain", TRUE, N_("“%1$s” is not defined for this value (character %2$d)") },
+  { "div-by-zero", TRUE, N_("Division by zero in “%1$s” at character %2$d") },
+  { "name-conflict", TRUE, N_("The name “%1$s” is already taken (character %2$d)") },
+  { "recursion", TRUE, N_("“%1$s” would call itself, directly or through another function (character %2$d)") },
+  { "invalid-parameter", TRUE, N_("Invalid parameter “%1$s” at character %2$d") },
+  { "broken-function", TRUE, N_("Function “%1$s” uses a variable or function that no longer exists (character %2$d)") },
+  { "too-many-computations", FALSE, N_("The calculation takes too many steps (character %d)") },
 };
 
 /* The formats come from the table above through gettext; msgfmt --check
@@ -68,6 +75,14 @@ pc_error_text_for_outcome (const PcEvalOutcome *outcome)
     case PC_RPC_TOO_LARGE:
       return g_strdup (_("The expression is too long for the server"));
     case PC_RPC_BUSY:
+      /* The limit reached (data.limit): the session's own ones are not
+       * a busy server. */
+      if (g_strcmp0 (outcome->reason, "variables") == 0)
+        return g_strdup (_("This session has as many variables as the server allows; unset some first"));
+      if (g_strcmp0 (outcome->reason, "functions") == 0)
+        return g_strdup (_("This session has as many functions as the server allows; unset some first"));
+      if (g_strcmp0 (outcome->reason, "batch") == 0)
+        return g_strdup (_("Too many calls in one request for the server"));
       return g_strdup (_("The server is busy; try again later"));
     case PC_RPC_UNAUTHORIZED:
       return g_strdup (_("The server needs an access token (see Connection)"));

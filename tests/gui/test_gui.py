@@ -94,6 +94,23 @@ def error_position(c):
 
 
 @case
+def user_function(c):
+    """f(x) = x^2 + 1 typed in the window defines a function: the row shows
+    the definition, f(3)! is 3628800, and a definition that calls itself
+    says so in words, with its position."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    answer = app.evaluate("f(x) = x^2 + 1")
+    check(answer == "f(x) = x^2 + 1", f"the row of the definition says {answer!r}")
+    answer = app.evaluate("f(3)!")
+    check(answer == "3628800", f"the row of f(3)! says {answer!r}, not 3628800")
+    message = app.evaluate("g(x) = g(x) + 1")
+    check("would call itself" in message and "character 8" in message,
+          f"the recursive definition's row says {message!r}")
+
+
+@case
 def history_after_restart(c):
     """Two expressions, Ctrl+Q, start again: Up gives the newest, Up again
     the older one; the history file holds them."""
