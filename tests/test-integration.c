@@ -419,6 +419,53 @@ test_cli (Fixture       *fixture,
   g_assert_cmpstr (out, ==, "2\n8\n");
 }
 
+/* The eval reply says what "value" cannot: a whole number's exact digits,
+ * the kind of a value that is not a number (docs/protocol.md, "Values"),
+ * the same way on the fast path and the general one. */
+static void
+test_eval_reply (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GIOStream) stream = connect_ok (fixture->server->address);
+  const struct
+  {
+    const char *expr;
+    const char *result;
+  } cases[] = {
+    { "2+2", "{\"value\":4,\"values\":[4],\"text\":\"4\",\"exact\":\"4\"}" },
+    { "2^64", "{\"value\":1.8446744073709552e19,\"values\":[1.8446744073709552e19],"
+      "\"text\":\"1.84467440737096e+19\",\"exact\":\"18446744073709551616\"}" },
+    { "-2^100", "{\"value\":-1.2676506002282294e30,\"values\":[-1.2676506002282294e30],"
+      "\"text\":\"-1.26765060022823e+30\",\"exact\":\"-1267650600228229401496703205376\"}" },
+    { "2^53+1", "{\"value\":9007199254740992.0,\"values\":[9007199254740992.0],"
+      "\"text\":\"9.00719925474099e+15\",\"exact\":\"9007199254740992\"}" },
+    { "-0*1", "{\"value\":0,\"values\":[0],\"text\":\"0\",\"exact\":\"0\"}" },
+    { "0.5", "{\"value\":0.5,\"values\":[0.5],\"text\":\"0.5\"}" },
+    { "2^64, 0.5", "{\"value\":0.5,\"values\":[1.8446744073709552e19,0.5],"
+      "\"text\":\"1.84467440737096e+19, 0.5\"}" },
+    { "1/0", "{\"value\":null,\"values\":[null],\"text\":\"inf\",\"kind\":\"infinity\"}" },
+    { "-1/0", "{\"value\":null,\"values\":[null],\"text\":\"-inf\",\"kind\":\"infinity\"}" },
+    { "1e308*10", "{\"value\":null,\"values\":[null],\"text\":\"inf\",\"kind\":\"infinity\"}" },
+    { "sqrt(-1)", "{\"value\":null,\"values\":[null],\"text\":\"nan\",\"kind\":\"undefined\"}" },
+    { "1/0, 2", "{\"value\":2,\"values\":[null,2],\"text\":\"inf, 2\",\"exact\":\"2\"}" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    for (int general = 0; general < 2; general++)
+      {
+        g_autofree char *request = g_strdup_printf (
+          "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"eval\",\"params\":[\"%s\"]%s}",
+          cases[i].expr, general ? ",\"x\":0" : "");
+        g_autofree char *expected = g_strdup_printf (
+          "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":%s}", cases[i].result);
+
+        assert_reply (stream, request, expected);
+      }
+  /* Plain mode stays as it is. */
+  assert_reply (stream, "2^64", "1.84467440737096e+19");
+  assert_reply (stream, "1/0", "inf");
+}
+
 /* ---- Tests that need no running server -------------------------------- */
 
 static void
@@ -611,6 +658,8 @@ test_json_paths (Fixture       *fixture,
     "2+2", "0.1+0.2", "1/3", "-0", "1e300*10", "-1e300*1e300", "sqrt(-1)", "2^53+1",
     "a = 3, a*2, 1/0", "a", "1+*2", "nope + 1", "sin(", "pi = 3", "", "  ", "1e999",
     "9007199254740993", "-123456789012345", "123456789.125", "\\t1", "ans",
+    "2^64", "-2^100", "2^53", "-2^53+1", "1.5, 2^70", "2^64, 0.5", "2^1023*1.999",
+    "-1/0", "1, 0/0", "1/0, 2", "-0*1", "1e308*10",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (exprs); i++)
@@ -860,6 +909,7 @@ main (int   argc,
         { "cli", test_cli },
         { "parse-cache", test_parse_cache },
         { "json-paths", test_json_paths },
+        { "eval-reply", test_eval_reply },
         { "hostile-json", test_hostile_json },
       };
 

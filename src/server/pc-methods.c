@@ -2,6 +2,8 @@
  * SPDX-FileCopyrightText: 2026 The pipecalc developers */
 #include "config.h"
 
+#include <math.h>
+
 #include "pc-format.h"
 #include "pc-methods.h"
 
@@ -101,6 +103,16 @@ method_eval (PcEvaluator *evaluator,
   text = g_string_new (NULL);
   pc_format_append_values (text, values, n);
   json_object_set_new (result, "text", json_string (text->str));
+  /* What "value" cannot say by itself (docs/protocol.md, "Values"). */
+  if (pc_format_is_integer (values[n - 1]))
+    {
+      g_string_truncate (text, 0);
+      pc_format_append_exact (text, values[n - 1]);
+      json_object_set_new (result, "exact", json_string (text->str));
+    }
+  else if (!isfinite (values[n - 1]))
+    json_object_set_new (result, "kind",
+                         json_string (isnan (values[n - 1]) ? "undefined" : "infinity"));
   return result;
 }
 
@@ -401,5 +413,16 @@ pc_methods_eval_json (PcEvaluator *evaluator,
   g_string_append (out, "],\"text\":\"");
   /* Digits, signs, points, "inf", "nan" and ", ": nothing to escape. */
   pc_format_append_values (out, values, n);
-  g_string_append (out, "\"}");
+  if (pc_format_is_integer (values[n - 1]))
+    {
+      g_string_append (out, "\",\"exact\":\"");
+      pc_format_append_exact (out, values[n - 1]);
+      g_string_append (out, "\"}");
+    }
+  else if (isnan (values[n - 1]))
+    g_string_append (out, "\",\"kind\":\"undefined\"}");
+  else if (isinf (values[n - 1]))
+    g_string_append (out, "\",\"kind\":\"infinity\"}");
+  else
+    g_string_append (out, "\"}");
 }
