@@ -419,6 +419,83 @@ test_cli (Fixture       *fixture,
   g_assert_cmpstr (out, ==, "2\n8\n");
 }
 
+static void
+assert_cli (const char *address,
+            const char *format,
+            const char *digits,
+            const char *expression,
+            int         status,
+            const char *out_expected,
+            const char *err_expected)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_ptr_array_add (argv, (gpointer) pc_test_cli_path ());
+  g_ptr_array_add (argv, (gpointer) "--connect");
+  g_ptr_array_add (argv, (gpointer) address);
+  if (format != NULL)
+    {
+      g_ptr_array_add (argv, (gpointer) "--format");
+      g_ptr_array_add (argv, (gpointer) format);
+    }
+  if (digits != NULL)
+    {
+      g_ptr_array_add (argv, (gpointer) "--digits");
+      g_ptr_array_add (argv, (gpointer) digits);
+    }
+  g_ptr_array_add (argv, (gpointer) "--");
+  g_ptr_array_add (argv, (gpointer) expression);
+  g_ptr_array_add (argv, NULL);
+  g_test_message ("--format %s --digits %s %s", format, digits, expression);
+  g_assert_cmpint (pc_test_run ((const char **) argv->pdata, NULL, NULL, &out, &err), ==, status);
+  g_assert_cmpstr (out, ==, out_expected);
+  if (err_expected != NULL)
+    g_assert_cmpstr (err, ==, err_expected);
+}
+
+/* pipecalc-cli --format and --digits write results with pc-format. */
+static void
+test_cli_format (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const char *address = fixture->server->address;
+
+  /* Without either, the server's text, as before. */
+  assert_cli (address, NULL, NULL, "2^64", 0, "1.84467440737096e+19\n", "");
+  assert_cli (address, "auto", NULL, "1/3", 0, "0.333333333333333\n", "");
+  assert_cli (address, NULL, "5", "1/3", 0, "0.33333\n", "");
+  assert_cli (address, NULL, "17", "0.1+0.2", 0, "0.30000000000000004\n", "");
+  assert_cli (address, "fixed", NULL, "2/3", 0, "0.67\n", "");
+  assert_cli (address, "fixed", "0", "2^64", 0, "18446744073709551616\n", "");
+  assert_cli (address, "fixed", "4", "-1/8, 2", 0, "-0.1250, 2.0000\n", "");
+  assert_cli (address, "sci", "3", "123456", 0, "1.23e5\n", "");
+  assert_cli (address, "eng", NULL, "0.000047", 0, "47e-6\n", "");
+  assert_cli (address, "frac", NULL, "0.75", 0, "3/4\n", "");
+  assert_cli (address, "frac", NULL, "1/3 + 1/6", 0, "1/2\n", "");
+  assert_cli (address, "frac", NULL, "pi", 0, "3.14159265358979\n",
+              "note: no fraction with a denominator up to 1000000: shown in decimal\n");
+  assert_cli (address, "hex", NULL, "255", 0, "0xFF\n", "");
+  assert_cli (address, "hex", NULL, "2^64", 0, "0x10000000000000000\n", "");
+  assert_cli (address, "oct", NULL, "-8", 0, "-0o10\n", "");
+  assert_cli (address, "bin", NULL, "10", 0, "0b1010\n", "");
+  assert_cli (address, "bin", NULL, "2.5", 0, "2.5\n",
+              "note: not a whole number: shown in decimal\n");
+  assert_cli (address, "hex", NULL, "1/0", 0, "inf\n", "");
+
+  /* Bad values: a message, status 2, nothing evaluated. */
+  assert_cli (address, "roman", NULL, "2", 2, "",
+              "pipecalc-cli: unknown --format “roman”: use auto, fixed, sci, eng, frac, hex, oct or bin\n");
+  assert_cli (address, NULL, "0", "2", 2, "",
+              "pipecalc-cli: --digits must be from 1 to 17 significant digits\n");
+  assert_cli (address, "sci", "18", "2", 2, "", NULL);
+  assert_cli (address, NULL, "-1", "2", 2, "", NULL);
+  assert_cli (address, "fixed", "21", "2", 2, "",
+              "pipecalc-cli: --digits must be from 0 to 20 decimals with --format fixed\n");
+  assert_cli (address, "fixed", "x", "2", 2, "", NULL);
+}
+
 /* The eval reply says what "value" cannot: a whole number's exact digits,
  * the kind of a value that is not a number (docs/protocol.md, "Values"),
  * the same way on the fast path and the general one. */
@@ -910,6 +987,7 @@ main (int   argc,
         { "parse-cache", test_parse_cache },
         { "json-paths", test_json_paths },
         { "eval-reply", test_eval_reply },
+        { "cli-format", test_cli_format },
         { "hostile-json", test_hostile_json },
       };
 
