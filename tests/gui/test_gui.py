@@ -550,6 +550,27 @@ def choose_format(app, label):
     wait_until(lambda: not pcgui.is_showing(item), 5, "the number format menu to close")
 
 
+def copy_row(app, expression):
+    """Selects and focuses the row of expression, then Ctrl+C."""
+    results = app.results()
+    rows = [r for r in results.children if r is not None and r.roleName == "list item"]
+    index = next(i for i, r in enumerate(rows) if r.name.startswith(app._row_prefix(expression)))
+    results.querySelection().selectChild(index)
+    rows[index].queryComponent().grabFocus()
+    wait_until(lambda: pcgui.has_state(rows[index], pcgui.pyatspi.STATE_FOCUSED), 5,
+               f"keyboard focus on the row of {expression}")
+    combo("<Control>c")
+
+
+def clipboard_text():
+    """The clipboard's text, read as another X client would."""
+    import gi
+    gi.require_version("Gtk", "3.0")
+    from gi.repository import Gdk, Gtk
+    clipboard = Gtk.Clipboard.get(Gdk.SELECTION_CLIPBOARD)
+    return wait_until(lambda: clipboard.wait_for_text(), 5, "text on the clipboard")
+
+
 def wait_value(app, expression, want, what):
     return wait_until(lambda: app.outcome(expression) == want, 5,
                       f"the row of {expression} to show {want!r} {what}",
@@ -591,6 +612,11 @@ def number_format(c, language):
     choose_format(app, "_Fixed Decimals")
     wait_value(app, "2^64", "18446744073709551616.00", "with all its digits")
     wait_value(app, "0.75", "0.75", "with two decimals")
+
+    # Ctrl+C on a row copies the value as it is shown.
+    copy_row(app, "2^64")
+    copied = clipboard_text()
+    check(copied == "18446744073709551616.00", f"Ctrl+C copied {copied!r}")
 
     choose_format(app, "_Automatic")
     wait_value(app, "0.75", "0.75", "back in the automatic format")
