@@ -140,8 +140,8 @@ pc_format_append_exact (GString *out,
     limbs[n_limbs++] = (guint32) (mantissa / LIMB_BASE / LIMB_BASE);
   while (exponent > 0)
     {
-      /* A limb is below 2^30: times 2^29, plus a carry, fits 64 bits. */
-      int shift = MIN (exponent, 29);
+      /* A limb is below 2^30: times 2^32, plus a carry, fits 64 bits. */
+      int shift = MIN (exponent, 32);
       guint64 carry = 0;
 
       for (guint i = 0; i < n_limbs; i++)
@@ -167,7 +167,14 @@ pc_format_append_exact (GString *out,
   g_string_append (out, buf);
   for (guint i = n_limbs - 1; i-- > 0;)
     {
-      g_snprintf (buf, sizeof buf, "%09u", limbs[i]);
+      guint32 limb = limbs[i];
+
+      /* Nine digits, leading zeros kept, without printf. */
+      for (int d = 8; d >= 0; d--)
+        {
+          buf[d] = (char) ('0' + limb % 10);
+          limb /= 10;
+        }
       g_string_append_len (out, buf, 9);
     }
 }
