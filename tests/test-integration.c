@@ -83,7 +83,7 @@ test_basic (Fixture       *fixture,
   pc_test_send (stream, "\n   \r\n");
   assert_reply (stream, "3*3\r", "9");
   assert_reply (stream, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":{\"expr\":\"a=3, a*2\"}}",
-                "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"value\":6,\"values\":[3,6],\"text\":\"3, 6\"}}");
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"value\":6,\"values\":[3,6],\"text\":\"3, 6\",\"exact\":\"6\"}}");
   assert_reply (stream, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eval\",\"params\":{\"expr\":\"1+*2\"}}",
                 "{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":1000,\"message\":\"Unexpected operator \\\"*\\\" found at position 2\",\"data\":{\"pos\":2,\"token\":\"*\",\"reason\":\"unexpected-operator\"}}}");
   assert_reply (stream, "1+*2", "error: Unexpected operator \"*\" found at position 2");
@@ -714,7 +714,7 @@ test_parse_cache (Fixture       *fixture,
       g_assert_cmpstr (reply, ==, expected);
     }
   assert_reply (stream, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":[\"x^2\"]}",
-                "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"value\":4012009,\"values\":[4012009],\"text\":\"4012009\"}}");
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"value\":4012009,\"values\":[4012009],\"text\":\"4012009\",\"exact\":\"4012009\"}}");
   /* A failure after cached successes leaves ans and x alone. */
   assert_reply (stream, "x^2 + nope", "error: Unknown variable \"nope\" at position 6");
   assert_reply (stream, "ans, x", "4012009, 2003");
@@ -736,7 +736,8 @@ test_json_paths (Fixture       *fixture,
     "a = 3, a*2, 1/0", "a", "1+*2", "nope + 1", "sin(", "pi = 3", "", "  ", "1e999",
     "9007199254740993", "-123456789012345", "123456789.125", "\\t1", "ans",
     "2^64", "-2^100", "2^53", "-2^53+1", "1.5, 2^70", "2^64, 0.5", "2^1023*1.999",
-    "-1/0", "1, 0/0", "1/0, 2", "-0*1", "1e308*10",
+    "-1/0", "1, 0/0", "1/0, 2", "-0*1", "1e308*10", "999999999999999", "1e15",
+    "-999999999999999", "0", "-7", "2^53-1",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (exprs); i++)
@@ -815,7 +816,7 @@ assert_error_then_alive (GIOStream  *stream,
   g_assert_true (g_str_has_prefix (reply, "{\"jsonrpc\":\"2.0\",\"id\":"));
   g_assert_nonnull (strstr (reply, wanted));
   assert_reply (stream, "{\"jsonrpc\":\"2.0\",\"id\":99,\"method\":\"eval\",\"params\":[\"6*7\"]}",
-                "{\"jsonrpc\":\"2.0\",\"id\":99,\"result\":{\"value\":42,\"values\":[42],\"text\":\"42\"}}");
+                "{\"jsonrpc\":\"2.0\",\"id\":99,\"result\":{\"value\":42,\"values\":[42],\"text\":\"42\",\"exact\":\"42\"}}");
 }
 
 static char *
@@ -849,9 +850,9 @@ test_hostile_json (Fixture       *fixture,
   /* -0 is 0 as a result; an id goes back as it came, -0, on the fast
    * path and the general one. */
   assert_reply (stream, "{\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"eval\",\"params\":[\"-0\"]}",
-                "{\"jsonrpc\":\"2.0\",\"id\":-0,\"result\":{\"value\":0,\"values\":[0],\"text\":\"0\"}}");
+                "{\"jsonrpc\":\"2.0\",\"id\":-0,\"result\":{\"value\":0,\"values\":[0],\"text\":\"0\",\"exact\":\"0\"}}");
   assert_reply (stream, "{\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"eval\",\"params\":[\"-0\"],\"x\":-0}",
-                "{\"jsonrpc\":\"2.0\",\"id\":-0,\"result\":{\"value\":0,\"values\":[0],\"text\":\"0\"}}");
+                "{\"jsonrpc\":\"2.0\",\"id\":-0,\"result\":{\"value\":0,\"values\":[0],\"text\":\"0\",\"exact\":\"0\"}}");
   /* 1 MiB of string is past the default 64 KiB line limit. */
   assert_error_then_alive (stream, huge, "1001");
 }

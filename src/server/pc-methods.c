@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "pc-format.h"
 #include "pc-methods.h"
@@ -399,6 +400,29 @@ pc_methods_eval_json (PcEvaluator *evaluator,
       pc_json_append_string (out, pc_eval_error_reason (eval_error->code));
       g_string_append (out, "}}");
       pc_eval_error_detail_clear (&detail);
+      return;
+    }
+  /* The common answer, one whole number below 2^53: its digits are the
+   * same in "value", "values", "exact" and (below 10^15) "text", so they
+   * are written once and copied, without printf. */
+  if (n == 1 && pc_format_is_integer (values[0]) && fabs (values[0]) < 1e15)
+    {
+      char digits[24];
+      gsize start;
+      gsize len;
+
+      g_string_append (out, "\"result\":{\"value\":");
+      start = out->len;
+      pc_format_append_exact (out, values[0]);
+      len = out->len - start;
+      memcpy (digits, out->str + start, len);
+      g_string_append_len (out, ",\"values\":[", 11);
+      g_string_append_len (out, digits, (gssize) len);
+      g_string_append_len (out, "],\"text\":\"", 10);
+      g_string_append_len (out, digits, (gssize) len);
+      g_string_append_len (out, "\",\"exact\":\"", 11);
+      g_string_append_len (out, digits, (gssize) len);
+      g_string_append_len (out, "\"}", 2);
       return;
     }
   g_string_append (out, "\"result\":{\"value\":");
