@@ -80,7 +80,7 @@ connect_fifo (const PcAddress *address,
       return FALSE;
     }
   g_main_context_push_thread_default (context);
-  ops->connect_async (address, NULL, connected_cb, &result);
+  ops->connect_async (address, NULL, NULL, connected_cb, &result);
   while (result == NULL)
     g_main_context_iteration (context, TRUE);
   stream = ops->connect_finish (result, &error);

@@ -76,7 +76,7 @@ pc_test_connect (const char  *address_text,
   if (ops == NULL)
     return NULL;
   g_main_context_push_thread_default (context);
-  ops->connect_async (address, NULL, pc_wait_cb, &wait);
+  ops->connect_async (address, NULL, NULL, pc_wait_cb, &wait);
   stream = ops->connect_finish (pc_wait_run (&wait, context, 0), error);
   g_main_context_pop_thread_default (context);
   return stream;
@@ -128,10 +128,8 @@ pc_test_ask (GIOStream  *stream,
   return pc_test_read_line (stream);
 }
 
-/* A server outlives a test that aborts: make the kernel stop it when the
- * test program dies. */
-static void
-die_with_parent (gpointer user_data)
+void
+pc_test_die_with_parent (gpointer user_data)
 {
 #ifdef __linux__
   prctl (PR_SET_PDEATHSIG, SIGKILL);
@@ -149,12 +147,11 @@ pc_test_server_start (const char         *address,
   g_auto(GStrv) argv = NULL;
   g_autoptr(GError) error = NULL;
   PcTestServer *server = g_new0 (PcTestServer, 1);
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
   server->runtime_dir = g_dir_make_tmp ("pipecalc-test-XXXXXX", &error);
   g_assert_no_error (error);
   g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", server->runtime_dir, TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, pc_test_die_with_parent, NULL, NULL);
   if (g_getenv ("PIPECALC_TEST_SERVER_LOG") != NULL)
     g_subprocess_launcher_set_flags (launcher, G_SUBPROCESS_FLAGS_NONE);
 
@@ -167,21 +164,29 @@ pc_test_server_start (const char         *address,
   g_assert_no_error (error);
   server->address = g_strdup (address);
 
+  pc_test_wait_accepting (address, server->process);
+  return server;
+}
+
+void
+pc_test_wait_accepting (const char  *address,
+                        GSubprocess *process)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
   for (;;)
     {
-      g_autoptr(GError) connect_error = NULL;
-      g_autoptr(GIOStream) stream = pc_test_connect (address, &connect_error);
+      g_autoptr(GIOStream) stream = pc_test_connect (address, NULL);
 
       if (stream != NULL)
         {
           g_io_stream_close (stream, NULL, NULL);
-          break;
+          return;
         }
-      g_assert_nonnull (g_subprocess_get_identifier (server->process));
+      g_assert_nonnull (g_subprocess_get_identifier (process));
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_usleep (10000);
     }
-  return server;
 }
 
 int

@@ -27,6 +27,14 @@ char         *pc_test_address           (const char   *scheme,
  * it answers. Fails the test if it does not within 10 s. */
 PcTestServer *pc_test_server_start      (const char   *address,
                                          const char * const *extra_args);
+/* For g_subprocess_launcher_set_child_setup(): a server outlives a test
+ * that aborts otherwise; the kernel stops it when the test program dies
+ * (Linux). */
+void          pc_test_die_with_parent   (gpointer      user_data);
+/* Waits until @address accepts a connection. Fails the test if @process
+ * exits first, or after 10 s. */
+void          pc_test_wait_accepting    (const char   *address,
+                                         GSubprocess  *process);
 /* SIGTERM, then waits; returns the exit status. */
 int           pc_test_server_stop       (PcTestServer *server);
 void          pc_test_server_free       (PcTestServer *server);
@@ -57,5 +65,7 @@ void          pc_test_remove_contents   (const char   *path);
 void          pc_test_remove_tree       (const char   *path);
 const char   *pc_test_server_path       (void);
 const char   *pc_test_cli_path          (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcTestServer, pc_test_server_free)
 
 G_END_DECLS

@@ -255,7 +255,7 @@ test_syntax_errors (void)
   assert_fails (ev, "3a", PC_EVAL_ERROR_UNEXPECTED_VAR, 1, "a", NULL);
   assert_fails (ev, "1+$", PC_EVAL_ERROR_UNASSIGNABLE_TOKEN, 2, "$",
                 "Unexpected token \"$\" found at position 2");
-  assert_fails (ev, "5%2", PC_EVAL_ERROR_UNASSIGNABLE_TOKEN, 1, "%", NULL);
+  assert_fails (ev, "5#2", PC_EVAL_ERROR_UNASSIGNABLE_TOKEN, 1, "#", NULL);
   assert_fails (ev, "1:2", PC_EVAL_ERROR_MISPLACED_COLON, 1, ":", NULL);
   /* muparser calls these internal errors; they are syntax errors. */
   assert_fails (ev, "1*-", PC_EVAL_ERROR_UNEXPECTED_EOF, 3, "", NULL);
@@ -461,7 +461,7 @@ test_unset_reset_foreach (void)
 
   g_assert_false (pc_evaluator_unset (ev, "nope", &error));
   g_assert_error (error, PC_EVAL_ERROR, PC_EVAL_ERROR_NOT_A_VARIABLE);
-  g_assert_cmpstr (error->message, ==, "No variable named \"nope\"");
+  g_assert_cmpstr (error->message, ==, "No variable or function named \"nope\"");
   g_clear_error (&error);
   g_assert_false (pc_evaluator_unset (ev, "pi", &error));
   g_assert_error (error, PC_EVAL_ERROR, PC_EVAL_ERROR_NOT_A_VARIABLE);
@@ -508,7 +508,7 @@ test_catalogue (void)
 
       /* Every catalogued function exists in muparser with that arity. */
       call = g_strdup_printf ("%s(%s)", functions[i].name,
-                              functions[i].n_args == 2 ? "0.5, 0.5" : "0.5");
+                              functions[i].n_args == 2 ? "2, 1" : "0.5");
       values = pc_evaluator_eval (ev, call, NULL, &error);
       g_assert_no_error (error);
     }
@@ -966,6 +966,457 @@ test_cache_bytes (void)
 }
 
 
+/* Issue 15: the functions and operators people expect. */
+
+static void
+test_rounding_functions (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+
+  g_assert_cmpfloat (eval_one (ev, "floor(2.7)"), ==, 2);
+  g_assert_cmpfloat (eval_one (ev, "floor(-2.2)"), ==, -3);
+  g_assert_cmpfloat (eval_one (ev, "ceil(2.2)"), ==, 3);
+  g_assert_cmpfloat (eval_one (ev, "ceil(-2.7)"), ==, -2);
+  g_assert_cmpfloat (eval_one (ev, "round(2.5)"), ==, 3);
+  g_assert_cmpfloat (eval_one (ev, "round(-2.5)"), ==, -3);
+  g_assert_cmpfloat (eval_one (ev, "round(2.4)"), ==, 2);
+  g_assert_cmpfloat (eval_one (ev, "trunc(-2.7)"), ==, -2);
+  g_assert_cmpfloat (eval_one (ev, "trunc(2.7)"), ==, 2);
+  g_assert_cmpfloat_with_epsilon (eval_one (ev, "cbrt(-27)"), -3, 1e-15);
+  g_assert_cmpfloat (eval_one (ev, "hypot(3, 4)"), ==, 5);
+  g_assert_cmpfloat (eval_one (ev, "hypot(1e200, 1e200)"), ==, hypot (1e200, 1e200));
+  g_assert_cmpfloat (eval_one (ev, "deg(pi)"), ==, 180);
+  g_assert_cmpfloat (eval_one (ev, "rad(180)"), ==, G_PI);
+  g_assert_cmpfloat (eval_one (ev, "atan2(1, 1)"), ==, G_PI / 4);
+  /* log: muparser's one-argument natural logarithm stays, a second
+   * argument is the base. */
+  g_assert_cmpfloat (eval_one (ev, "log(e)"), ==, 1);
+  g_assert_cmpfloat (eval_one (ev, "log(8, 2)"), ==, 3);
+  g_assert_cmpfloat (eval_one (ev, "log(1000, 10)"), ==, log (1000) / log (10));
+  g_assert_cmpfloat (eval_one (ev, "ln(e)"), ==, 1);
+  assert_fails (ev, "1 + log(8, 2, 3)", PC_EVAL_ERROR_TOO_MANY_PARAMS, 4, "log", NULL);
+}
+
+static void
+test_modulo (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+
+  g_assert_cmpfloat (eval_one (ev, "7 % 4"), ==, 3);
+  g_assert_cmpfloat (eval_one (ev, "mod(7, 4)"), ==, 3);
+  /* The sign of the divisor, as the mathematical modulo. */
+  g_assert_cmpfloat (eval_one (ev, "-7 % 3"), ==, 2);
+  g_assert_cmpfloat (eval_one (ev, "mod(-7, 3)"), ==, 2);
+  g_assert_cmpfloat (eval_one (ev, "7 % -3"), ==, -2);
+  g_assert_cmpfloat (eval_one (ev, "5.5 % 2"), ==, 1.5);
+  g_assert_cmpfloat (eval_one (ev, "6 % 3"), ==, 0);
+  /* The precedence of "*" and "/", left to right. */
+  g_assert_cmpfloat (eval_one (ev, "7 % 4 * 2"), ==, 6);
+  g_assert_cmpfloat (eval_one (ev, "2 * 7 % 4"), ==, 2);
+  g_assert_cmpfloat (eval_one (ev, "12 / 4 % 2"), ==, 1);
+  g_assert_cmpfloat (eval_one (ev, "1 + 7 % 4"), ==, 4);
+  g_assert_cmpfloat (eval_one (ev, "2 ^ 3 % 5"), ==, 3);
+  assert_fails (ev, "1 + 7 % 0", PC_EVAL_ERROR_DIV_BY_ZERO, 6, "%",
+                "Division by zero in \"%\" at position 6");
+  assert_fails (ev, "mod(1, 0)", PC_EVAL_ERROR_DIV_BY_ZERO, 0, "mod", NULL);
+  assert_fails (ev, "7 %", PC_EVAL_ERROR_UNEXPECTED_EOF, 3, NULL, NULL);
+}
+
+static void
+test_factorial (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+  double f = 1;
+
+  g_assert_cmpfloat (eval_one (ev, "0!"), ==, 1);
+  g_assert_cmpfloat (eval_one (ev, "5!"), ==, 120);
+  g_assert_cmpfloat (eval_one (ev, "10!"), ==, 3628800);
+  g_assert_cmpfloat (eval_one (ev, "20!"), ==, 2432902008176640000.0);
+  /* The double nearest 170!, whose digits begin 7257415615307998967. */
+  g_assert_cmpfloat (eval_one (ev, "170!"), ==, 7.257415615307999e306);
+  g_assert_cmpfloat (eval_one (ev, "171!"), ==, HUGE_VAL);
+  /* 22! is the last a running product of doubles gets exactly. */
+  for (int n = 1; n <= 22; n++)
+    {
+      g_autofree char *expr = g_strdup_printf ("%d!", n);
+
+      f *= n;
+      g_assert_cmpfloat (eval_one (ev, expr), ==, f);
+    }
+  g_assert_cmpfloat (eval_one (ev, "25!"), ==, 15511210043330985984000000.0);
+  /* Other real arguments through gamma. */
+  g_assert_cmpfloat_with_epsilon (eval_one (ev, "0.5!"), sqrt (G_PI) / 2, 1e-15);
+  g_assert_cmpfloat_with_epsilon (eval_one (ev, "(-0.5)!"), sqrt (G_PI), 1e-15);
+  /* Binds tighter than the sign and the binary operators. */
+  g_assert_cmpfloat (eval_one (ev, "-3!"), ==, -6);
+  g_assert_cmpfloat (eval_one (ev, "2 * 3!"), ==, 12);
+  g_assert_cmpfloat (eval_one (ev, "3! - 1"), ==, 5);
+  g_assert_cmpfloat (eval_one (ev, "3!-1"), ==, 5);
+  g_assert_cmpfloat (eval_one (ev, "(2 + 1)!"), ==, 6);
+  g_assert_cmpfloat (eval_one (ev, "5! % 7"), ==, 1);
+  g_assert_cmpfloat (eval_one (ev, "2^3!"), ==, 64);
+  g_assert_cmpfloat (eval_one (ev, "2^3^2"), ==, 512);
+  g_assert_cmpfloat (eval_one (ev, "-2^2"), ==, -4);
+  g_assert_cmpfloat (eval_one (ev, "-7 % 3 + 1 < 4 == 1"), ==, 1);
+  /* No double factorial, and no chained "!": "(3!)!" it is. */
+  assert_fails (ev, "3!!", PC_EVAL_ERROR_UNASSIGNABLE_TOKEN, 2, "!", NULL);
+  g_assert_cmpfloat (eval_one (ev, "(3!)!"), ==, 720);
+  /* "!=" is still inequality, next to "!". */
+  g_assert_cmpfloat (eval_one (ev, "3 != 6"), ==, 1);
+  g_assert_cmpfloat (eval_one (ev, "3!=6"), ==, 1);
+  g_assert_cmpfloat (eval_one (ev, "3! != 6"), ==, 0);
+  g_assert_cmpfloat (eval_one (ev, "3! == 6"), ==, 1);
+  g_assert_cmpfloat (eval_one (ev, "a = 4, a != 4"), ==, 0);
+
+  assert_fails (ev, "(-3)!", PC_EVAL_ERROR_DOMAIN, 4, "!",
+                "Factorial of a negative integer at position 4");
+  assert_fails (ev, "1 + (0 - 1)!", PC_EVAL_ERROR_DOMAIN, 11, "!", NULL);
+  assert_fails (ev, "!3", PC_EVAL_ERROR_UNASSIGNABLE_TOKEN, 0, "!", NULL);
+  /* An untaken branch does not fail. */
+  g_assert_cmpfloat (eval_one (ev, "1 ? 2 : (-1)!"), ==, 2);
+  /* A failure changes nothing. */
+  g_assert_cmpfloat (eval_one (ev, "a"), ==, 4);
+  g_free (eval_fails (ev, "a = 9, (-a)!", PC_EVAL_ERROR_DOMAIN, 11, "!"));
+  g_assert_cmpfloat (eval_one (ev, "a"), ==, 4);
+}
+
+static void
+test_gamma_combinations (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+
+  g_assert_cmpfloat_with_epsilon (eval_one (ev, "gamma(0.5)"), sqrt (G_PI), 1e-15);
+  g_assert_cmpfloat_with_epsilon (eval_one (ev, "gamma(1.5)"), sqrt (G_PI) / 2, 1e-15);
+  g_assert_cmpfloat (eval_one (ev, "gamma(5)"), ==, 24);
+  g_assert_cmpfloat (eval_one (ev, "gamma(171)"), ==, 7.257415615307999e306);
+  assert_fails (ev, "gamma(0)", PC_EVAL_ERROR_DOMAIN, 0, "gamma", NULL);
+  assert_fails (ev, "2 * gamma(-2)", PC_EVAL_ERROR_DOMAIN, 4, "gamma", NULL);
+
+  g_assert_cmpfloat (eval_one (ev, "nCr(5, 2)"), ==, 10);
+  g_assert_cmpfloat (eval_one (ev, "nCr(5, 0)"), ==, 1);
+  g_assert_cmpfloat (eval_one (ev, "nCr(3, 5)"), ==, 0);
+  g_assert_cmpfloat (eval_one (ev, "nCr(52, 5)"), ==, 2598960);
+  /* Exact where a product of doubles drifts: C(62, 31) and C(66, 33). */
+  g_assert_cmpfloat (eval_one (ev, "nCr(62, 31)"), ==, 465428353255261088.0);
+  g_assert_cmpfloat (eval_one (ev, "nCr(66, 33)"), ==, 7219428434016265740.0);
+  g_assert_cmpfloat_with_epsilon (eval_one (ev, "nCr(1000, 500)") / 2.702882409454365e299,
+                                  1, 1e-12);
+  g_assert_cmpfloat (eval_one (ev, "nPr(5, 2)"), ==, 20);
+  g_assert_cmpfloat (eval_one (ev, "nPr(5, 0)"), ==, 1);
+  g_assert_cmpfloat (eval_one (ev, "nPr(20, 20)"), ==, 2432902008176640000.0);
+  g_assert_cmpfloat (eval_one (ev, "nPr(3, 5)"), ==, 0);
+  assert_fails (ev, "nCr(-1, 2)", PC_EVAL_ERROR_DOMAIN, 0, "nCr",
+                "Argument outside the domain of \"nCr\" at position 0");
+  assert_fails (ev, "1 + nCr(5, 1.5)", PC_EVAL_ERROR_DOMAIN, 4, "nCr", NULL);
+  assert_fails (ev, "nPr(5, -1)", PC_EVAL_ERROR_DOMAIN, 0, "nPr", NULL);
+  assert_fails (ev, "nCr(5)", PC_EVAL_ERROR_TOO_FEW_PARAMS, 0, "nCr", NULL);
+}
+
+/* Faults found through the parse cache report as on the first time. */
+static void
+test_faults_cached (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+
+  g_assert_cmpfloat (eval_one (ev, "n = 3"), ==, 3);
+  g_assert_cmpfloat (eval_one (ev, "n!"), ==, 6);
+  g_assert_cmpfloat (eval_one (ev, "n!"), ==, 6);
+  g_assert_true (pc_evaluator_is_cached (ev, "n!"));
+  g_assert_cmpfloat (eval_one (ev, "n = -3"), ==, -3);
+  assert_fails (ev, "n!", PC_EVAL_ERROR_DOMAIN, 1, "!", NULL);
+  g_assert_cmpfloat (eval_one (ev, "ans"), ==, -3);
+}
+
+static void
+collect_function_cb (const char *name,
+                     guint       n_params,
+                     const char *text,
+                     gpointer    user_data)
+{
+  g_string_append_printf (user_data, "%s/%u:%s;", name, n_params, text);
+}
+
+static char *
+functions (PcEvaluator *ev)
+{
+  GString *s = g_string_new ("");
+
+  pc_evaluator_foreach_function (ev, collect_function_cb, s);
+  return g_string_free (s, FALSE);
+}
+
+static char *
+both (PcEvaluator *ev)
+{
+  g_autofree char *f = functions (ev);
+  g_autofree char *v = variables (ev);
+
+  return g_strconcat (f, v, NULL);
+}
+
+static void
+define_ok (PcEvaluator *ev,
+           const char  *expr)
+{
+  g_autoptr(GArray) values = eval_ok (ev, expr);
+  g_autofree char *trimmed = g_strstrip (g_strdup (expr));
+
+  g_assert_cmpuint (values->len, ==, 0);
+  g_assert_cmpstr (pc_evaluator_definition (ev), ==, trimmed);
+}
+
+static void
+test_user_functions (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+  g_autofree char *listed = NULL;
+
+  define_ok (ev, "f(x) = x^2 + 1");
+  g_assert_cmpfloat (eval_one (ev, "f(3)"), ==, 10);
+  g_assert_null (pc_evaluator_definition (ev));
+  g_assert_cmpfloat (eval_one (ev, "f(3)!"), ==, 3628800);
+  define_ok (ev, "  g(a, b) = a*b + f(a)  ");
+  g_assert_cmpfloat (eval_one (ev, "g(2, 5)"), ==, 15);
+  g_assert_cmpfloat (eval_one (ev, "g(f(1), 1) + f(f(1))"), ==, 2 + 5 + 5);
+  define_ok (ev, "one() = 1");
+  g_assert_cmpfloat (eval_one (ev, "one() + 1"), ==, 2);
+  define_ok (ev, "s(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10) = a1 + a2*a10");
+  g_assert_cmpfloat (eval_one (ev, "s(1, 2, 3, 4, 5, 6, 7, 8, 9, 10)"), ==, 21);
+  assert_fails (ev, "s(1, 2)", PC_EVAL_ERROR_TOO_FEW_PARAMS, 0, "s", NULL);
+  assert_fails (ev, "f(1, 2)", PC_EVAL_ERROR_TOO_MANY_PARAMS, 0, "f", NULL);
+
+  /* Session variables are read when the function is called. */
+  g_assert_cmpfloat (eval_one (ev, "k = 2"), ==, 2);
+  define_ok (ev, "h(x) = k * x");
+  g_assert_cmpfloat (eval_one (ev, "h(5)"), ==, 10);
+  g_assert_cmpfloat (eval_one (ev, "k = 3, h(5)"), ==, 15);
+  /* A parameter hides a session variable of its name. */
+  define_ok (ev, "p(k) = k + 1");
+  g_assert_cmpfloat (eval_one (ev, "p(10)"), ==, 11);
+  /* A call changes no variable, and ans is the request's result. */
+  g_assert_cmpfloat (eval_one (ev, "k"), ==, 3);
+
+  listed = functions (ev);
+  g_assert_cmpstr (listed, ==,
+                   "f/1:f(x) = x^2 + 1;g/2:g(a, b) = a*b + f(a);h/1:h(x) = k * x;"
+                   "one/0:one() = 1;p/1:p(k) = k + 1;"
+                   "s/10:s(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10) = a1 + a2*a10;");
+  g_assert_cmpuint (pc_evaluator_n_functions (ev), ==, 6);
+  /* Functions are not variables. */
+  g_free (listed);
+  listed = variables (ev);
+  g_assert_cmpstr (listed, ==, "ans=3;k=3;");
+}
+
+static void
+test_user_function_errors (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  eval_one (ev, "v = 1");
+  define_ok (ev, "f(x) = x + v");
+  before = functions (ev);
+
+  assert_fails (ev, "g(x) = x + y", PC_EVAL_ERROR_UNKNOWN_VARIABLE, 11, "y",
+                "Unknown variable \"y\" at position 11");
+  assert_fails (ev, "g(x) = foo(x)", PC_EVAL_ERROR_UNKNOWN_FUNCTION, 7, "foo", NULL);
+  assert_fails (ev, "g(x) = x +* 2", PC_EVAL_ERROR_UNEXPECTED_OPERATOR, 10, "*", NULL);
+  assert_fails (ev, "g(x) = ", PC_EVAL_ERROR_UNEXPECTED_EOF, 7, NULL, NULL);
+  assert_fails (ev, "g(x) = (x", PC_EVAL_ERROR_MISSING_PARENS, 7, "(", NULL);
+  assert_fails (ev, "g(x) = x, 2", PC_EVAL_ERROR_UNEXPECTED_ARG_SEP, 8, ",", NULL);
+  assert_fails (ev, "g(x) = (v = x)", PC_EVAL_ERROR_UNEXPECTED_OPERATOR, 10, "=", NULL);
+  assert_fails (ev, "g(x, x) = x", PC_EVAL_ERROR_INVALID_PARAMETER, 5, "x",
+                "Invalid parameter \"x\" at position 5");
+  assert_fails (ev, "g(1) = 2", PC_EVAL_ERROR_INVALID_PARAMETER, 2, "1", NULL);
+  assert_fails (ev, "g(pi) = 2", PC_EVAL_ERROR_INVALID_PARAMETER, 2, "pi", NULL);
+  assert_fails (ev, "g(f) = 2", PC_EVAL_ERROR_INVALID_PARAMETER, 2, "f", NULL);
+  assert_fails (ev, "g(x,) = 2", PC_EVAL_ERROR_INVALID_PARAMETER, 4, ")", NULL);
+  assert_fails (ev, "g(x y) = 2", PC_EVAL_ERROR_INVALID_PARAMETER, 4, "y", NULL);
+  assert_fails (ev, "g(a,b,c,d,e1,f1,g1,h,i,j,k) = 1", PC_EVAL_ERROR_TOO_MANY_PARAMS,
+                25, "g", NULL);
+  assert_fails (ev, "sin(x) = 2", PC_EVAL_ERROR_NAME_CONFLICT, 0, "sin", NULL);
+  assert_fails (ev, "pi(x) = 2", PC_EVAL_ERROR_NAME_CONFLICT, 0, "pi", NULL);
+  assert_fails (ev, "v(x) = 2", PC_EVAL_ERROR_NAME_CONFLICT, 0, "v", NULL);
+  assert_fails (ev, "ans(x) = 2", PC_EVAL_ERROR_NAME_CONFLICT, 0, "ans", NULL);
+  /* A parameter's name would turn into a function inside its body. */
+  define_ok (ev, "p(k) = k + 1");
+  assert_fails (ev, "k(x) = 2", PC_EVAL_ERROR_NAME_CONFLICT, 0, "k", NULL);
+  g_assert_true (pc_evaluator_unset (ev, "p", NULL));
+  /* Recursion is refused when defined, directly or through others. */
+  assert_fails (ev, "r(x) = x * r(x - 1)", PC_EVAL_ERROR_RECURSION, 11, "r", NULL);
+  define_ok (ev, "g(x) = f(x) * 2");
+  assert_fails (ev, "f(x) = g(x) + 1", PC_EVAL_ERROR_RECURSION, 7, "g", NULL);
+  assert_fails (ev, "f(x) = f(x)", PC_EVAL_ERROR_RECURSION, 7, "f", NULL);
+  g_assert_cmpfloat (eval_one (ev, "g(1)"), ==, 4);
+
+  /* Nothing changed. */
+  after = functions (ev);
+  g_assert_cmpstr (after, ==, "f/1:f(x) = x + v;g/1:g(x) = f(x) * 2;");
+  g_clear_pointer (&before, g_free);
+  before = variables (ev);
+  g_assert_cmpstr (before, ==, "ans=4;v=1;");
+
+  /* A domain error inside a function shows at its call. */
+  define_ok (ev, "fact(n) = n!");
+  assert_fails (ev, "1 + fact(-2)", PC_EVAL_ERROR_DOMAIN, 4, "fact", NULL);
+  define_ok (ev, "twice(n) = 2 * fact(n)");
+  assert_fails (ev, "twice(2) + twice(-1)", PC_EVAL_ERROR_DOMAIN, 0, "twice", NULL);
+}
+
+static void
+test_user_function_redefine (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+
+  define_ok (ev, "f(x) = x + 1");
+  define_ok (ev, "g(x) = f(x) * 10");
+  g_assert_cmpfloat (eval_one (ev, "f(1) + g(1)"), ==, 22);
+  g_assert_cmpfloat (eval_one (ev, "f(1) + g(1)"), ==, 22);
+  g_assert_true (pc_evaluator_is_cached (ev, "f(1) + g(1)"));
+  /* Redefining replaces, for cached expressions and other functions. */
+  define_ok (ev, "f(x) = x + 2");
+  g_assert_cmpfloat (eval_one (ev, "f(1) + g(1)"), ==, 33);
+  g_assert_cmpfloat (eval_one (ev, "f(1) + g(1)"), ==, 33);
+  g_assert_cmpfloat (eval_one (ev, "f(1) + g(1)"), ==, 33);
+  /* With other parameters: g's call of f no longer fits. */
+  define_ok (ev, "f(x, y) = x + y");
+  g_assert_cmpfloat (eval_one (ev, "f(1, 2)"), ==, 3);
+  assert_fails (ev, "1 + g(1)", PC_EVAL_ERROR_BROKEN_FUNCTION, 4, "g", NULL);
+  define_ok (ev, "f(x) = x");
+  g_assert_cmpfloat (eval_one (ev, "g(4)"), ==, 40);
+}
+
+static void
+test_user_function_unset_reset (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+  g_autoptr(GError) error = NULL;
+
+  eval_one (ev, "v = 2");
+  define_ok (ev, "f(x) = x * v");
+  define_ok (ev, "g(x) = f(x) + 1");
+  g_assert_cmpfloat (eval_one (ev, "g(3)"), ==, 7);
+  g_assert_cmpfloat (eval_one (ev, "g(3)"), ==, 7);
+  /* A variable a body reads goes away: the body no longer works. */
+  g_assert_true (pc_evaluator_unset (ev, "v", &error));
+  g_assert_no_error (error);
+  assert_fails (ev, "g(3)", PC_EVAL_ERROR_BROKEN_FUNCTION, 0, "g",
+                "Function \"g\" names a variable or function that no longer exists "
+                "at position 0");
+  /* Defined again, it works again; a failed request that defined it
+   * leaves no storage behind in the bodies. */
+  g_free (eval_fails (ev, "v = 5, g(1), 1 +", PC_EVAL_ERROR_UNEXPECTED_EOF, 16, NULL));
+  assert_fails (ev, "g(3)", PC_EVAL_ERROR_BROKEN_FUNCTION, 0, "g", NULL);
+  g_free (eval_fails (ev, "v = 5, g(1) + (-1)!", PC_EVAL_ERROR_DOMAIN, 18, "!"));
+  assert_fails (ev, "g(3)", PC_EVAL_ERROR_BROKEN_FUNCTION, 0, "g", NULL);
+  g_assert_cmpfloat (eval_one (ev, "v = 5, g(3)"), ==, 16);
+
+  g_assert_true (pc_evaluator_unset (ev, "f", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (pc_evaluator_n_functions (ev), ==, 1);
+  assert_fails (ev, "f(3)", PC_EVAL_ERROR_UNKNOWN_FUNCTION, 0, "f", NULL);
+  assert_fails (ev, "g(3)", PC_EVAL_ERROR_BROKEN_FUNCTION, 0, "g", NULL);
+  g_assert_false (pc_evaluator_unset (ev, "f", &error));
+  g_assert_error (error, PC_EVAL_ERROR, PC_EVAL_ERROR_NOT_A_VARIABLE);
+  g_clear_error (&error);
+  /* The name is free for a variable. */
+  g_assert_cmpfloat (eval_one (ev, "f = 1"), ==, 1);
+
+  pc_evaluator_reset (ev);
+  g_assert_cmpuint (pc_evaluator_n_functions (ev), ==, 0);
+  assert_fails (ev, "g(3)", PC_EVAL_ERROR_UNKNOWN_FUNCTION, 0, "g", NULL);
+  define_ok (ev, "g(x) = x");
+  g_assert_cmpfloat (eval_one (ev, "g(3)"), ==, 3);
+}
+
+static void
+test_user_function_limits (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+  g_autofree char *message = NULL;
+  GString *chain = g_string_new ("f0(x) = x + 1");
+
+  for (int i = 0; i < PC_EVAL_MAX_FUNCTIONS; i++)
+    {
+      g_autofree char *def = g_strdup_printf ("f%d(x) = x + 1", i);
+
+      define_ok (ev, def);
+    }
+  message = eval_fails (ev, "z(x) = 1", PC_EVAL_ERROR_TOO_MANY_FUNCTIONS, -1, NULL);
+  g_assert_cmpstr (message, ==,
+                   "Too many functions: a session holds at most 100, and 16384 bytes "
+                   "of definitions (limit \"functions\")");
+  /* Redefining one still works at the limit, and unset makes room. */
+  define_ok (ev, "f5(x) = x + 5");
+  g_assert_true (pc_evaluator_unset (ev, "f6", NULL));
+  define_ok (ev, "z(x) = 1");
+  g_string_free (chain, TRUE);
+
+  /* Calls are bounded: each level doubles them. */
+  pc_evaluator_reset (ev);
+  define_ok (ev, "c0(x) = x + 1");
+  for (int i = 1; i <= 30; i++)
+    {
+      g_autofree char *def = g_strdup_printf ("c%d(x) = c%d(x) + c%d(x)", i, i - 1, i - 1);
+
+      define_ok (ev, def);
+    }
+  g_assert_cmpfloat (eval_one (ev, "c10(0)"), ==, 1024);
+  assert_fails (ev, "1 + c30(0)", PC_EVAL_ERROR_TOO_MANY_COMPUTATIONS, 4, "c30", NULL);
+  g_assert_cmpfloat (eval_one (ev, "c10(0)"), ==, 1024);
+
+  /* A chain as deep as the limit allows. */
+  pc_evaluator_reset (ev);
+  define_ok (ev, "d0(x) = x + 1");
+  for (int i = 1; i < PC_EVAL_MAX_FUNCTIONS; i++)
+    {
+      g_autofree char *def = g_strdup_printf ("d%d(x) = d%d(x) + 1", i, i - 1);
+
+      define_ok (ev, def);
+    }
+  g_assert_cmpfloat (eval_one (ev, "d99(0)"), ==, 100);
+
+  /* The text of the definitions is bounded too: bodies are bytecode. */
+  pc_evaluator_reset (ev);
+  {
+    g_autofree char *ones = repeat ("+1", 4000);
+    g_autofree char *big = g_strdup_printf ("b0(x) = x%s", ones);
+    g_autofree char *big1 = g_strdup_printf ("b1(x) = x%s", ones);
+    g_autofree char *big2 = g_strdup_printf ("b2(x) = x%s", ones);
+    g_autofree char *big3 = g_strdup_printf ("b3(x) = x%s", ones);
+
+    define_ok (ev, big);
+    define_ok (ev, big1);
+    g_free (eval_fails (ev, big2, PC_EVAL_ERROR_TOO_MANY_FUNCTIONS, -1, ""));
+    /* Replacing one by one of the same size fits. */
+    define_ok (ev, big);
+    g_assert_true (pc_evaluator_unset (ev, "b1", NULL));
+    define_ok (ev, big3);
+    g_assert_cmpfloat (eval_one (ev, "b3(1)"), ==, 4001);
+  }
+}
+
+/* A request that fails leaves the functions as they were. */
+static void
+test_user_function_transaction (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  define_ok (ev, "f(x) = x + 1");
+  eval_one (ev, "a = 1");
+  before = both (ev);
+  g_free (eval_fails (ev, "a = f(2), b = 3, f(", PC_EVAL_ERROR_UNEXPECTED_EOF, 19, NULL));
+  g_free (eval_fails (ev, "f(x) = x +", PC_EVAL_ERROR_UNEXPECTED_EOF, 10, NULL));
+  g_free (eval_fails (ev, "f(x) = q", PC_EVAL_ERROR_UNKNOWN_VARIABLE, 7, "q"));
+  after = both (ev);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_cmpfloat (eval_one (ev, "f(a)"), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1001,6 +1452,17 @@ main (int    argc,
   g_test_add_func ("/eval/cache/unset-reset", test_cache_unset_reset);
   g_test_add_func ("/eval/cache/eviction", test_cache_eviction);
   g_test_add_func ("/eval/cache/bytes", test_cache_bytes);
+  g_test_add_func ("/eval/math/rounding", test_rounding_functions);
+  g_test_add_func ("/eval/math/modulo", test_modulo);
+  g_test_add_func ("/eval/math/factorial", test_factorial);
+  g_test_add_func ("/eval/math/gamma-combinations", test_gamma_combinations);
+  g_test_add_func ("/eval/math/faults-cached", test_faults_cached);
+  g_test_add_func ("/eval/user-functions/basic", test_user_functions);
+  g_test_add_func ("/eval/user-functions/errors", test_user_function_errors);
+  g_test_add_func ("/eval/user-functions/redefine", test_user_function_redefine);
+  g_test_add_func ("/eval/user-functions/unset-reset", test_user_function_unset_reset);
+  g_test_add_func ("/eval/user-functions/limits", test_user_function_limits);
+  g_test_add_func ("/eval/user-functions/transaction", test_user_function_transaction);
 
   return g_test_run ();
 }

@@ -989,7 +989,7 @@ local_connect_start (Local        *local,
   g_clear_object (&local->client);
   g_clear_error (&local->connect_error);
   local->connect_done = FALSE;
-  local->ops->connect_async (local->address, cancellable, local_connect_cb,
+  local->ops->connect_async (local->address, NULL, cancellable, local_connect_cb,
                              local);
 }
 

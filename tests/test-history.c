@@ -166,11 +166,11 @@ test_targets (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PcTransports) t = pc_transports_load (&error);
-  g_autoptr(PcTarget) local = pc_target_new (t, FALSE, "unix", 7878, TRUE, NULL, "tcp", 7878, NULL, &error);
-  g_autoptr(PcTarget) local_tcp = pc_target_new (t, FALSE, "tcp", 9000, TRUE, NULL, "tcp", 7878, NULL, &error);
-  g_autoptr(PcTarget) local_fifo = pc_target_new (t, FALSE, "fifo", 9000, TRUE, NULL, "tcp", 7878, NULL, &error);
-  g_autoptr(PcTarget) remote = pc_target_new (t, TRUE, "unix", 7878, TRUE, " calc.example.org ", "tcp", 7979, NULL, &error);
-  g_autoptr(PcTarget) remote6 = pc_target_new (t, TRUE, "unix", 7878, TRUE, "::1", "tcp", 7878, NULL, &error);
+  g_autoptr(PcTarget) local = pc_target_new (t, FALSE, "unix", 7878, TRUE, NULL, "tcp", 7878, NULL, FALSE, &error);
+  g_autoptr(PcTarget) local_tcp = pc_target_new (t, FALSE, "tcp", 9000, TRUE, NULL, "tcp", 7878, NULL, FALSE, &error);
+  g_autoptr(PcTarget) local_fifo = pc_target_new (t, FALSE, "fifo", 9000, TRUE, NULL, "tcp", 7878, NULL, FALSE, &error);
+  g_autoptr(PcTarget) remote = pc_target_new (t, TRUE, "unix", 7878, TRUE, " calc.example.org ", "tcp", 7979, NULL, FALSE, &error);
+  g_autoptr(PcTarget) remote6 = pc_target_new (t, TRUE, "unix", 7878, TRUE, "::1", "tcp", 7878, NULL, FALSE, &error);
   g_autoptr(PcTarget) no_host = NULL;
   g_autoptr(PcTarget) bad_host = NULL;
   g_autoptr(PcTarget) not_remote = NULL;
@@ -191,11 +191,11 @@ test_targets (void)
   g_assert_cmpstr (remote->address, ==, "tcp://calc.example.org:7979");
   g_assert_cmpstr (remote6->address, ==, "tcp://[::1]:7878");
 
-  no_host = pc_target_new (t, TRUE, "unix", 7878, TRUE, "  ", "tcp", 7878, NULL, &error);
+  no_host = pc_target_new (t, TRUE, "unix", 7878, TRUE, "  ", "tcp", 7878, NULL, FALSE, &error);
   g_assert_null (no_host);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
-  bad_host = pc_target_new (t, TRUE, "unix", 7878, TRUE, "bad host!", "tcp", 7878, NULL, &error);
+  bad_host = pc_target_new (t, TRUE, "unix", 7878, TRUE, "bad host!", "tcp", 7878, NULL, FALSE, &error);
   g_assert_null (bad_host);
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "tcp://"));
@@ -203,11 +203,11 @@ test_targets (void)
   /* A local-only transport cannot be asked for a remote server, and a
    * transport this build lacks (settings from another platform) is
    * refused with a message rather than guessed at. */
-  not_remote = pc_target_new (t, TRUE, "unix", 7878, TRUE, "server", "unix", 7878, NULL, &error);
+  not_remote = pc_target_new (t, TRUE, "unix", 7878, TRUE, "server", "unix", 7878, NULL, FALSE, &error);
   g_assert_null (not_remote);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
-  missing = pc_target_new (t, TRUE, "unix", 7878, TRUE, "server", "nosuch", 0, "pipecalc", &error);
+  missing = pc_target_new (t, TRUE, "unix", 7878, TRUE, "server", "nosuch", 0, "pipecalc", FALSE, &error);
   g_assert_null (missing);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
 }

@@ -483,6 +483,9 @@ test_cli_format (Fixture       *fixture,
   assert_cli (address, "bin", NULL, "2.5", 0, "2.5\n",
               "note: not a whole number: shown in decimal\n");
   assert_cli (address, "hex", NULL, "1/0", 0, "inf\n", "");
+  /* A definition has no value: its text, whatever the format. */
+  assert_cli (address, "frac", NULL, "q(x) = x/4", 0, "q(x) = x/4\n", "");
+  assert_cli (address, "fixed", "0", "-2^100", 0, "-1267650600228229401496703205376\n", "");
 
   /* Bad values: a message, status 2, nothing evaluated. */
   assert_cli (address, "roman", NULL, "2", 2, "",
@@ -737,7 +740,7 @@ test_json_paths (Fixture       *fixture,
     "9007199254740993", "-123456789012345", "123456789.125", "\\t1", "ans",
     "2^64", "-2^100", "2^53", "-2^53+1", "1.5, 2^70", "2^64, 0.5", "2^1023*1.999",
     "-1/0", "1, 0/0", "1/0, 2", "-0*1", "1e308*10", "999999999999999", "1e15",
-    "-999999999999999", "0", "-7", "2^53-1",
+    "-999999999999999", "0", "-7", "2^53-1", "h(x) = x*2", "h(21)", "170!", "171!",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (exprs); i++)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pc-line-reader.h"
+#include "pc-methods.h"
 #include "pc-protocol.h"
 
 /* ---- A fake request handler ------------------------------------------- */
@@ -1883,6 +1884,148 @@ test_leading_blanks (void)
   }
 }
 
+/* ---- The session's methods on a real evaluator ------------------------- */
+
+/* The result of @method, or "error CODE LIMIT", as compact JSON text. */
+static char *
+call_method (PcEvaluator *ev,
+             const char  *method,
+             const char  *params)
+{
+  PcMethodsServer server = { "unix", 1 << 20, 8, 0, 1000, 10000 };
+  PcRpcError error = { 0, NULL, NULL };
+  g_autoptr(GString) out = g_string_new (NULL);
+  json_t *parsed = params != NULL ? parse_json (params) : NULL;
+  json_t *result = pc_methods_call (ev, &server, method, parsed, &error);
+
+  json_decref (parsed);
+  if (result == NULL)
+    {
+      json_t *limit = json_object_get (error.data, "limit");
+      char *text = g_strdup_printf ("error %d %s", error.code,
+                                    limit != NULL ? json_string_value (limit) : "");
+
+      pc_rpc_error_clear (&error);
+      return text;
+    }
+  pc_json_append (out, result);
+  json_decref (result);
+  return g_strdup (out->str);
+}
+
+static char *
+plain (PcEvaluator *ev,
+       const char  *expr)
+{
+  GString *out = g_string_new (NULL);
+
+  pc_methods_plain (ev, expr, out);
+  return g_string_free (out, FALSE);
+}
+
+/* The eval call both ways (general and fast path): the same bytes. */
+static char *
+eval_both (PcEvaluator *ev,
+           const char  *expr)
+{
+  g_autofree char *params = g_strdup_printf ("[\"%s\"]", expr);
+  g_autofree char *general = NULL;
+  g_autoptr(GString) fast = g_string_new (NULL);
+
+  pc_methods_eval_json (ev, expr, fast);
+  general = call_method (ev, "eval", params);
+  if (g_str_has_prefix (fast->str, "\"result\":"))
+    g_assert_cmpstr (fast->str + strlen ("\"result\":"), ==, general);
+  return g_steal_pointer (&general);
+}
+
+static void
+assert_call (PcEvaluator *ev,
+             const char  *method,
+             const char  *params,
+             const char  *expected)
+{
+  g_autofree char *got = call_method (ev, method, params);
+
+  g_test_message ("%s %s → %s", method, params ? params : "", got);
+  g_assert_cmpstr (got, ==, expected);
+}
+
+static void
+test_methods_user_functions (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+  g_autofree char *defined = NULL;
+  g_autofree char *reply = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *catalogue = NULL;
+
+  /* A definition answers its text, in plain mode and in JSON-RPC. */
+  text = plain (ev, "f(x) = x^2 + 1");
+  g_assert_cmpstr (text, ==, "f(x) = x^2 + 1");
+  g_clear_pointer (&text, g_free);
+  text = plain (ev, "f(3)!");
+  g_assert_cmpstr (text, ==, "3628800");
+  defined = eval_both (ev, "g(a, b) = a*b + f(a)");
+  g_assert_cmpstr (defined, ==,
+                   "{\"value\":null,\"values\":[],\"text\":\"g(a, b) = a*b + f(a)\"}");
+  reply = eval_both (ev, "g(2, 5)");
+  g_assert_cmpstr (reply, ==, "{\"value\":15,\"values\":[15],\"text\":\"15\",\"exact\":\"15\"}");
+  g_clear_pointer (&text, g_free);
+  text = plain (ev, "g(x) = y");
+  g_assert_cmpstr (text, ==, "error: Unknown variable \"y\" at position 7");
+
+  /* vars keeps its shape: variables only. */
+  assert_call (ev, "vars", NULL, "{\"ans\":15}");
+  /* functions lists them, in name order, with their text. */
+  catalogue = call_method (ev, "functions", NULL);
+  g_assert_nonnull (strstr (catalogue, "{\"name\":\"nCr\",\"args\":2,"));
+  g_assert_nonnull (strstr (catalogue, "\"%\""));
+  g_assert_true (g_str_has_suffix (catalogue,
+                                   ",\"user\":[{\"name\":\"f\",\"args\":1,\"text\":\"f(x) = x^2 + 1\"},"
+                                   "{\"name\":\"g\",\"args\":2,\"text\":\"g(a, b) = a*b + f(a)\"}]}"));
+
+  assert_call (ev, "unset", "{\"name\":\"g\"}", "true");
+  assert_call (ev, "unset", "[\"g\"]", "error -32602 ");
+  g_clear_pointer (&catalogue, g_free);
+  catalogue = call_method (ev, "functions", NULL);
+  g_assert_true (g_str_has_suffix (catalogue,
+                                   ",\"user\":[{\"name\":\"f\",\"args\":1,\"text\":\"f(x) = x^2 + 1\"}]}"));
+  assert_call (ev, "reset", NULL, "true");
+  g_clear_pointer (&catalogue, g_free);
+  catalogue = call_method (ev, "functions", NULL);
+  g_assert_true (g_str_has_suffix (catalogue, ",\"user\":[]}"));
+  g_clear_pointer (&text, g_free);
+  text = plain (ev, "f(3)");
+  g_assert_cmpstr (text, ==, "error: Unknown function \"f\" at position 0");
+}
+
+/* The function limit is error 1002 like the variable limit, both ways. */
+static void
+test_methods_function_limit (void)
+{
+  g_autoptr(PcEvaluator) ev = pc_evaluator_new ();
+  g_autoptr(GString) fast = g_string_new (NULL);
+  g_autofree char *text = NULL;
+
+  for (int i = 0; i < PC_EVAL_MAX_FUNCTIONS; i++)
+    {
+      g_autofree char *def = g_strdup_printf ("f%d(x) = x", i);
+      g_autofree char *got = plain (ev, def);
+
+      g_assert_cmpstr (got, ==, def);
+    }
+  assert_call (ev, "eval", "[\"z(x) = 1\"]", "error 1002 functions");
+  pc_methods_eval_json (ev, "z(x) = 1", fast);
+  g_assert_cmpstr (fast->str, ==,
+                   "\"error\":{\"code\":1002,\"message\":\"Too many functions: a session holds "
+                   "at most 100, and 16384 bytes of definitions (limit \\\"functions\\\")\",\"data\":{\"limit\":\"functions\"}}");
+  text = plain (ev, "z(x) = 1");
+  g_assert_cmpstr (text, ==,
+                   "error: Too many functions: a session holds at most 100, and 16384 "
+                   "bytes of definitions (limit \"functions\")");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1956,6 +2099,8 @@ main (int    argc,
   g_test_add_func ("/protocol/client/result", test_parse_result);
   g_test_add_func ("/protocol/client/error", test_parse_error_reply);
   g_test_add_func ("/protocol/client/malformed", test_parse_malformed);
+  g_test_add_func ("/protocol/methods/user-functions", test_methods_user_functions);
+  g_test_add_func ("/protocol/methods/function-limit", test_methods_function_limit);
   g_test_add_func ("/protocol/client/deep", test_parse_deep_reply);
 
   return g_test_run ();

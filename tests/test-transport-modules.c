@@ -282,7 +282,7 @@ fixture_connect (Fixture         *fixture,
                  const PcAddress *address)
 {
   fixture->connect_done = FALSE;
-  fixture->ops->connect_async (address, NULL, connect_cb, fixture);
+  fixture->ops->connect_async (address, NULL, NULL, connect_cb, fixture);
   fixture_wait (fixture, connect_done);
 }
 
@@ -316,7 +316,7 @@ client_thread (gpointer data)
   GMainContext *context = g_main_context_new ();
 
   g_main_context_push_thread_default (context);
-  client->ops->connect_async (client->address, NULL, client_connect_cb, client);
+  client->ops->connect_async (client->address, NULL, NULL, client_connect_cb, client);
   while (client->result == NULL)
     g_main_context_iteration (context, TRUE);
   client->stream = client->ops->connect_finish (client->result, &client->error);
@@ -443,7 +443,8 @@ test_ops_table (Fixture       *fixture,
   if (ops->flags & PC_TRANSPORT_FLAG_REMOTE)
     {
       g_autofree char *composed = ops->compose_address ("calc.example.org",
-                                                        ops->default_port, "pipecalc");
+                                                        ops->default_port, "pipecalc",
+                                                        FALSE);
       g_autoptr(PcAddress) parsed = pc_transports_parse_address (transports, composed, NULL);
 
       g_assert_nonnull (parsed);
@@ -516,7 +517,7 @@ test_cancelled_connect (Fixture       *fixture,
 
   g_cancellable_cancel (cancellable);
   fixture->connect_done = FALSE;
-  fixture->ops->connect_async (address, cancellable, connect_cb, fixture);
+  fixture->ops->connect_async (address, NULL, cancellable, connect_cb, fixture);
   fixture_wait (fixture, connect_done);
   g_assert_error (fixture->connect_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }

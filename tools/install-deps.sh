@@ -12,6 +12,9 @@ build_packages=(
   gcc libc6-dev pkg-config meson ninja-build gettext python3
   libglib2.0-dev libglib2.0-bin libjansson-dev libmuparser-dev libreadline-dev
   libgtk-3-dev
+  # Optional: the window keeps access tokens in the keyring when it is
+  # there at build time; TLS (tcps://) needs glib-networking at run time.
+  libsecret-1-dev glib-networking
 )
 test_packages=(
   socat netcat-openbsd locales procps
@@ -19,6 +22,8 @@ test_packages=(
   imagemagick
   # The fuzz stage (tests/fuzz/run.sh): clang and its libFuzzer runtime.
   clang libclang-rt-dev
+  # The TLS tests make their self-signed certificates with it.
+  openssl
   # The Windows build (tools/windows/): mingw-w64 cross compilers, the
   # tools that build the prefix from Debian's sources, wine to run the
   # .exe tests, zip for the bundle.

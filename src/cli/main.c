@@ -22,6 +22,7 @@
 #include "pc-line-reader.h"
 #include "pc-log.h"
 #include "pc-paths.h"
+#include "pc-token.h"
 #include "pc-wait.h"
 
 /* Exit statuses, as documented in --help. */
@@ -92,9 +93,16 @@ evaluate (Cli        *cli,
 
   if (outcome->error_code != 0)
     cli->failed = TRUE;
+  if (outcome->error_code == PC_RPC_UNAUTHORIZED && !cli->json)
+    {
+      g_printerr (_("pipecalc-cli: the server requires an access token; give it "
+                    "with --token-file FILE\n"));
+      cli->lost = TRUE;
+      return FALSE;
+    }
   if (cli->json)
     printf ("%s\n", outcome->raw);
-  else if (outcome->error_code == 0 && cli->formatted)
+  else if (outcome->error_code == 0 && cli->formatted && outcome->n_values > 0)
     {
       PcFormatNote note;
       g_autofree char *text = pc_format_values_as (outcome->values, outcome->n_values,
@@ -183,6 +191,10 @@ main (int   argc,
       char *argv[])
 {
   g_autofree char *address = NULL;
+  g_autofree char *token_file = NULL;
+  g_autofree char *tls_ca = NULL;
+  char *token = NULL;
+  gint64 allowed_uid = -1;
   gboolean json = FALSE;
   int timeout = 10;
   gboolean verbose = FALSE;
@@ -205,6 +217,15 @@ main (int   argc,
       N_("Wait at most S seconds for each reply (default 10, 0: forever)"), "S" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
       N_("Show the private server’s log"), NULL },
+    { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &token_file,
+      N_("Present the access token in FILE (readable by you only) to the server"),
+      N_("FILE") },
+    { "tls-ca", 0, 0, G_OPTION_ARG_FILENAME, &tls_ca,
+      N_("Verify a TLS server (tcp://HOST:PORT?tls=1) against the certificate authorities in FILE "
+         "(default: the system’s)"), N_("FILE") },
+    { "allow-server-uid", 0, 0, G_OPTION_ARG_INT64, &allowed_uid,
+      N_("Also trust a local server run by the user UID (default: only your own)"),
+      N_("UID") },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
       N_("Write results as auto, fixed, sci, eng, frac, hex, oct or bin (default: the server’s text)"),
       N_("STYLE") },
@@ -268,18 +289,37 @@ main (int   argc,
     }
   cli.formatted = format_name != NULL || digits != G_MININT;
 
+  if (allowed_uid < -1 || allowed_uid > G_MAXUINT32 - 1)
+    {
+      g_printerr (_("pipecalc-cli: --allow-server-uid must be a user id\n"));
+      return EXIT_NO_CONNECTION;
+    }
+  if (token_file != NULL)
+    {
+      token = pc_token_read_file (token_file, &error);
+      if (token == NULL)
+        {
+          g_printerr ("pipecalc-cli: %s\n", error->message);
+          return EXIT_NO_CONNECTION;
+        }
+    }
   pc_log_init ("pipecalc-cli", verbose);
   pc_ignore_sigpipe ();
 
   transports = pc_transports_load (&error);
   if (transports == NULL)
     {
+      g_clear_pointer (&token, pc_token_free);
       g_printerr ("pipecalc-cli: %s\n", error->message);
       return EXIT_NO_CONNECTION;
     }
 
   client = pc_client_new (transports);
   pc_client_set_timeout (client, (guint) timeout);
+  pc_client_set_allowed_server_uid (client, allowed_uid);
+  pc_client_set_tls_ca_file (client, tls_ca);
+  pc_client_set_token (client, token);
+  g_clear_pointer (&token, pc_token_free);
   if (verbose)
     g_signal_connect (client, "log", G_CALLBACK (server_log_cb), NULL);
   pc_client_connect_async (client, address, address == NULL, NULL, pc_wait_cb, &wait);

@@ -19,6 +19,11 @@ typedef enum
   PC_CLIENT_ERROR_REFUSED,         /* the server answered a call with an error;
                                     * the message is the server's (English) */
   PC_CLIENT_ERROR_BAD_REPLY,       /* the answer is not what the method promises */
+  PC_CLIENT_ERROR_UNTRUSTED,       /* the server, or the folder it is in, is not
+                                    * one we trust (another user's, a bad
+                                    * certificate); the message says which */
+  PC_CLIENT_ERROR_AUTH_FAILED,     /* the server refused our access token, or
+                                    * wants one and we have none */
 } PcClientError;
 
 GQuark pc_client_error_quark (void);
@@ -92,6 +97,19 @@ PcClient   *pc_client_new            (PcTransports         *transports);
 void        pc_client_set_timeout    (PcClient             *self,
                                       guint                 seconds);
 
+/* Whom the next connections trust besides the user's own servers: a
+ * local server run by @uid (-1: none, the default). */
+void        pc_client_set_allowed_server_uid (PcClient   *self,
+                                              gint64      uid);
+/* A PEM file of the certificate authorities a TLS server's certificate
+ * must chain to (%NULL: the system's trust store). */
+void        pc_client_set_tls_ca_file        (PcClient   *self,
+                                              const char *path);
+/* The access token presented with `auth` right after each connection is
+ * made, before any other call (%NULL: none). Copied. */
+void        pc_client_set_token              (PcClient   *self,
+                                              const char *token);
+
 /* Connects to @address, or with %NULL to the default local address. When
  * nobody answers and @start_private is set, starts a private pipecalcd
  * (stopped when the client is closed) and connects to it: for the default
@@ -107,6 +125,11 @@ void        pc_client_connect_async  (PcClient             *self,
 gboolean    pc_client_connect_finish (PcClient             *self,
                                       GAsyncResult         *result,
                                       GError              **error);
+/* Connecting fails with PC_CLIENT_ERROR_UNTRUSTED when the transport
+ * refuses the server (another user's, an untrusted folder or
+ * certificate): never falls back to a private server then; with
+ * PC_CLIENT_ERROR_AUTH_FAILED when a token was set and the server
+ * refused it. */
 /* The address connected to, and whether it is the private server's. */
 const char *pc_client_get_address    (PcClient             *self);
 gboolean    pc_client_is_private     (PcClient             *self);

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "pc-connection.h"
+#include "pc-token.h"
 
 #define MAX_BACKOFF_SECONDS 30
 
@@ -25,6 +26,8 @@ struct _PcConnection
   guint              retry_in;
   guint              retry_source;
   char              *transport;   /* scheme of the address in use */
+  char              *token;       /* presented with auth on connecting */
+  char              *tls_ca_file;
 
   GQueue             waiting;     /* GTask*: evaluations for when connected */
 };
@@ -117,6 +120,8 @@ pc_connection_finalize (GObject *object)
   PcConnection *self = PC_CONNECTION (object);
 
   g_free (self->target);
+  g_clear_pointer (&self->token, pc_token_free);
+  g_free (self->tls_ca_file);
   g_free (self->transport);
   G_OBJECT_CLASS (pc_connection_parent_class)->finalize (object);
 }
@@ -381,6 +386,8 @@ start_connecting (PcConnection *self)
       g_signal_connect (self->client, "log", G_CALLBACK (client_log_cb), self);
     }
   pc_client_set_timeout (self->client, self->timeout);
+  pc_client_set_token (self->client, self->token);
+  pc_client_set_tls_ca_file (self->client, self->tls_ca_file);
   if (self->connect_cancellable != NULL)
     g_cancellable_cancel (self->connect_cancellable);
   g_clear_object (&self->connect_cancellable);
@@ -393,6 +400,18 @@ start_connecting (PcConnection *self)
     log_line (self, PC_CONNECTION_LOG_EVENT, "%s", _("Connecting to the local server…"));
   pc_client_connect_async (self->client, self->target, self->start_private,
                            self->connect_cancellable, connected_cb, g_object_ref (self));
+}
+
+void
+pc_connection_set_credentials (PcConnection *self,
+                               const char   *token,
+                               const char   *tls_ca_file)
+{
+  g_clear_pointer (&self->token, pc_token_free);
+  self->token = token != NULL && token[0] != '\0' ? g_strdup (token) : NULL;
+  g_free (self->tls_ca_file);
+  self->tls_ca_file = tls_ca_file != NULL && tls_ca_file[0] != '\0'
+                      ? g_strdup (tls_ca_file) : NULL;
 }
 
 void

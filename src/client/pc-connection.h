@@ -39,6 +39,12 @@ PcConnection *pc_connection_new          (PcTransports        *transports);
 void          pc_connection_set_target   (PcConnection        *self,
                                           const char          *address,
                                           gboolean             start_private);
+/* The access token presented on every (re)connection, and the CA file a
+ * TLS server is verified against (%NULL or empty: none, the system's).
+ * Used from the next connection on: call before set_target(). */
+void          pc_connection_set_credentials (PcConnection     *self,
+                                             const char       *token,
+                                             const char       *tls_ca_file);
 void          pc_connection_set_timeout  (PcConnection        *self,
                                           guint                seconds);
 void          pc_connection_retry_now    (PcConnection        *self);

@@ -127,6 +127,7 @@ pc_address_copy (const PcAddress *address)
   copy->path = g_strdup (address->path);
   copy->host = g_strdup (address->host);
   copy->port = address->port;
+  copy->tls = address->tls;
   return copy;
 }
 

@@ -15,6 +15,8 @@ G_BEGIN_DECLS
  * @host: host name or literal without brackets; %NULL when the transport
  *   has no host part
  * @port: the port, 0 when the transport has none
+ * @tls: the connection is to be made with TLS (`tcp://host:port?tls=1`);
+ *   only transports with PC_TRANSPORT_FLAG_TLS set it
  *
  * An address parsed and validated once, by pc_transports_parse_address()
  * and the parse_address() of the transport it names. Transport plugins
@@ -28,6 +30,7 @@ typedef struct
   char *path;
   char *host;
   guint16 port;
+  gboolean tls;
 } PcAddress;
 
 #define PC_ADDRESS_ERROR (pc_address_error_quark ())

@@ -16,4 +16,12 @@ gboolean pc_private_dir_check_owner (const char      *path,
                                      const GStatBuf  *st,
                                      GError         **error);
 
+/* Opens @path, whose lstat() is @st, as a directory without following a
+ * symlink, and checks that what was opened is the same directory and
+ * passes pc_private_dir_check_owner(): a folder swapped between the
+ * lstat() and now is refused. Nothing on Windows. */
+gboolean pc_private_dir_check_open  (const char      *path,
+                                     const GStatBuf  *st,
+                                     GError         **error);
+
 G_END_DECLS

@@ -21,3 +21,12 @@ pc_private_dir_check_owner (const char      *path,
    * user's profile, which only that user (and administrators) may enter. */
   return TRUE;
 }
+
+gboolean
+pc_private_dir_check_open (const char      *path,
+                           const GStatBuf  *st,
+                           GError         **error)
+{
+  /* Folders in the profile cannot be planted by another user. */
+  return TRUE;
+}

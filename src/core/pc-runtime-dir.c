@@ -23,7 +23,8 @@ parent_is_runtime_dir (const char *path)
   g_autofree char *parent = NULL;
   g_autofree char *canonical = NULL;
 
-  if (runtime_dir == NULL || runtime_dir[0] == '\0')
+  if (runtime_dir == NULL || runtime_dir[0] == '\0'
+      || !g_path_is_absolute (runtime_dir))
     return FALSE;
 
   parent = g_path_get_dirname (path);
@@ -128,4 +129,50 @@ pc_ensure_runtime_parent (const char  *path,
   if (!*in_runtime_dir)
     return TRUE;
   return pc_ensure_private_dir (parent, error);
+}
+
+gboolean
+pc_check_runtime_parent (const char  *path,
+                         GError     **error)
+{
+  g_autofree char *parent = g_path_get_dirname (path);
+  g_autofree char *runtime_dir = pc_runtime_dir_path ();
+  GStatBuf st;
+
+  if (g_strcmp0 (parent, runtime_dir) != 0)
+    return TRUE;
+
+  if (g_lstat (parent, &st) != 0)
+    {
+      int errsv = errno;
+
+      if (errsv == ENOENT)
+        return TRUE;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Cannot inspect directory %s: %s"),
+                   parent, g_strerror (errsv));
+      return FALSE;
+    }
+
+#ifdef S_ISLNK
+  if (S_ISLNK (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   _("%s is a symbolic link, not a directory; refusing to "
+                     "use it"), parent);
+      return FALSE;
+    }
+#endif
+  if (!S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   _("%s exists but is not a directory; refusing to use it"),
+                   parent);
+      return FALSE;
+    }
+
+  /* Someone who owns the folder, or may write to it, may have put a
+   * server of theirs at our address: it would read every expression. */
+  return pc_private_dir_check_owner (parent, &st, error)
+         && pc_private_dir_check_open (parent, &st, error);
 }

@@ -31,6 +31,17 @@ gboolean  pc_ensure_runtime_parent (const char  *path,
                                     gboolean    *in_runtime_dir,
                                     GError     **error);
 
+/* The client's side of pc_ensure_runtime_parent(): when @path lies
+ * directly in the per-user runtime directory and that directory exists,
+ * checks it as pc_ensure_private_dir() does (a real directory, not a
+ * symlink, owned by the current user, mode 0700), so that a client never
+ * talks to whatever another user planted in a folder named like ours.
+ * A missing directory is fine: nobody listens there, and a private server
+ * will create it. Creates nothing. Errors in G_IO_ERROR
+ * (G_IO_ERROR_PERMISSION_DENIED for a folder we must not trust). */
+gboolean  pc_check_runtime_parent  (const char  *path,
+                                    GError     **error);
+
 #ifndef G_OS_WIN32
 /* A file named once and identified from then on by what its name pointed
  * to, so that a name replaced in the meantime is never acted upon (a

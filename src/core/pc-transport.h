@@ -9,10 +9,14 @@
 
 G_BEGIN_DECLS
 
-/* Bumped whenever PcTransportOps, PcAddress or PcListenOptions change shape.
- * The loader refuses a module built against another version.
+/* Bumped whenever PcTransportOps, PcAddress, PcListenOptions or
+ * PcConnectOptions change shape. The loader refuses a module built against
+ * another version.
  * 2: modules parse their own addresses and say how to build them.
- * 3: listeners say who the peer is (PcPeer) for per-user limits. */
+ * 3: listeners say who the peer is (PcPeer) for per-user limits;
+ *    connect_async() takes PcConnectOptions (whom the client trusts);
+ *    PcListenOptions carries the TLS certificate; PcAddress.tls,
+ *    compose_address()'s @tls and PC_TRANSPORT_FLAG_TLS. */
 #define PC_TRANSPORT_ABI_VERSION 3
 
 /* The one symbol every transport module exports. */
@@ -26,6 +30,9 @@ typedef enum
    * is its default_address(), a private server gets its private_address()
    * (unix sockets on POSIX, named pipes on Windows). One module per platform sets it. */
   PC_TRANSPORT_FLAG_DEFAULT_LOCAL = 1 << 2,
+  /* Its addresses may ask for TLS (PcAddress.tls, compose_address()'s
+   * @tls): the connection dialog offers its TLS switch. */
+  PC_TRANSPORT_FLAG_TLS = 1 << 3,
 } PcTransportFlags;
 
 typedef struct
@@ -33,7 +40,27 @@ typedef struct
   /* Accept peers from other machines (tcp on a non-loopback host, Windows
    * named pipes without PIPE_REJECT_REMOTE_CLIENTS). */
   gboolean allow_remote;
+  /* The server's certificate and key, for transports that speak TLS
+   * (tcp://host:port?tls=1); %NULL otherwise. Borrowed: the listener takes its own
+   * reference. A TLS transport refuses to listen without it. */
+  GTlsCertificate *tls_certificate;
 } PcListenOptions;
+
+/* Whom a client trusts; connect_async() borrows it for the call only. */
+typedef struct
+{
+  /* A local server must run as the client's own user; a server run by
+   * this uid is accepted as well (-1: nobody else, root included).
+   * Transports that can tell (SO_PEERCRED on a socket, the owner of a
+   * file they open) refuse any other. */
+  gint64 allowed_server_uid;
+  /* TLS transports: a PEM file of the certificate authorities the server's
+   * certificate must chain to; %NULL: the system's trust store. */
+  const char *tls_ca_file;
+} PcConnectOptions;
+
+/* The options of a client that trusts only its own user's servers. */
+#define PC_CONNECT_OPTIONS_INIT { .allowed_server_uid = -1, .tls_ca_file = NULL }
 
 /* Opaque: each plugin defines its own struct _PcTransportListener. */
 typedef struct _PcTransportListener PcTransportListener;
@@ -116,14 +143,16 @@ typedef struct
 
   /* Builds the text of an address from the parts the connection dialog
    * asks for: @host (%NULL: this computer), @port (meaningful when
-   * default_port is not 0) and @name (when name_label is not %NULL).
+   * default_port is not 0), @name (when name_label is not %NULL) and
+   * @tls (with PC_TRANSPORT_FLAG_TLS; ignored otherwise).
    * Returns a new string that the caller still parses, so the parser
    * words any problem with the parts; never fails. Required with
    * PC_TRANSPORT_FLAG_REMOTE. Optional otherwise: without it, the one
    * local address the dialog offers is default_address(). */
   char *(*compose_address) (const char *host,
                             guint       port,
-                            const char *name);
+                            const char *name,
+                            gboolean    tls);
 
   /* Returns a new address, newly allocated, on this machine that no
    * server uses yet, for a private server or a test server: files it
@@ -158,9 +187,16 @@ typedef struct
   void (*close_listener) (PcTransportListener *listener);
 
   /* Connects to @address without blocking the caller's main context.
-   * @callback runs on the thread-default main context of the caller.
-   * Required. */
-  void (*connect_async) (const PcAddress     *address,
+   * @options (%NULL: PC_CONNECT_OPTIONS_INIT) says whom to trust: a
+   * transport that can learn who runs the server checks it, and the
+   * files on the way (the default runtime folder, the folder of a file
+   * it opens), before a byte is sent; a refusal is G_IO_ERROR_PERMISSION_DENIED
+   * naming the folder or the uid. A TLS transport verifies the
+   * server's certificate (G_IO_ERROR_PERMISSION_DENIED too when it does
+   * not hold). @callback runs on the thread-default main context of the
+   * caller. Required. */
+  void (*connect_async) (const PcAddress        *address,
+                         const PcConnectOptions *options,
                          GCancellable        *cancellable,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data);

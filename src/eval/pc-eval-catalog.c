@@ -24,7 +24,7 @@ static const PcCatalogFunction functions[] = {
   { "atanh", "inverse hyperbolic tangent", 1 },
   { "log2", "logarithm to base 2", 1 },
   { "log10", "logarithm to base 10", 1 },
-  { "log", "natural logarithm (base e)", 1 },
+  { "log", "log(x): natural logarithm (base e); log(x, b): logarithm to base b", -1 },
   { "ln", "natural logarithm (base e)", 1 },
   { "exp", "e raised to the power x", 1 },
   { "sqrt", "square root", 1 },
@@ -35,10 +35,22 @@ static const PcCatalogFunction functions[] = {
   { "avg", "mean of the arguments", -1 },
   { "min", "smallest argument", -1 },
   { "max", "largest argument", -1 },
+  { "floor", "largest integer not greater than x", 1 },
+  { "ceil", "smallest integer not less than x", 1 },
+  { "round", "nearest integer, halves away from zero", 1 },
+  { "trunc", "integer part, rounded towards zero", 1 },
+  { "mod", "mod(a, b): remainder of a / b with the sign of b (same as a % b)", 2 },
+  { "gamma", "gamma function; gamma(n) = (n - 1)! for whole n > 0", 1 },
+  { "nCr", "nCr(n, k): combinations of k among n (whole n, k >= 0)", 2 },
+  { "nPr", "nPr(n, k): permutations of k among n (whole n, k >= 0)", 2 },
+  { "cbrt", "cube root", 1 },
+  { "hypot", "hypot(x, y): sqrt(x^2 + y^2) without overflow", 2 },
+  { "deg", "radians to degrees", 1 },
+  { "rad", "degrees to radians", 1 },
 };
 
 static const char *const operators[] = {
-  "+", "-", "*", "/", "^", "==", "!=", "<", ">", "<=", ">=",
+  "+", "-", "*", "/", "%", "^", "!", "==", "!=", "<", ">", "<=", ">=",
   "&&", "||", "?:", "=", NULL,
 };
 
@@ -139,6 +151,10 @@ pc_eval_error_reason (int code)
     { PC_EVAL_ERROR_INVALID_NUMBER, "invalid-number" },
     { PC_EVAL_ERROR_UNKNOWN_FUNCTION, "unknown-function" },
     { PC_EVAL_ERROR_TOO_MANY_VARIABLES, "too-many-variables" },
+    { PC_EVAL_ERROR_RECURSION, "recursion" },
+    { PC_EVAL_ERROR_INVALID_PARAMETER, "invalid-parameter" },
+    { PC_EVAL_ERROR_BROKEN_FUNCTION, "broken-function" },
+    { PC_EVAL_ERROR_TOO_MANY_FUNCTIONS, "too-many-functions" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (reasons); i++)

@@ -106,7 +106,7 @@ pc_tokenize (const char *expr)
         {
           t.kind = *p == '(' ? PC_TOKEN_OPEN : *p == ')' ? PC_TOKEN_CLOSE : PC_TOKEN_COMMA;
         }
-      else if (strchr ("+-*/^<>=?:!&|", *p) != NULL)
+      else if (strchr ("+-*/%^<>=?:!&|", *p) != NULL)
         {
           t.kind = PC_TOKEN_OPERATOR;
           /* "&&", "||", "<=", ">=", "!=", "==" */

@@ -2,12 +2,14 @@
  * SPDX-FileCopyrightText: 2026 The pipecalc developers */
 #include "pc-evaluator.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <muParserDLL.h>
 
 #include "pc-eval-catalog.h"
+#include "pc-eval-math.h"
 #include "pc-eval-scan.h"
 
 /* muparser's C API is used with care here:
@@ -56,6 +58,10 @@ typedef struct
    * write, saved before each evaluation (the undo log of a cached
    * request). Unset and reset drop the cache, so these stay valid. */
   GPtrArray        *touched;
+  /* Whether it calls a function or uses "!" or "%": only then can a
+   * callback fault, and only then is the fault record armed (a
+   * thread-local write that "1+1" need not pay for). */
+  gboolean          calls;
 } CacheEntry;
 
 /* Only short expressions are kept: the shape of plotting and spreadsheets,
@@ -100,7 +106,37 @@ struct _PcEvaluator
    * request touched and not the size of the session. */
   GArray     *saved;    /* SavedValue, reused by every request */
   GArray     *results;  /* double: the values of the last success */
+
+  /* User functions: name -> UserFunction*, the key owned by the value. */
+  GTree      *functions;
+  /* What the callbacks of the current evaluation recorded. */
+  PcEvalFault fault;
+  int         depth;    /* user function calls in progress */
+  /* Names a function body's parser asked for that are not session
+   * variables: unknown names, refused. */
+  GPtrArray  *unknown;
+  double      dummy;    /* what they read meanwhile */
+  char       *definition;  /* the text the last request defined */
+  gsize       function_bytes;  /* text of all definitions */
 };
+
+/* A user function, "name(params) = body". Its body has a parser of its
+ * own (built when first needed, dropped whenever any function or variable
+ * goes away), reading the parameters from @args and session variables
+ * from their storage, so at the time of the call. A body never assigns,
+ * so a call changes nothing in the session. */
+typedef struct
+{
+  char             *name;
+  char             *text;
+  char             *body;
+  guint             n_params;
+  char             *params[PC_EVAL_MAX_PARAMS];
+  double            args[PC_EVAL_MAX_PARAMS];
+  muParserHandle_t  parser;
+  GPtrArray        *calls;  /* names of the user functions the body calls */
+  PcEvaluator      *owner;
+} UserFunction;
 
 /* Why a request failed, before it becomes a message. @pos is a byte
  * offset or -1. */
@@ -116,6 +152,12 @@ typedef struct
   double *value;
   double  saved;
 } SavedValue;
+
+static void define_constants      (PcEvaluator      *self,
+                                   muParserHandle_t  parser);
+static void define_user_functions (PcEvaluator      *self,
+                                   muParserHandle_t  parser);
+static void drop_function_parsers (PcEvaluator      *self);
 
 static gboolean
 set_failure (Failure         *failure,
@@ -519,6 +561,9 @@ roll_back (PcEvaluator      *self,
       mupRemoveVar (parser, name);
       remove_variable (self, name);
     }
+  /* A body parsed during the request may hold a created name's storage. */
+  if (self->created->len > 0)
+    drop_function_parsers (self);
   g_ptr_array_set_size (self->created, 0);
 
   /* Backwards: a variable named twice gets its first saved value. */
@@ -565,7 +610,16 @@ static const struct
   { PC_EVAL_ERROR_UNKNOWN_FUNCTION, "Unknown function", TRUE, "" },
   { PC_EVAL_ERROR_ASSIGN_TO_CONSTANT, "Cannot assign to constant", TRUE, "" },
   { PC_EVAL_ERROR_INVALID_NUMBER, "Invalid number", TRUE, "" },
-  { PC_EVAL_ERROR_NOT_A_VARIABLE, "No variable named", TRUE, "" },
+  { PC_EVAL_ERROR_NOT_A_VARIABLE, "No variable or function named", TRUE, "" },
+  { PC_EVAL_ERROR_DOMAIN, "Argument outside the domain of", TRUE, "" },
+  { PC_EVAL_ERROR_DIV_BY_ZERO, "Division by zero in", TRUE, "" },
+  { PC_EVAL_ERROR_NAME_CONFLICT, "Name already taken by a function, constant or variable:",
+    TRUE, "" },
+  { PC_EVAL_ERROR_RECURSION, "A function cannot call itself, directly or through others:",
+    TRUE, "" },
+  { PC_EVAL_ERROR_INVALID_PARAMETER, "Invalid parameter", TRUE, "" },
+  { PC_EVAL_ERROR_BROKEN_FUNCTION, "Function", TRUE,
+    " names a variable or function that no longer exists" },
 };
 
 static char *
@@ -584,7 +638,20 @@ describe (PcEvalErrorCode  code,
   if (code == PC_EVAL_ERROR_EXPRESSION_TOO_LONG)
     return g_strdup ("Expression longer than "
                      G_STRINGIFY (PC_EVAL_MAX_EXPRESSION) " bytes");
+  if (code == PC_EVAL_ERROR_DOMAIN && strcmp (token, "!") == 0)
+    return pos >= 0 ? g_strdup_printf ("Factorial of a negative integer at position %d", pos)
+                    : g_strdup ("Factorial of a negative integer");
+  if (code == PC_EVAL_ERROR_TOO_MANY_COMPUTATIONS)
+    return pos >= 0 ? g_strdup_printf ("Too many function calls (at most %d in a request) "
+                                       "at position %d", PC_EVAL_MAX_CALLS, pos)
+                    : g_strdup_printf ("Too many function calls (at most %d in a request)",
+                                       PC_EVAL_MAX_CALLS);
   /* The limit itself travels as the token. */
+  if (code == PC_EVAL_ERROR_TOO_MANY_FUNCTIONS)
+    return g_strdup ("Too many functions: a session holds at most "
+                     G_STRINGIFY (PC_EVAL_MAX_FUNCTIONS) ", and "
+                     G_STRINGIFY (PC_EVAL_MAX_FUNCTION_BYTES) " bytes of definitions "
+                     "(limit \"functions\")");
   if (code == PC_EVAL_ERROR_TOO_MANY_VARIABLES)
     return g_strdup_printf ("Too many variables: a session holds at most %s "
                             "(limit \"variables\")", token);
@@ -637,8 +704,6 @@ report (const char        *expr,
     }
 }
 
-static void define_constants (PcEvaluator      *self,
-                              muParserHandle_t  parser);
 
 static muParserHandle_t
 new_parser (PcEvaluator *self)
@@ -723,6 +788,16 @@ cache_insert (PcEvaluator *self,
   entry->expr = g_strdup (expr);
   self->cache_bytes += strlen (expr);
   entry->touched = named_storage (self, expr, tokens);
+  entry->calls = FALSE;
+  for (guint i = 0; i < tokens->len && !entry->calls; i++)
+    {
+      const PcToken *t = PC_TOKEN (tokens, i);
+
+      entry->calls = (t->kind == PC_TOKEN_NAME && i + 1 < tokens->len
+                      && PC_TOKEN (tokens, i + 1)->kind == PC_TOKEN_OPEN)
+                     || (t->kind == PC_TOKEN_OPERATOR
+                         && (pc_token_is (expr, t, "!") || pc_token_is (expr, t, "%")));
+    }
   g_queue_push_head_link (&self->lru, &entry->link);
   g_hash_table_insert (self->cache, entry->expr, entry);
 }
@@ -734,6 +809,580 @@ cache_clear (PcEvaluator *self)
 
   while ((entry = g_queue_peek_head (&self->lru)) != NULL)
     cache_remove (self, entry);
+}
+
+/* User functions. */
+
+static double call_user (UserFunction *fn,
+                         const double *args);
+
+static double
+user0 (void *fn)
+{
+  return call_user (fn, NULL);
+}
+
+static double
+user1 (void *fn, double a)
+{
+  double v[] = { a };
+  return call_user (fn, v);
+}
+
+static double
+user2 (void *fn, double a, double b)
+{
+  double v[] = { a, b };
+  return call_user (fn, v);
+}
+
+static double
+user3 (void *fn, double a, double b, double c)
+{
+  double v[] = { a, b, c };
+  return call_user (fn, v);
+}
+
+static double
+user4 (void *fn, double a, double b, double c, double d)
+{
+  double v[] = { a, b, c, d };
+  return call_user (fn, v);
+}
+
+static double
+user5 (void *fn, double a, double b, double c, double d, double e)
+{
+  double v[] = { a, b, c, d, e };
+  return call_user (fn, v);
+}
+
+static double
+user6 (void *fn, double a, double b, double c, double d, double e, double f)
+{
+  double v[] = { a, b, c, d, e, f };
+  return call_user (fn, v);
+}
+
+static double
+user7 (void *fn, double a, double b, double c, double d, double e, double f,
+       double g)
+{
+  double v[] = { a, b, c, d, e, f, g };
+  return call_user (fn, v);
+}
+
+static double
+user8 (void *fn, double a, double b, double c, double d, double e, double f,
+       double g, double h)
+{
+  double v[] = { a, b, c, d, e, f, g, h };
+  return call_user (fn, v);
+}
+
+static double
+user9 (void *fn, double a, double b, double c, double d, double e, double f,
+       double g, double h, double i)
+{
+  double v[] = { a, b, c, d, e, f, g, h, i };
+  return call_user (fn, v);
+}
+
+static double
+user10 (void *fn, double a, double b, double c, double d, double e, double f,
+        double g, double h, double i, double j)
+{
+  double v[] = { a, b, c, d, e, f, g, h, i, j };
+  return call_user (fn, v);
+}
+
+/* Never folded while parsing: a function's body can change. */
+static void
+define_user_function (muParserHandle_t  parser,
+                      UserFunction     *fn)
+{
+  switch (fn->n_params)
+    {
+    case 0: mupDefineFunUserData0 (parser, fn->name, user0, fn, FALSE); break;
+    case 1: mupDefineFunUserData1 (parser, fn->name, user1, fn, FALSE); break;
+    case 2: mupDefineFunUserData2 (parser, fn->name, user2, fn, FALSE); break;
+    case 3: mupDefineFunUserData3 (parser, fn->name, user3, fn, FALSE); break;
+    case 4: mupDefineFunUserData4 (parser, fn->name, user4, fn, FALSE); break;
+    case 5: mupDefineFunUserData5 (parser, fn->name, user5, fn, FALSE); break;
+    case 6: mupDefineFunUserData6 (parser, fn->name, user6, fn, FALSE); break;
+    case 7: mupDefineFunUserData7 (parser, fn->name, user7, fn, FALSE); break;
+    case 8: mupDefineFunUserData8 (parser, fn->name, user8, fn, FALSE); break;
+    case 9: mupDefineFunUserData9 (parser, fn->name, user9, fn, FALSE); break;
+    default: mupDefineFunUserData10 (parser, fn->name, user10, fn, FALSE); break;
+    }
+}
+
+static gboolean
+define_one_cb (gpointer key,
+               gpointer value,
+               gpointer data)
+{
+  define_user_function (data, value);
+  return FALSE;
+}
+
+static void
+define_user_functions (PcEvaluator      *self,
+                       muParserHandle_t  parser)
+{
+  g_tree_foreach (self->functions, define_one_cb, parser);
+}
+
+static void
+user_function_free (UserFunction *fn)
+{
+  if (fn->parser != NULL)
+    mupRelease (fn->parser);
+  for (guint i = 0; i < fn->n_params; i++)
+    g_free (fn->params[i]);
+  g_clear_pointer (&fn->calls, g_ptr_array_unref);
+  g_free (fn->name);
+  g_free (fn->text);
+  g_free (fn->body);
+  g_free (fn);
+}
+
+static double *
+body_variable_cb (const char *name,
+                  void       *user_data)
+{
+  PcEvaluator *self = user_data;
+  double *value = g_hash_table_lookup (self->variables, name);
+
+  if (value != NULL)
+    return value;
+  g_ptr_array_add (self->unknown, g_strdup (name));
+  return &self->dummy;
+}
+
+/* A parser for @fn's body, parsed (not evaluated): NULL if it failed,
+ * with the reason in muparser's error state of *@failed_parser (to be
+ * released by the caller) or in self->unknown. */
+static muParserHandle_t
+body_parser (PcEvaluator      *self,
+             UserFunction     *fn,
+             muParserHandle_t *failed_parser)
+{
+  muParserHandle_t parser = mupCreate (muBASETYPE_FLOAT);
+
+  *failed_parser = NULL;
+  mupSetVarFactory (parser, body_variable_cb, self);
+  define_constants (self, parser);
+  for (guint i = 0; i < fn->n_params; i++)
+    mupDefineVar (parser, fn->params[i], &fn->args[i]);
+  g_ptr_array_set_size (self->unknown, 0);
+  mupSetExpr (parser, fn->body);
+  /* Parses without evaluating, calling the factory for every name. */
+  mupGetExprVarNum (parser);
+  if (mupError (parser) || self->unknown->len > 0)
+    {
+      *failed_parser = parser;
+      return NULL;
+    }
+  return parser;
+}
+
+static double
+call_user (UserFunction *fn,
+           const double *args)
+{
+  PcEvaluator *self = fn->owner;
+  PcEvalFault *fault = &self->fault;
+  double value = NAN;
+
+  if (fault->name != NULL)
+    return NAN;  /* failed already: no more work */
+  if (++fault->calls > PC_EVAL_MAX_CALLS)
+    {
+      fault->code = PC_EVAL_ERROR_TOO_MANY_COMPUTATIONS;
+      fault->name = fn->name;
+    }
+  else
+    {
+      if (fn->parser == NULL)
+        {
+          muParserHandle_t failed = NULL;
+
+          /* What the body names was unset or redefined since. */
+          fn->parser = body_parser (self, fn, &failed);
+          g_clear_pointer (&failed, mupRelease);
+          if (fn->parser == NULL)
+            {
+              fault->code = PC_EVAL_ERROR_BROKEN_FUNCTION;
+              fault->name = fn->name;
+            }
+        }
+      if (fn->parser != NULL)
+        {
+          for (guint i = 0; i < fn->n_params; i++)
+            fn->args[i] = args[i];
+          self->depth++;
+          value = mupEval (fn->parser);
+          if (mupError (fn->parser) && fault->name == NULL)
+            {
+              fault->code = PC_EVAL_ERROR_BROKEN_FUNCTION;
+              fault->name = fn->name;
+            }
+          self->depth--;
+        }
+    }
+  /* The request's text shows the outermost call. */
+  if (fault->name != NULL)
+    {
+      if (self->depth == 0 && fault->user == NULL)
+        fault->user = fn->name;
+      return NAN;
+    }
+  return value;
+}
+
+static gboolean
+drop_parser_cb (gpointer key,
+                gpointer value,
+                gpointer data)
+{
+  UserFunction *fn = value;
+
+  g_clear_pointer (&fn->parser, mupRelease);
+  return FALSE;
+}
+
+/* After a variable went away: bodies may hold its storage. */
+static void
+drop_function_parsers (PcEvaluator *self)
+{
+  g_tree_foreach (self->functions, drop_parser_cb, NULL);
+}
+
+/* After the set of functions changed: every parser knows the old set. */
+static void
+drop_all_parsers (PcEvaluator *self)
+{
+  cache_clear (self);
+  g_clear_pointer (&self->parser, mupRelease);
+  drop_function_parsers (self);
+}
+
+/* Whether @from's body calls @target, directly or through others. */
+static gboolean
+reaches (PcEvaluator  *self,
+         UserFunction *from,
+         const char   *target,
+         GHashTable   *visited)
+{
+  if (!g_hash_table_add (visited, from->name))
+    return FALSE;
+  for (guint i = 0; i < from->calls->len; i++)
+    {
+      const char *name = g_ptr_array_index (from->calls, i);
+      UserFunction *next;
+
+      if (strcmp (name, target) == 0)
+        return TRUE;
+      next = g_tree_lookup (self->functions, name);
+      if (next != NULL && reaches (self, next, target, visited))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* "name(a, b) =": the index of the ")" when @tokens start so, else -1. */
+static int
+definition_close (const char *expr,
+                  GArray     *tokens)
+{
+  guint i;
+
+  if (tokens->len < 4 || PC_TOKEN (tokens, 0)->kind != PC_TOKEN_NAME
+      || PC_TOKEN (tokens, 1)->kind != PC_TOKEN_OPEN)
+    return -1;
+  for (i = 2; i < tokens->len && PC_TOKEN (tokens, i)->kind != PC_TOKEN_CLOSE; i++)
+    if (PC_TOKEN (tokens, i)->kind == PC_TOKEN_OPEN)
+      return -1;
+  if (i + 1 >= tokens->len || !pc_token_is (expr, PC_TOKEN (tokens, i + 1), "="))
+    return -1;
+  return i;
+}
+
+typedef struct
+{
+  const char *name;
+  gboolean    found;
+} ParamSearch;
+
+static gboolean
+find_parameter_cb (gpointer key,
+                   gpointer value,
+                   gpointer data)
+{
+  UserFunction *fn = value;
+  ParamSearch *search = data;
+
+  for (guint i = 0; i < fn->n_params; i++)
+    if (strcmp (fn->params[i], search->name) == 0)
+      search->found = TRUE;
+  return search->found;
+}
+
+/* Whether @name is a parameter of a function: it would then become a
+ * function inside that body, which muparser reads as a misplaced call. */
+static gboolean
+is_parameter (PcEvaluator *self,
+              const char  *name)
+{
+  ParamSearch search = { name, FALSE };
+
+  g_tree_foreach (self->functions, find_parameter_cb, &search);
+  return search.found;
+}
+
+static gboolean
+is_taken (PcEvaluator *self,
+          const char  *name)
+{
+  return pc_eval_is_function (name) || pc_eval_is_constant (name)
+         || strcmp (name, "ans") == 0;
+}
+
+/* The parameters, tokens 2 .. @close - 1. */
+static gboolean
+read_params (PcEvaluator  *self,
+             const char   *expr,
+             GArray       *tokens,
+             guint         close,
+             UserFunction *fn,
+             Failure      *failure)
+{
+  /* An even index at the ")" follows a comma: "f(x,) = 1". */
+  for (guint i = 2; i < close || (i == close && i > 2 && i % 2 == 0); i++)
+    {
+      const PcToken *t = PC_TOKEN (tokens, i);
+      g_autofree char *name = NULL;
+
+      if ((i % 2) == 1)
+        {
+          if (t->kind != PC_TOKEN_COMMA)
+            {
+              set_failure_at (failure, PC_EVAL_ERROR_INVALID_PARAMETER, expr, tokens, i);
+              return FALSE;
+            }
+          continue;
+        }
+      name = pc_token_text (expr, t);
+      if (t->kind != PC_TOKEN_NAME || is_taken (self, name)
+          || strcmp (name, fn->name) == 0
+          || g_tree_lookup (self->functions, name) != NULL)
+        {
+          set_failure_at (failure, PC_EVAL_ERROR_INVALID_PARAMETER, expr, tokens, i);
+          return FALSE;
+        }
+      for (guint j = 0; j < fn->n_params; j++)
+        if (strcmp (fn->params[j], name) == 0)
+          {
+            set_failure_at (failure, PC_EVAL_ERROR_INVALID_PARAMETER, expr, tokens, i);
+            return FALSE;
+          }
+      if (fn->n_params == PC_EVAL_MAX_PARAMS)
+        {
+          set_failure (failure, PC_EVAL_ERROR_TOO_MANY_PARAMS, t->start,
+                       g_strdup (fn->name));
+          return FALSE;
+        }
+      fn->params[fn->n_params++] = g_steal_pointer (&name);
+    }
+  return TRUE;
+}
+
+/* The body, tokens from @first: one expression, no assignment, no call
+ * that comes back to the function. */
+static gboolean
+scan_body (PcEvaluator  *self,
+           const char   *expr,
+           GArray       *tokens,
+           guint         first,
+           UserFunction *fn,
+           Failure      *failure)
+{
+  int depth = 0;
+
+  if (first >= tokens->len)
+    {
+      set_failure (failure, PC_EVAL_ERROR_UNEXPECTED_EOF, strlen (expr), NULL);
+      return FALSE;
+    }
+  for (guint i = first; i < tokens->len; i++)
+    {
+      const PcToken *t = PC_TOKEN (tokens, i);
+
+      if (t->kind == PC_TOKEN_OPEN)
+        depth++;
+      else if (t->kind == PC_TOKEN_CLOSE)
+        depth--;
+      else if (t->kind == PC_TOKEN_COMMA && depth == 0)
+        {
+          set_failure_at (failure, PC_EVAL_ERROR_UNEXPECTED_ARG_SEP, expr, tokens, i);
+          return FALSE;
+        }
+      else if (t->kind == PC_TOKEN_OPERATOR && pc_token_is (expr, t, "="))
+        {
+          set_failure_at (failure, PC_EVAL_ERROR_UNEXPECTED_OPERATOR, expr, tokens, i);
+          return FALSE;
+        }
+      else if (t->kind == PC_TOKEN_NAME && i + 1 < tokens->len
+               && PC_TOKEN (tokens, i + 1)->kind == PC_TOKEN_OPEN)
+        {
+          g_autofree char *name = pc_token_text (expr, t);
+          UserFunction *callee = g_tree_lookup (self->functions, name);
+          gboolean recursive = strcmp (name, fn->name) == 0;
+
+          if (!recursive && callee != NULL)
+            {
+              g_autoptr(GHashTable) visited = g_hash_table_new (g_str_hash, g_str_equal);
+
+              recursive = reaches (self, callee, fn->name, visited);
+            }
+          if (recursive)
+            {
+              set_failure_at (failure, PC_EVAL_ERROR_RECURSION, expr, tokens, i);
+              return FALSE;
+            }
+          if (callee != NULL && !g_ptr_array_find_with_equal_func (fn->calls, name,
+                                                                   g_str_equal, NULL))
+            g_ptr_array_add (fn->calls, g_steal_pointer (&name));
+        }
+    }
+  return TRUE;
+}
+
+/* Why the body's parse failed, positioned in the whole definition. */
+static void
+body_failure (PcEvaluator      *self,
+              const char       *expr,
+              int               offset,
+              UserFunction     *fn,
+              muParserHandle_t  parser,
+              Failure          *failure)
+{
+  g_autoptr(GArray) tokens = pc_tokenize (fn->body);
+
+  failure->pos = -1;
+  /* An unknown name first: muparser's own error may only follow from it. */
+  for (guint i = 0; i < tokens->len && self->unknown->len > 0; i++)
+    {
+      const PcToken *t = PC_TOKEN (tokens, i);
+      g_autofree char *name = NULL;
+
+      if (t->kind != PC_TOKEN_NAME)
+        continue;
+      name = pc_token_text (fn->body, t);
+      if (g_ptr_array_find_with_equal_func (self->unknown, name, g_str_equal, NULL))
+        {
+          gboolean call = i + 1 < tokens->len && PC_TOKEN (tokens, i + 1)->kind == PC_TOKEN_OPEN;
+
+          set_failure (failure, call ? PC_EVAL_ERROR_UNKNOWN_FUNCTION
+                                     : PC_EVAL_ERROR_UNKNOWN_VARIABLE,
+                       offset + t->start, g_steal_pointer (&name));
+          return;
+        }
+    }
+  read_parser_error (parser, fn->body, tokens, failure);
+  if (failure->pos >= 0)
+    failure->pos += offset;
+}
+
+/* Defines the function of "name(params) = body" (@close: the ")"). */
+static gboolean
+define_function (PcEvaluator *self,
+                 const char  *expr,
+                 GArray      *tokens,
+                 guint        close,
+                 Failure     *failure)
+{
+  UserFunction *fn = g_new0 (UserFunction, 1);
+  UserFunction *old;
+  muParserHandle_t failed = NULL;
+  int offset;
+
+  fn->owner = self;
+  fn->name = pc_token_text (expr, PC_TOKEN (tokens, 0));
+  fn->calls = g_ptr_array_new_with_free_func (g_free);
+  old = g_tree_lookup (self->functions, fn->name);
+  if (is_taken (self, fn->name) || g_hash_table_contains (self->variables, fn->name)
+      || is_parameter (self, fn->name))
+    set_failure_at (failure, PC_EVAL_ERROR_NAME_CONFLICT, expr, tokens, 0);
+  else if ((old == NULL && (guint) g_tree_nnodes (self->functions) >= PC_EVAL_MAX_FUNCTIONS)
+           || self->function_bytes - (old != NULL ? strlen (old->text) : 0) + strlen (expr)
+              > PC_EVAL_MAX_FUNCTION_BYTES)
+    set_failure (failure, PC_EVAL_ERROR_TOO_MANY_FUNCTIONS, -1, NULL);
+  else if (read_params (self, expr, tokens, close, fn, failure)
+           && scan_body (self, expr, tokens, close + 2, fn, failure))
+    {
+      offset = PC_TOKEN (tokens, close + 2)->start;
+      fn->body = g_strdup (expr + offset);
+      fn->parser = body_parser (self, fn, &failed);
+      if (fn->parser == NULL)
+        body_failure (self, expr, offset, fn, failed, failure);
+      g_clear_pointer (&failed, mupRelease);
+    }
+  g_ptr_array_set_size (self->unknown, 0);
+  if (fn->parser == NULL)
+    {
+      user_function_free (fn);
+      return FALSE;
+    }
+
+  /* Every parser knows the old set of functions, and the old function's
+   * address: all go before it does. */
+  fn->text = g_strstrip (g_strdup (expr));
+  g_clear_pointer (&fn->parser, mupRelease);
+  drop_all_parsers (self);
+  if (old != NULL)
+    self->function_bytes -= strlen (old->text);
+  self->function_bytes += strlen (fn->text);
+  g_tree_replace (self->functions, fn->name, fn);
+  g_free (self->definition);
+  self->definition = g_strdup (fn->text);
+  return TRUE;
+}
+
+/* The fault a callback recorded, at the token of the request that shows
+ * it: the operator, the function, or the outermost user function call. */
+static void
+fault_failure (PcEvaluator *self,
+               const char  *expr,
+               GArray      *tokens,
+               Failure     *failure)
+{
+  const char *name = self->fault.user != NULL ? self->fault.user : self->fault.name;
+  gboolean oprt = !pc_eval_is_name_char (name[0]);
+
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      const PcToken *t = PC_TOKEN (tokens, i);
+
+      if (oprt ? t->kind == PC_TOKEN_OPERATOR && pc_token_is (expr, t, name)
+               : t->kind == PC_TOKEN_NAME && pc_token_is (expr, t, name)
+                 && i + 1 < tokens->len && PC_TOKEN (tokens, i + 1)->kind == PC_TOKEN_OPEN)
+        {
+          set_failure_at (failure, self->fault.code, expr, tokens, i);
+          return;
+        }
+    }
+  set_failure (failure, self->fault.code, -1, g_strdup (name));
+}
+
+static void
+start_fault (PcEvaluator *self)
+{
+  self->fault.name = NULL;
+  self->fault.user = NULL;
+  self->fault.calls = 0;
+  pc_eval_math_set_fault (&self->fault);
 }
 
 /* Evaluates with the parser that already holds @expr's bytecode. Returns
@@ -751,8 +1400,13 @@ eval_cached (PcEvaluator *self,
   for (guint i = 0; i < entry->touched->len; i++)
     save_value (self->saved, g_ptr_array_index (entry->touched, i));
   g_ptr_array_set_size (self->created, 0);
+  if (entry->calls)
+    start_fault (self);
   values = mupEvalMulti (entry->parser, &n);
-  if (mupError (entry->parser) || values == NULL || n < 1 || self->created->len > 0)
+  if (entry->calls)
+    pc_eval_math_set_fault (NULL);
+  if (mupError (entry->parser) || values == NULL || n < 1 || self->created->len > 0
+      || (entry->calls && self->fault.name != NULL))
     {
       roll_back (self, entry->parser, self->saved);
       cache_remove (self, entry);
@@ -782,9 +1436,23 @@ eval_parsing (PcEvaluator        *self,
   gboolean parser_failed = FALSE;
   gboolean evaluated = FALSE;
   gboolean misused;
+  int close;
 
   if (check_text (expr, &tokens, &failure))
     {
+      report (expr, &failure, detail, error);
+      g_free (failure.token);
+      return FALSE;
+    }
+
+  close = definition_close (expr, tokens);
+  if (close >= 0)
+    {
+      if (define_function (self, expr, tokens, close, &failure))
+        {
+          g_array_set_size (self->results, 0);
+          return TRUE;
+        }
       report (expr, &failure, detail, error);
       g_free (failure.token);
       return FALSE;
@@ -800,10 +1468,15 @@ eval_parsing (PcEvaluator        *self,
   if (!parser_failed)
     {
       int n = 0;
-      double *values = mupEvalMulti (self->parser, &n);
+      double *values;
 
+      start_fault (self);
+      values = mupEvalMulti (self->parser, &n);
+      pc_eval_math_set_fault (NULL);
       parser_failed = mupError (self->parser);
-      if (!parser_failed && values != NULL && n > 0)
+      if (!parser_failed && self->fault.name != NULL)
+        fault_failure (self, expr, tokens, &failure);
+      else if (!parser_failed && values != NULL && n > 0)
         {
           g_array_set_size (self->results, 0);
           g_array_append_vals (self->results, values, n);
@@ -863,6 +1536,8 @@ pc_evaluator_eval_values (PcEvaluator        *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   *n_values = 0;
+  if (G_UNLIKELY (self->definition != NULL))
+    g_clear_pointer (&self->definition, g_free);
   entry = g_hash_table_lookup (self->cache, expr);
   if ((entry != NULL && eval_cached (self, entry))
       || eval_parsing (self, expr, detail, error))
@@ -912,6 +1587,7 @@ pc_evaluator_trim (PcEvaluator *self)
 
   cache_clear (self);
   g_clear_pointer (&self->parser, mupRelease);
+  drop_function_parsers (self);
 }
 
 static void
@@ -921,6 +1597,8 @@ define_constants (PcEvaluator      *self,
   const PcCatalogConstant *constants;
   guint n_constants;
 
+  pc_eval_math_define (parser);
+  define_user_functions (self, parser);
   constants = pc_evaluator_constants (&n_constants);
   for (guint i = 0; i < n_constants; i++)
     mupDefineConst (parser, constants[i].name, constants[i].value);
@@ -939,6 +1617,14 @@ define_ans (PcEvaluator *self)
   add_variable (self, g_strdup ("ans"), self->ans);
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  return strcmp (a, b);
+}
+
 PcEvaluator *
 pc_evaluator_new (void)
 {
@@ -950,7 +1636,11 @@ pc_evaluator_new (void)
   self->cache = g_hash_table_new (g_str_hash, g_str_equal);
   g_queue_init (&self->lru);
   self->saved = g_array_new (FALSE, FALSE, sizeof (SavedValue));
-  self->results = g_array_new (FALSE, FALSE, sizeof (double));
+  /* Allocated from the start: a definition answers its empty data. */
+  self->results = g_array_sized_new (FALSE, FALSE, sizeof (double), 4);
+  self->functions = g_tree_new_full (compare_names, NULL, NULL,
+                                     (GDestroyNotify) user_function_free);
+  self->unknown = g_ptr_array_new_with_free_func (g_free);
   define_ans (self);
   /* One parser from the start: the first request needs it anyway. */
   self->parser = new_parser (self);
@@ -964,6 +1654,9 @@ pc_evaluator_free (PcEvaluator *self)
     return;
 
   pc_evaluator_trim (self);
+  g_tree_unref (self->functions);
+  g_ptr_array_unref (self->unknown);
+  g_free (self->definition);
   g_hash_table_unref (self->cache);
   g_tree_unref (self->names);
   g_hash_table_unref (self->variables);
@@ -1035,6 +1728,16 @@ pc_evaluator_unset (PcEvaluator  *self,
       return TRUE;
     }
 
+  if (g_tree_lookup (self->functions, name) != NULL)
+    {
+      /* Every parser knows the function and its address. */
+      drop_all_parsers (self);
+      self->function_bytes -= strlen (((UserFunction *) g_tree_lookup (self->functions,
+                                                                       name))->text);
+      g_tree_remove (self->functions, name);
+      return TRUE;
+    }
+
   if (!g_hash_table_contains (self->variables, name))
     {
       g_autofree char *message = describe (PC_EVAL_ERROR_NOT_A_VARIABLE, -1, name);
@@ -1044,8 +1747,10 @@ pc_evaluator_unset (PcEvaluator  *self,
       return FALSE;
     }
 
-  /* Cached parsers hold the variable's address in their bytecode. */
+  /* Cached parsers hold the variable's address in their bytecode, and
+   * so may function bodies. */
   cache_clear (self);
+  drop_function_parsers (self);
   if (self->parser != NULL)
     mupRemoveVar (self->parser, name);
   remove_variable (self, name);
@@ -1058,6 +1763,8 @@ pc_evaluator_reset (PcEvaluator *self)
   g_return_if_fail (self != NULL);
 
   pc_evaluator_trim (self);
+  g_tree_remove_all (self->functions);
+  self->function_bytes = 0;
   g_tree_remove_all (self->names);
   g_hash_table_remove_all (self->variables);
   define_ans (self);
@@ -1070,4 +1777,48 @@ pc_eval_error_detail_clear (PcEvalErrorDetail *detail)
 
   g_clear_pointer (&detail->token, g_free);
   detail->pos = -1;
+}
+
+const char *
+pc_evaluator_definition (PcEvaluator *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->definition;
+}
+
+typedef struct
+{
+  PcEvaluatorFunFunc func;
+  gpointer           user_data;
+} ForeachFunction;
+
+static gboolean
+foreach_function_cb (gpointer key,
+                     gpointer value,
+                     gpointer data)
+{
+  ForeachFunction *each = data;
+  UserFunction *fn = value;
+
+  each->func (fn->name, fn->n_params, fn->text, each->user_data);
+  return FALSE;
+}
+
+void
+pc_evaluator_foreach_function (PcEvaluator        *self,
+                               PcEvaluatorFunFunc  func,
+                               gpointer            user_data)
+{
+  ForeachFunction each = { func, user_data };
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (func != NULL);
+  g_tree_foreach (self->functions, foreach_function_cb, &each);
+}
+
+guint
+pc_evaluator_n_functions (PcEvaluator *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return g_tree_nnodes (self->functions);
 }

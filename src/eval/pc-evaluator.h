@@ -20,6 +20,16 @@ G_BEGIN_DECLS
 /* Variables a session may define unless the server says otherwise
  * (pipecalcd --max-variables). */
 #define PC_EVAL_DEFAULT_MAX_VARIABLES 10000
+/* User-defined functions a session may hold. */
+#define PC_EVAL_MAX_FUNCTIONS 100
+/* And at most this much text of definitions in all: a body's bytecode
+ * costs about 65 bytes per byte of text, so about 1 MB. */
+#define PC_EVAL_MAX_FUNCTION_BYTES 16384
+/* Parameters of a user function (muparser's limit for callbacks). */
+#define PC_EVAL_MAX_PARAMS 10
+/* User function calls one request may make: "f(x) = g(x) + g(x)" nested
+ * twenty deep would otherwise make a million. */
+#define PC_EVAL_MAX_CALLS 100000
 
 #define PC_EVAL_ERROR (pc_eval_error_quark ())
 
@@ -64,6 +74,10 @@ typedef enum
   PC_EVAL_ERROR_INVALID_NUMBER = 103,     /* "1e", "1e+x", or out of range: "1e999" */
   PC_EVAL_ERROR_UNKNOWN_FUNCTION = 104,   /* foo(2) */
   PC_EVAL_ERROR_TOO_MANY_VARIABLES = 105, /* the session's variable limit */
+  PC_EVAL_ERROR_RECURSION = 106,          /* f(x) = f(x - 1), or through g */
+  PC_EVAL_ERROR_INVALID_PARAMETER = 107,  /* f(1) = 2, f(x, x) = 1, f(pi) = 1 */
+  PC_EVAL_ERROR_BROKEN_FUNCTION = 108,    /* a function names what was unset */
+  PC_EVAL_ERROR_TOO_MANY_FUNCTIONS = 109, /* PC_EVAL_MAX_FUNCTIONS */
 } PcEvalErrorCode;
 
 /* A failed evaluation: where and what. @pos is a character (not byte)
@@ -105,6 +119,12 @@ GArray      *pc_evaluator_eval          (PcEvaluator        *self,
                                          PcEvalErrorDetail  *detail,
                                          GError            **error);
 
+/* A request "name(params) = body" defines (or replaces) a user function
+ * and succeeds with no values (an empty array, @n_values 0); this then
+ * returns its text as typed, blanks around it trimmed, until the next
+ * request. %NULL after any other request. */
+const char  *pc_evaluator_definition    (PcEvaluator        *self);
+
 /* pc_evaluator_eval() without the copy: returns the @n_values values,
  * owned by the evaluator and valid until its next call, or %NULL with
  * @error (and @detail) set exactly as pc_evaluator_eval() does. */
@@ -141,13 +161,26 @@ guint        pc_evaluator_n_variables   (PcEvaluator        *self);
  * changes nothing. */
 void         pc_evaluator_set_max_variables (PcEvaluator    *self,
                                              guint           max_variables);
-/* Forgets the session variable @name (PC_EVAL_ERROR_NOT_A_VARIABLE if
- * there is none). ans cannot be forgotten: unsetting it sets it to 0. */
+/* Forgets the session variable or user function @name
+ * (PC_EVAL_ERROR_NOT_A_VARIABLE if there is none). ans cannot be
+ * forgotten: unsetting it sets it to 0. */
 gboolean     pc_evaluator_unset         (PcEvaluator        *self,
                                          const char         *name,
                                          GError            **error);
-/* Forgets every session variable; ans is back to 0. */
+/* Forgets every session variable and user function; ans is back to 0. */
 void         pc_evaluator_reset         (PcEvaluator        *self);
+
+typedef void (*PcEvaluatorFunFunc) (const char *name,
+                                    guint       n_params,
+                                    const char *text,
+                                    gpointer    user_data);
+
+/* User functions in name order (strcmp), with their definitions' text.
+ * @func must not change the evaluator. */
+void         pc_evaluator_foreach_function (PcEvaluator        *self,
+                                            PcEvaluatorFunFunc  func,
+                                            gpointer            user_data);
+guint        pc_evaluator_n_functions   (PcEvaluator        *self);
 
 void         pc_eval_error_detail_clear (PcEvalErrorDetail  *detail);
 

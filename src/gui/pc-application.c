@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 #ifdef G_OS_UNIX
 #include <glib-unix.h>
 #endif
@@ -12,7 +13,9 @@
 #include "pc-connection.h"
 #include "pc-connection-dialog.h"
 #include "pc-preferences-dialog.h"
+#include "pc-secret.h"
 #include "pc-target.h"
+#include "pc-token.h"
 #include "pc-window.h"
 
 struct _PcApplication
@@ -23,6 +26,12 @@ struct _PcApplication
   PcTransports *transports;
   PcConnection *connection;
   PcHistory    *history;
+  /* The remote server's access token, from the keyring or its file
+   * (pc-secret.h); looked up once at start, then what the connection
+   * dialog saved. */
+  char         *token;
+  gboolean      token_loaded;
+  GCancellable *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (PcApplication, pc_application, GTK_TYPE_APPLICATION)
@@ -37,6 +46,10 @@ pc_application_dispose (GObject *object)
     pc_connection_stop (self->connection);
   g_clear_object (&self->connection);
   g_clear_object (&self->history);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->token, pc_token_free);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->transports, pc_transports_free);
   G_OBJECT_CLASS (pc_application_parent_class)->dispose (object);
@@ -106,9 +119,15 @@ connection_response_cb (GtkDialog     *dialog,
                         int            response,
                         PcApplication *self)
 {
-  /* The dialog has validated and saved the choices. */
+  /* The dialog has validated and saved the choices, and is storing the
+   * token; the connection takes it from here, not from the store. */
   if (response == GTK_RESPONSE_APPLY)
-    pc_application_apply_connection (self);
+    {
+      g_clear_pointer (&self->token, pc_token_free);
+      self->token = g_strdup (pc_connection_dialog_get_token (PC_CONNECTION_DIALOG (dialog)));
+      self->token_loaded = TRUE;
+      pc_application_apply_connection (self);
+    }
 }
 
 static void
@@ -158,7 +177,66 @@ pc_application_apply_connection (PcApplication *self)
     }
   pc_connection_set_timeout (self->connection,
                              g_settings_get_uint (self->settings, "request-timeout"));
+  /* The token and the CA file are the remote server's. */
+  if (target->remote)
+    {
+      g_autofree char *ca_file = g_settings_get_string (self->settings, "tls-ca-file");
+
+      pc_connection_set_credentials (self->connection, self->token, ca_file);
+    }
+  else
+    pc_connection_set_credentials (self->connection, NULL, NULL);
   pc_connection_set_target (self->connection, target->address, target->start_private);
+}
+
+static gboolean
+is_remote_target (PcApplication *self)
+{
+  return g_settings_get_enum (self->settings, "mode") == 1;
+}
+
+static void
+token_loaded_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  char *token = pc_secret_lookup_finish (result, &error);
+  PcApplication *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = user_data;
+  if (error != NULL)
+    g_warning ("%s", error->message);
+  /* The dialog may have set one meanwhile: it is newer. */
+  if (self->token_loaded)
+    {
+      pc_token_free (token);
+      return;
+    }
+  self->token = token;
+  self->token_loaded = TRUE;
+  /* A remote target waited for its token (see activate). */
+  if (get_window (self) != NULL && is_remote_target (self))
+    pc_application_apply_connection (self);
+}
+
+/* Versions before 0.2 kept the token in GSettings, in clear: move it to
+ * the keyring (or the private file) and empty the key. */
+static void
+migrate_token (PcApplication *self)
+{
+  g_autofree char *old = g_settings_get_string (self->settings, "access-token");
+  g_autofree char *host = g_settings_get_string (self->settings, "remote-host");
+
+  if (old[0] == '\0')
+    return;
+  self->token = g_strdup (old);
+  self->token_loaded = TRUE;
+  pc_secret_store_async (host, old, NULL, NULL, NULL);
+  g_settings_reset (self->settings, "access-token");
+  memset (old, 0, strlen (old));
 }
 
 static void
@@ -211,6 +289,11 @@ pc_application_startup (GApplication *application)
   if (!pc_history_load (self->history, &error))
     g_warning ("%s", error->message);
 
+  self->cancellable = g_cancellable_new ();
+  migrate_token (self);
+  if (!self->token_loaded)
+    pc_secret_lookup_async (self->cancellable, token_loaded_cb, self);
+
   g_signal_connect (self->settings, "changed::request-timeout",
                     G_CALLBACK (timeout_changed_cb), self);
   g_signal_connect (self->settings, "changed::history-size",
@@ -230,7 +313,10 @@ pc_application_activate (GApplication *application)
     {
       window = pc_window_new (GTK_APPLICATION (self), self->settings,
                               self->connection, self->history);
-      pc_application_apply_connection (self);
+      /* A remote server is not called before its token is known: it
+       * would only answer error 1003. The lookup applies it then. */
+      if (self->token_loaded || !is_remote_target (self))
+        pc_application_apply_connection (self);
     }
   gtk_window_present (GTK_WINDOW (window));
 }

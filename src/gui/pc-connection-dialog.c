@@ -7,7 +7,9 @@
 
 #include "pc-client.h"
 #include "pc-connection-dialog.h"
+#include "pc-secret.h"
 #include "pc-target.h"
+#include "pc-token.h"
 
 struct _PcConnectionDialog
 {
@@ -30,6 +32,9 @@ struct _PcConnectionDialog
   GtkEntry        *pipe_entry;
   GtkEntry        *token_entry;
   GtkToggleButton *tls_check;
+  GtkWidget       *ca_label;
+  GtkFileChooser  *ca_button;
+  GtkWidget       *ca_clear_button;
   GtkButton       *test_button;
   GtkSpinner      *test_spinner;
   GtkLabel        *test_label;
@@ -46,7 +51,9 @@ struct _PcConnectionDialog
   GCancellable    *test_cancellable;
   guint            test_timeout_id;
   gboolean         test_local_default; /* local: nobody there may be fine */
-  char            *test_token;
+
+  /* Looking up the stored token to show it (pc-secret.h). */
+  GCancellable    *token_cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (PcConnectionDialog, pc_connection_dialog, GTK_TYPE_DIALOG)
@@ -107,6 +114,7 @@ build_target (PcConnectionDialog  *self,
                         combo_scheme (self->remote_transport_combo),
                         (guint) gtk_spin_button_get_value_as_int (self->remote_port_spin),
                         gtk_entry_get_text (self->pipe_entry),
+                        gtk_toggle_button_get_active (self->tls_check),
                         error);
 }
 
@@ -179,7 +187,6 @@ stop_test (PcConnectionDialog *self)
   g_clear_handle_id (&self->test_timeout_id, g_source_remove);
   pc_client_close (self->test_client);
   g_clear_object (&self->test_client);
-  g_clear_pointer (&self->test_token, g_free);
   return TRUE;
 }
 
@@ -284,35 +291,6 @@ test_call_info (PcConnectionDialog *self)
 }
 
 static void
-test_auth_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(PcConnectionDialog) self = user_data;
-  PcClient *client = PC_CLIENT (source);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-
-  if (pc_client_auth_finish (client, result, &error))
-    {
-      if (client == self->test_client)
-        test_call_info (self);
-      return;
-    }
-  if (client != self->test_client)
-    return;
-  if (g_error_matches (error, PC_CLIENT_ERROR, PC_CLIENT_ERROR_REFUSED)
-      || g_error_matches (error, PC_CLIENT_ERROR, PC_CLIENT_ERROR_BAD_REPLY))
-    {
-      /* TRANSLATORS: %s is the server's own (English) error message */
-      text = g_strdup_printf (_("The server refused the access token: %s"), error->message);
-      finish_test (self, text, TRUE);
-    }
-  else
-    finish_test (self, error->message, TRUE);
-}
-
-static void
 test_connected_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
@@ -338,14 +316,7 @@ test_connected_cb (GObject      *source,
     }
   if (client != self->test_client)
     return;
-
-  if (self->test_token == NULL)
-    {
-      test_call_info (self);
-      return;
-    }
-  pc_client_auth_async (client, self->test_token, self->test_cancellable,
-                        test_auth_cb, g_object_ref (self));
+  test_call_info (self);
 }
 
 static void
@@ -370,7 +341,16 @@ start_test (PcConnectionDialog *self)
   self->test_client = pc_client_new (self->transports);
   pc_client_set_timeout (self->test_client, seconds);
   self->test_local_default = !target->remote;
-  self->test_token = target->remote && token[0] != '\0' ? g_strdup (token) : NULL;
+  /* The client presents the token as it connects (a refusal is a failed
+   * connect, PC_CLIENT_ERROR_AUTH_FAILED, worded there). */
+  if (target->remote)
+    {
+      g_autofree char *ca_file = gtk_file_chooser_get_filename (self->ca_button);
+
+      pc_client_set_token (self->test_client, token[0] != '\0' ? token : NULL);
+      if (gtk_toggle_button_get_active (self->tls_check))
+        pc_client_set_tls_ca_file (self->test_client, ca_file);
+    }
   /* The request timeout bounds the whole test, the connect included: a
    * host that drops packets would otherwise keep it going for minutes. */
   self->test_timeout_id = g_timeout_add_seconds (seconds, test_timeout_cb, self);
@@ -403,6 +383,8 @@ update_widgets (PcConnectionDialog *self)
                         && !(local_ops->flags & PC_TRANSPORT_FLAG_DEFAULT_LOCAL);
   gboolean remote_name = remote_ops != NULL && remote_ops->name_label != NULL;
   gboolean remote_port = remote_ops == NULL || remote_ops->default_port != 0;
+  gboolean remote_tls = remote_ops != NULL && (remote_ops->flags & PC_TRANSPORT_FLAG_TLS);
+  gboolean tls_on = gtk_toggle_button_get_active (self->tls_check);
 
   gtk_widget_set_sensitive (self->local_grid, !remote);
   gtk_widget_set_sensitive (self->remote_grid, remote);
@@ -422,6 +404,15 @@ update_widgets (PcConnectionDialog *self)
                                       pc_transport_name_label (remote_ops));
   gtk_widget_set_visible (self->pipe_label, remote_name);
   gtk_widget_set_visible (GTK_WIDGET (self->pipe_entry), remote_name);
+
+  /* TLS where the transport offers it; the CA file only with TLS on. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->tls_check), remote_tls);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->tls_check),
+                               remote_tls ? _("Encrypt the connection and check the server’s certificate")
+                                          : _("The transport does not offer TLS"));
+  gtk_widget_set_sensitive (self->ca_label, remote_tls && tls_on);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->ca_button), remote_tls && tls_on);
+  gtk_widget_set_sensitive (self->ca_clear_button, remote_tls && tls_on);
 }
 
 static void
@@ -460,6 +451,13 @@ test_clicked_cb (PcConnectionDialog *self)
       return;
     }
   start_test (self);
+}
+
+static void
+ca_clear_clicked_cb (PcConnectionDialog *self)
+{
+  gtk_file_chooser_unselect_all (self->ca_button);
+  changed_cb (self);
 }
 
 static void
@@ -536,13 +534,34 @@ select_transport (GtkComboBoxText *combo,
 }
 
 static void
+token_loaded_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  char *token = pc_secret_lookup_finish (result, &error);
+  PcConnectionDialog *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = user_data;
+  g_clear_object (&self->token_cancellable);
+  if (error != NULL)
+    show_test_status (self, error->message, TRUE);
+  /* Something typed meanwhile wins. */
+  if (token != NULL && gtk_entry_get_text (self->token_entry)[0] == '\0')
+    gtk_entry_set_text (self->token_entry, token);
+  pc_token_free (token);
+}
+
+static void
 load_settings (PcConnectionDialog *self)
 {
   g_autofree char *local_transport = g_settings_get_string (self->settings, "local-transport");
   g_autofree char *remote_transport = g_settings_get_string (self->settings, "remote-transport");
   g_autofree char *host = g_settings_get_string (self->settings, "remote-host");
   g_autofree char *pipe = g_settings_get_string (self->settings, "remote-pipe");
-  g_autofree char *token = g_settings_get_string (self->settings, "access-token");
+  g_autofree char *ca_file = g_settings_get_string (self->settings, "tls-ca-file");
 
   fill_transports (self, self->local_transport_combo, TRUE);
   fill_transports (self, self->remote_transport_combo, FALSE);
@@ -557,7 +576,11 @@ load_settings (PcConnectionDialog *self)
                                 g_settings_get_boolean (self->settings, "start-private-server"));
   gtk_entry_set_text (self->host_entry, host);
   gtk_entry_set_text (self->pipe_entry, pipe);
-  gtk_entry_set_text (self->token_entry, token);
+  if (ca_file[0] != '\0')
+    gtk_file_chooser_set_filename (self->ca_button, ca_file);
+  /* The token comes from the keyring (or its file), asynchronously. */
+  self->token_cancellable = g_cancellable_new ();
+  pc_secret_lookup_async (self->token_cancellable, token_loaded_cb, self);
   gtk_toggle_button_set_active (self->tls_check,
                                 g_settings_get_boolean (self->settings, "use-tls"));
   gtk_toggle_button_set_active (g_settings_get_enum (self->settings, "mode") == 1
@@ -620,9 +643,16 @@ save_settings (PcConnectionDialog *self)
   g_settings_set_string (batch, "remote-transport", combo_scheme (self->remote_transport_combo));
   g_settings_set_int (batch, "remote-port", gtk_spin_button_get_value_as_int (self->remote_port_spin));
   g_settings_set_string (batch, "remote-pipe", gtk_entry_get_text (self->pipe_entry));
-  g_settings_set_string (batch, "access-token", gtk_entry_get_text (self->token_entry));
   g_settings_set_boolean (batch, "use-tls", gtk_toggle_button_get_active (self->tls_check));
+  {
+    g_autofree char *ca_file = gtk_file_chooser_get_filename (self->ca_button);
+
+    g_settings_set_string (batch, "tls-ca-file", ca_file != NULL ? ca_file : "");
+  }
   g_settings_apply (batch);
+  /* The token goes to the keyring, never to the settings. */
+  pc_secret_store_async (target->address, gtk_entry_get_text (self->token_entry), NULL,
+                         NULL, NULL);
   return TRUE;
 }
 
@@ -664,6 +694,9 @@ pc_connection_dialog_dispose (GObject *object)
 
   /* Closing the dialog cancels the test and closes its connection. */
   stop_test (self);
+  if (self->token_cancellable != NULL)
+    g_cancellable_cancel (self->token_cancellable);
+  g_clear_object (&self->token_cancellable);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (pc_connection_dialog_parent_class)->dispose (object);
 }
@@ -705,6 +738,9 @@ pc_connection_dialog_class_init (PcConnectionDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PcConnectionDialog, pipe_entry);
   gtk_widget_class_bind_template_child (widget_class, PcConnectionDialog, token_entry);
   gtk_widget_class_bind_template_child (widget_class, PcConnectionDialog, tls_check);
+  gtk_widget_class_bind_template_child (widget_class, PcConnectionDialog, ca_label);
+  gtk_widget_class_bind_template_child (widget_class, PcConnectionDialog, ca_button);
+  gtk_widget_class_bind_template_child (widget_class, PcConnectionDialog, ca_clear_button);
   gtk_widget_class_bind_template_child (widget_class, PcConnectionDialog, test_button);
   gtk_widget_class_bind_template_child (widget_class, PcConnectionDialog, test_spinner);
   gtk_widget_class_bind_template_child (widget_class, PcConnectionDialog, test_label);
@@ -715,6 +751,7 @@ pc_connection_dialog_class_init (PcConnectionDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, transport_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, test_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, token_icon_press_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ca_clear_clicked_cb);
 }
 
 static void
@@ -742,4 +779,12 @@ pc_connection_dialog_new (GtkWindow    *parent,
   self->private_tooltip = gtk_widget_get_tooltip_text (GTK_WIDGET (self->private_check));
   load_settings (self);
   return GTK_WIDGET (self);
+}
+
+const char *
+pc_connection_dialog_get_token (PcConnectionDialog *self)
+{
+  g_return_val_if_fail (PC_IS_CONNECTION_DIALOG (self), NULL);
+
+  return gtk_entry_get_text (self->token_entry);
 }

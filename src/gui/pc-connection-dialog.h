@@ -18,4 +18,9 @@ GtkWidget *pc_connection_dialog_new (GtkWindow    *parent,
                                      GSettings    *settings,
                                      PcTransports *transports);
 
+/* The access token as typed; the dialog stores it in the keyring (or
+ * its file) on Connect, and whoever hears GTK_RESPONSE_APPLY takes it from
+ * here rather than waiting for the store. */
+const char *pc_connection_dialog_get_token (PcConnectionDialog *self);
+
 G_END_DECLS

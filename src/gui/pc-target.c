@@ -28,7 +28,7 @@ local_address (const PcTransportOps *ops,
   if (ops->flags & PC_TRANSPORT_FLAG_DEFAULT_LOCAL)
     return NULL;
   if (ops->compose_address != NULL)
-    return ops->compose_address (NULL, local_port, NULL);
+    return ops->compose_address (NULL, local_port, NULL, FALSE);
   return ops->default_address != NULL ? ops->default_address () : NULL;
 }
 
@@ -42,6 +42,7 @@ pc_target_new (PcTransports *transports,
                const char   *remote_transport,
                guint         remote_port,
                const char   *remote_name,
+               gboolean      remote_tls,
                GError      **error)
 {
   g_autoptr(PcTarget) target = g_new0 (PcTarget, 1);
@@ -81,7 +82,8 @@ pc_target_new (PcTransports *transports,
           return NULL;
         }
       target->address = ops->compose_address (host, remote_port,
-                                              remote_name ? remote_name : "");
+                                              remote_name ? remote_name : "",
+                                              remote_tls && (ops->flags & PC_TRANSPORT_FLAG_TLS));
     }
 
   /* The transport's parser words the problem and shows a valid example. */
@@ -108,5 +110,6 @@ pc_target_from_settings (GSettings     *settings,
                         g_settings_get_boolean (settings, "start-private-server"),
                         remote_host, remote_transport,
                         (guint) g_settings_get_int (settings, "remote-port"),
-                        remote_name, error);
+                        remote_name, g_settings_get_boolean (settings, "use-tls"),
+                        error);
 }

@@ -30,7 +30,8 @@ PcTarget *pc_target_from_settings (GSettings     *settings,
 /* The same from explicit values, as the connection dialog holds them
  * before saving. @remote_name is used by transports whose remote
  * addresses are a host and a name (PcTransportOps.name_label), the port
- * by those that have ports. */
+ * by those that have ports, @remote_tls by those that can do TLS
+ * (PC_TRANSPORT_FLAG_TLS). */
 PcTarget *pc_target_new           (PcTransports  *transports,
                                    gboolean       remote,
                                    const char    *local_transport,
@@ -40,6 +41,7 @@ PcTarget *pc_target_new           (PcTransports  *transports,
                                    const char    *remote_transport,
                                    guint          remote_port,
                                    const char    *remote_name,
+                                   gboolean       remote_tls,
                                    GError       **error);
 
 G_END_DECLS

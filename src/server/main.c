@@ -13,6 +13,7 @@
 #include "pc-quit-signal.h"
 #include "pc-runtime-dir.h"
 #include "pc-server.h"
+#include "pc-token.h"
 #include "pc-transport.h"
 
 typedef struct
@@ -96,6 +97,118 @@ default_listen_address (PcTransports  *transports,
   return NULL;
 }
 
+/* The options of access control and TLS, kept apart from the limits. */
+typedef struct
+{
+  char            *token_file;
+  int              auth_timeout;
+  char            *tls_cert;
+  char            *tls_key;
+  char            *token;       /* read from token_file */
+  GTlsCertificate *certificate; /* from tls_cert and tls_key */
+} Security;
+
+static void
+security_clear (Security *security)
+{
+  g_clear_pointer (&security->token_file, g_free);
+  g_clear_pointer (&security->tls_cert, g_free);
+  g_clear_pointer (&security->tls_key, g_free);
+  g_clear_pointer (&security->token, pc_token_free);
+  g_clear_object (&security->certificate);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Security, security_clear)
+
+static gboolean
+security_load (Security  *security,
+               GError   **error)
+{
+  if (security->auth_timeout < 0 || security->auth_timeout > 3600)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--auth-timeout must be between 0 and 3600 seconds"));
+      return FALSE;
+    }
+  if (security->token_file != NULL)
+    {
+      security->token = pc_token_read_file (security->token_file, error);
+      if (security->token == NULL)
+        return FALSE;
+    }
+  if ((security->tls_cert == NULL) != (security->tls_key == NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--tls-cert and --tls-key go together"));
+      return FALSE;
+    }
+  if (security->tls_cert != NULL)
+    {
+      if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       _("TLS is not available: GLib has no TLS backend "
+                         "(install glib-networking)"));
+          return FALSE;
+        }
+      security->certificate = g_tls_certificate_new_from_files (security->tls_cert,
+                                                                security->tls_key,
+                                                                error);
+      if (security->certificate == NULL)
+        {
+          g_prefix_error (error, _("Cannot load the TLS certificate %s: "),
+                          security->tls_cert);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* A certificate that no listener presents would only look like TLS. */
+static gboolean
+check_tls_used (PcTransports        *transports,
+                const char * const  *listen,
+                const Security      *security,
+                GError             **error)
+{
+  if (security->certificate == NULL)
+    return TRUE;
+  for (guint i = 0; listen != NULL && listen[i] != NULL; i++)
+    {
+      g_autoptr(PcAddress) address = pc_transports_parse_address (transports, listen[i], NULL);
+
+      if (address != NULL && address->tls)
+        return TRUE;
+    }
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("--tls-cert is given but no listener uses TLS; listen on an "
+                 "address that asks for it, such as --listen "
+                 "“tcp://0.0.0.0:7878?tls=1”"));
+  return FALSE;
+}
+
+/* Said once at start, for every listener other machines may reach. */
+static void
+warn_if_exposed (PcTransports    *transports,
+                 const char      *address_text,
+                 const Security  *security)
+{
+  g_autoptr(PcAddress) address = pc_transports_parse_address (transports, address_text, NULL);
+  const PcTransportOps *ops = address != NULL
+    ? pc_transports_lookup (transports, address->scheme, NULL) : NULL;
+
+  if (ops == NULL || pc_transport_is_loopback (ops, address))
+    return;
+  if (!address->tls)
+    g_warning ("%s is reachable from other machines without TLS: expressions, "
+               "results and any token cross the network in clear; listen on "
+               "tcp://HOST:PORT?tls=1 with --tls-cert and --tls-key", address->text);
+  if (security->token == NULL)
+    g_warning ("%s is reachable from other machines without a token: anyone who "
+               "can reach it may use it; require one with --auth-token-file",
+               address->text);
+}
+
 /* Sessions are spread over one worker thread per core unless
  * PIPECALC_WORKERS says how many (0: every session on the main loop).
  * A tuning knob for benchmarks and tests, not an everyday option. */
@@ -138,6 +251,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(PcTransports) transports = NULL;
+  g_auto(Security) security = { .auth_timeout = 30 };
   g_autoptr(PcServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   PcServerConfig config;
@@ -178,6 +292,16 @@ main (int   argc,
       N_("Accept clients from other machines (tcp on a non-loopback address)"), NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
       N_("Log every request and reply"), NULL },
+    /* Access control and TLS. */
+    { "auth-token-file", 0, 0, G_OPTION_ARG_FILENAME, &security.token_file,
+      N_("Require clients to present the access token in FILE (readable by its owner only)"),
+      N_("FILE") },
+    { "auth-timeout", 0, 0, G_OPTION_ARG_INT, &security.auth_timeout,
+      N_("Close connections not authenticated within S seconds (default 30)"), "S" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &security.tls_cert,
+      N_("The certificate (PEM) that listeners asking for TLS (tcp://HOST:PORT?tls=1) present"), N_("FILE") },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &security.tls_key,
+      N_("The private key (PEM) of --tls-cert"), N_("FILE") },
     { "list-transports", 0, 0, G_OPTION_ARG_NONE, &show_list,
       N_("List the transports found and exit"), NULL },
     { "version", 'V', 0, G_OPTION_ARG_NONE, &show_version,
@@ -251,6 +375,12 @@ main (int   argc,
       return 1;
     }
 
+  if (!security_load (&security, &error))
+    {
+      g_printerr ("pipecalcd: %s\n", error->message);
+      return 1;
+    }
+
   pc_log_init ("pipecalcd", verbose);
   /* A client that goes away mid-reply must cost an EPIPE, not the server. */
   pc_ignore_sigpipe ();
@@ -266,6 +396,12 @@ main (int   argc,
   if (show_list)
     return list_transports (transports);
 
+  if (!check_tls_used (transports, (const char * const *) listen, &security, &error))
+    {
+      g_printerr ("pipecalcd: %s\n", error->message);
+      return 1;
+    }
+
   config = (PcServerConfig) {
     .max_line = (gsize) max_line,
     .max_clients = max_clients,
@@ -280,6 +416,9 @@ main (int   argc,
     .max_incomplete_per_user = max_incomplete_per_user,
     .request_timeout = (guint) request_timeout,
     .send_timeout = (guint) send_timeout,
+    .auth_token = security.token,
+    .auth_timeout = (guint) security.auth_timeout,
+    .tls_certificate = security.certificate,
   };
   server = pc_server_new (transports, &config);
   /* Before the first socket file exists: from then on no signal may kill
@@ -304,6 +443,8 @@ main (int   argc,
         g_printerr ("pipecalcd: %s\n", error->message);
         return 1;
       }
+  for (guint i = 0; listen != NULL && listen[i] != NULL; i++)
+    warn_if_exposed (transports, listen[i], &security);
 
   loop = g_main_loop_new (NULL, FALSE);
   app.loop = loop;
@@ -313,6 +454,7 @@ main (int   argc,
 
   /* Closes any listener left (after a second signal) and removes its files. */
   pc_server_shutdown (server);
+  g_clear_object (&server);
   g_message ("stopped");
   return 0;
 }

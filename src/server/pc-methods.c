@@ -7,18 +7,30 @@
 
 #include "pc-format.h"
 #include "pc-methods.h"
+#include "pc-token.h"
 
 /* Server replies are protocol text: English, never translated (clients
  * translate by error code). Every member below goes in with
  * json_object_set_new() from a constructor that never returns NULL for
  * these values (pc_json_string() repairs invalid UTF-8). */
 
-/* The one error of an expression that is not about the expression: the
- * session holds as many variables as it may. A limit, so 1002. */
+/* The errors of an expression that are not about the expression: the
+ * session holds as many variables or functions as it may. A limit, so
+ * 1002, and the name of the limit. */
+static const char *
+limit_name (const GError *eval_error)
+{
+  if (g_error_matches (eval_error, PC_EVAL_ERROR, PC_EVAL_ERROR_TOO_MANY_VARIABLES))
+    return "variables";
+  if (g_error_matches (eval_error, PC_EVAL_ERROR, PC_EVAL_ERROR_TOO_MANY_FUNCTIONS))
+    return "functions";
+  return NULL;
+}
+
 static gboolean
 is_limit_error (const GError *eval_error)
 {
-  return g_error_matches (eval_error, PC_EVAL_ERROR, PC_EVAL_ERROR_TOO_MANY_VARIABLES);
+  return limit_name (eval_error) != NULL;
 }
 
 static json_t *
@@ -39,7 +51,7 @@ expression_error (PcRpcError        *error,
 
   if (is_limit_error (eval_error))
     {
-      pc_rpc_error_set (error, PC_RPC_BUSY, limit_data ("variables"), "%s",
+      pc_rpc_error_set (error, PC_RPC_BUSY, limit_data (limit_name (eval_error)), "%s",
                         eval_error->message);
       return NULL;
     }
@@ -96,6 +108,15 @@ method_eval (PcEvaluator *evaluator,
     }
 
   result = json_object ();
+  /* A function definition has no value: its text is the answer. */
+  if (n == 0)
+    {
+      json_object_set_new (result, "value", json_null ());
+      json_object_set_new (result, "values", json_array ());
+      json_object_set_new (result, "text",
+                           pc_json_string (pc_evaluator_definition (evaluator)));
+      return result;
+    }
   list = json_array ();
   for (guint i = 0; i < n; i++)
     json_array_append_new (list, pc_json_number (values[i]));
@@ -236,8 +257,23 @@ method_unset (PcEvaluator *evaluator,
   return json_true ();
 }
 
+static void
+add_user_function (const char *name,
+                   guint       n_params,
+                   const char *text,
+                   gpointer    user_data)
+{
+  json_t *one = json_object ();
+
+  json_object_set_new (one, "name", pc_json_string (name));
+  json_object_set_new (one, "args", json_integer (n_params));
+  json_object_set_new (one, "text", pc_json_string (text));
+  json_array_append_new (user_data, one);
+}
+
+/* The catalogue, and this session's own functions in "user". */
 static json_t *
-method_functions (void)
+method_functions (PcEvaluator *evaluator)
 {
   json_t *result = json_object ();
   json_t *functions = json_array ();
@@ -246,6 +282,7 @@ method_functions (void)
   const PcCatalogFunction *fun;
   const PcCatalogConstant *constant;
   const char * const *oprt;
+  json_t *user;
   guint n;
 
   fun = pc_evaluator_functions (&n);
@@ -268,6 +305,9 @@ method_functions (void)
   json_object_set_new (result, "functions", functions);
   json_object_set_new (result, "operators", operators);
   json_object_set_new (result, "constants", constants);
+  user = json_array ();
+  pc_evaluator_foreach_function (evaluator, add_user_function, user);
+  json_object_set_new (result, "user", user);
   return result;
 }
 
@@ -334,7 +374,7 @@ pc_methods_call (PcEvaluator           *evaluator,
           return json_true ();
         }
       if (g_str_equal (method, "functions"))
-        return method_functions ();
+        return method_functions (evaluator);
       if (g_str_equal (method, "info"))
         return method_info (server);
       return json_string ("pong");
@@ -350,6 +390,37 @@ pc_methods_call (PcEvaluator           *evaluator,
   return NULL;
 }
 
+json_t *
+pc_methods_auth (const char *expected,
+                 json_t     *params,
+                 gboolean   *accepted,
+                 PcRpcError *error)
+{
+  json_t *token = NULL;
+
+  *accepted = FALSE;
+  if (json_is_object (params) && json_object_size (params) == 1)
+    token = json_object_get (params, "token");
+  else if (json_is_array (params) && json_array_size (params) == 1)
+    token = json_array_get (params, 0);
+  if (!json_is_string (token))
+    {
+      pc_rpc_error_set (error, PC_RPC_INVALID_PARAMS, NULL,
+                        "Invalid params: auth takes {\"token\": STRING}");
+      return NULL;
+    }
+  /* json_string_value() stops at a NUL, which the protocol refuses in
+   * strings anyway. */
+  if (!pc_token_equal (expected, json_string_value (token)))
+    {
+      pc_rpc_error_set (error, PC_RPC_UNAUTHORIZED, NULL,
+                        "Not authorized: the token is wrong");
+      return NULL;
+    }
+  *accepted = TRUE;
+  return json_true ();
+}
+
 void
 pc_methods_plain (PcEvaluator *evaluator,
                   const char  *expr,
@@ -363,6 +434,11 @@ pc_methods_plain (PcEvaluator *evaluator,
     {
       g_string_append (out, "error: ");
       g_string_append (out, eval_error->message);
+      return;
+    }
+  if (n == 0)
+    {
+      g_string_append (out, pc_evaluator_definition (evaluator));
       return;
     }
   pc_format_append_values (out, values, n);
@@ -384,7 +460,8 @@ pc_methods_eval_json (PcEvaluator *evaluator,
     {
       g_string_append_printf (out, "\"error\":{\"code\":%d,\"message\":", PC_RPC_BUSY);
       pc_json_append_string (out, eval_error->message);
-      g_string_append (out, ",\"data\":{\"limit\":\"variables\"}}");
+      g_string_append_printf (out, ",\"data\":{\"limit\":\"%s\"}}",
+                              limit_name (eval_error));
       pc_eval_error_detail_clear (&detail);
       return;
     }
@@ -400,6 +477,13 @@ pc_methods_eval_json (PcEvaluator *evaluator,
       pc_json_append_string (out, pc_eval_error_reason (eval_error->code));
       g_string_append (out, "}}");
       pc_eval_error_detail_clear (&detail);
+      return;
+    }
+  if (n == 0)
+    {
+      g_string_append (out, "\"result\":{\"value\":null,\"values\":[],\"text\":");
+      pc_json_append_string (out, pc_evaluator_definition (evaluator));
+      g_string_append_c (out, '}');
       return;
     }
   /* The common answer, one whole number below 2^53: its digits are the

@@ -30,6 +30,16 @@ json_t   *pc_methods_call  (PcEvaluator           *evaluator,
                             const char            *method,
                             json_t                *params,
                             PcRpcError            *error);
+/* The `auth` method of a server that requires @expected (an access
+ * token): sets @accepted when @params hold the same token, compared in
+ * constant time, and returns %TRUE; otherwise returns %NULL with @error
+ * filled (1003 for a wrong token, -32602 for params of the wrong
+ * shape) and @accepted %FALSE. */
+json_t   *pc_methods_auth  (const char            *expected,
+                            json_t                *params,
+                            gboolean              *accepted,
+                            PcRpcError            *error);
+
 /* Plain mode: the values, or "error: MESSAGE". */
 void      pc_methods_plain (PcEvaluator           *evaluator,
                             const char            *expr,

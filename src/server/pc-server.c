@@ -532,6 +532,8 @@ incoming_cb (GIOStream    *stream,
     .request_timeout = self->config.request_timeout,
     .send_timeout = self->config.send_timeout,
     .log_limit = &self->log_limit,
+    .auth_token = self->config.auth_token,
+    .auth_timeout = self->config.auth_timeout,
   };
   g_autoptr(GIOStream) owned = stream;
   g_autoptr(PcSession) session = NULL;
@@ -594,7 +596,10 @@ pc_server_listen (PcServer    *self,
 {
   g_autoptr(PcAddress) address = pc_transports_parse_address (self->transports, address_text,
                                                               error);
-  PcListenOptions options = { .allow_remote = self->config.allow_remote };
+  PcListenOptions options = {
+    .allow_remote = self->config.allow_remote,
+    .tls_certificate = self->config.tls_certificate,
+  };
   const PcTransportOps *ops;
   Listener *listener;
 

@@ -26,6 +26,11 @@ typedef struct
   int      max_incomplete_per_user;  /* the same, of one peer */
   guint    request_timeout;  /* seconds for a started request line to end; 0: never */
   guint    send_timeout;     /* seconds replies may wait unread; 0: for ever */
+  /* Access control and TLS (docs/protocol.md, `auth`). Borrowed: they
+   * must outlive the server. */
+  const char      *auth_token;      /* %NULL: no token required */
+  guint            auth_timeout;    /* seconds to authenticate; 0: no limit */
+  GTlsCertificate *tls_certificate; /* for ?tls=1 listeners; %NULL: none */
 } PcServerConfig;
 
 #define PC_TYPE_SERVER (pc_server_get_type ())

@@ -21,6 +21,10 @@
 #define TURN_USEC 1000
 /* A refused or shutting-down connection gets this long to take its replies. */
 #define CLOSE_GRACE_SECONDS 5
+/* A failed `auth` is answered this much later, on a timer (the worker
+ * thread serves other sessions meanwhile), and the connection closed:
+ * one guess per connection and per second at most. */
+#define AUTH_FAILURE_DELAY_MS 1000
 
 struct _PcSession
 {
@@ -48,6 +52,12 @@ struct _PcSession
   gboolean         trimmed;    /* the parse cache was dropped since */
   GSource         *grace_source;
   guint64          n_requests;
+
+  /* Access control (config.auth_token): until `auth` succeeds, every
+   * other request is answered with error 1003. */
+  gboolean         authenticated;
+  GSource         *auth_source;  /* the deadline, then the failure delay */
+  GString         *auth_refusal; /* the reply to a failed auth, held back */
 };
 
 enum { SIGNAL_CLOSED, SIGNAL_ESTABLISHED, N_SIGNALS };
@@ -77,6 +87,7 @@ pc_session_dispose (GObject *object)
 
   clear_source (&self->timer);
   clear_source (&self->grace_source);
+  clear_source (&self->auth_source);
   if (self->channel != NULL)
     pc_line_channel_detach (self->channel);
   g_clear_object (&self->channel);
@@ -94,6 +105,8 @@ pc_session_finalize (GObject *object)
   g_free (self->peer);
   g_free (self->transport);
   g_free (self->refuse_limit);
+  if (self->auth_refusal != NULL)
+    g_string_free (self->auth_refusal, TRUE);
   G_OBJECT_CLASS (pc_session_parent_class)->finalize (object);
 }
 
@@ -140,6 +153,7 @@ pc_session_new (GIOStream             *stream,
     self->config.max_variables = PC_EVAL_DEFAULT_MAX_VARIABLES;
   self->transport = g_strdup (config->transport);
   self->config.transport = self->transport;
+  self->authenticated = config->auth_token == NULL;
   return self;
 }
 
@@ -207,6 +221,7 @@ close_now (PcSession *self)
   release_slot (self);
   clear_source (&self->timer);
   clear_source (&self->grace_source);
+  clear_source (&self->auth_source);
   pc_line_channel_close (self->channel);
 }
 
@@ -424,6 +439,143 @@ static const PcRequestHandler request_handler = {
   .must_yield = must_yield_cb,
 };
 
+/* ---- Authentication ---------------------------------------------------- */
+
+static gboolean
+auth_deadline_cb (gpointer user_data)
+{
+  PcSession *self = user_data;
+
+  g_clear_pointer (&self->auth_source, g_source_unref);
+  g_info ("session %" G_GUINT64_FORMAT ": not authenticated within %u s, closing",
+          self->serial, self->config.auth_timeout);
+  close_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+arm_auth_deadline (PcSession *self)
+{
+  if (self->authenticated || self->auth_source != NULL || self->config.auth_timeout == 0)
+    return;
+  self->auth_source = g_timeout_source_new_seconds (self->config.auth_timeout);
+  attach (self, self->auth_source, auth_deadline_cb);
+}
+
+static gboolean
+auth_failure_cb (gpointer user_data)
+{
+  PcSession *self = user_data;
+
+  g_clear_pointer (&self->auth_source, g_source_unref);
+  g_string_append_len (pc_line_channel_get_output (self->channel),
+                       self->auth_refusal->str, (gssize) self->auth_refusal->len);
+  pc_line_channel_flush (self->channel);
+  close_when_flushed (self);
+  start_grace (self);
+  return G_SOURCE_REMOVE;
+}
+
+static const char not_authorized[] =
+  "Not authorized: this server requires an access token; send the auth method first";
+
+static void
+auth_plain_cb (gpointer    user_data,
+               const char *expr,
+               GString    *out)
+{
+  g_string_append (out, "error: ");
+  g_string_append (out, not_authorized);
+}
+
+static json_t *
+auth_call_cb (gpointer    user_data,
+              const char *method,
+              json_t     *params,
+              PcRpcError *error)
+{
+  PcSession *self = user_data;
+  json_t *result;
+
+  /* A batch may authenticate, then go on with ordinary calls. */
+  if (self->authenticated)
+    return call_cb (user_data, method, params, error);
+  if (self->auth_refusal != NULL || !g_str_equal (method, "auth"))
+    {
+      pc_rpc_error_set (error, PC_RPC_UNAUTHORIZED, NULL, "%s", not_authorized);
+      return NULL;
+    }
+  result = pc_methods_auth (self->config.auth_token, params, &self->authenticated, error);
+  if (self->authenticated)
+    {
+      /* Calls after this one in the same batch need it. */
+      if (self->evaluator == NULL)
+        self->evaluator = pc_evaluator_new ();
+      clear_source (&self->auth_source);
+      g_info ("session %" G_GUINT64_FORMAT ": authenticated", self->serial);
+    }
+  else
+    {
+      /* Marks the failure; handle_unauthenticated() holds the reply. */
+      self->auth_refusal = g_string_new (NULL);
+      g_info ("session %" G_GUINT64_FORMAT ": authentication failed, closing in %d ms",
+              self->serial, AUTH_FAILURE_DELAY_MS);
+    }
+  return result;
+}
+
+/* A batch that authenticated goes on as any session's does: the rest of
+ * it is answered turn by turn, within the output mark (ready_cb). */
+static gboolean
+auth_must_yield_cb (gpointer user_data)
+{
+  PcSession *self = user_data;
+
+  return self->authenticated;
+}
+
+static const PcRequestHandler auth_handler = {
+  .plain = auth_plain_cb,
+  .call = auth_call_cb,
+  .must_yield = auth_must_yield_cb,
+};
+
+/* A line of a session that has not authenticated yet: only `auth` is
+ * served, anything else gets error 1003 (plain lines "error: Not
+ * authorized…"). After a failed attempt nothing more is read: the
+ * refusal leaves after a delay, from a timer, then the session closes,
+ * so guessing costs a connection and a second per try, and the worker
+ * thread is never held up. */
+static void
+handle_unauthenticated (PcSession  *self,
+                        const char *line,
+                        gsize       len,
+                        GString    *output)
+{
+  gsize before = output->len;
+
+  if (self->auth_refusal != NULL)
+    return;
+  self->request = pc_protocol_answer_line (line, len, self->config.max_batch,
+                                           &auth_handler, self, output);
+  if (self->request != NULL)
+    {
+      pc_line_channel_pause (self->channel);
+      return;
+    }
+  if (self->auth_refusal == NULL)
+    return;
+
+  g_string_append_len (self->auth_refusal, output->str + before,
+                       (gssize) (output->len - before));
+  g_string_truncate (output, before);
+  pc_line_channel_stop_reading (self->channel);
+  clear_source (&self->timer);
+  clear_source (&self->auth_source);
+  self->auth_source = g_timeout_source_new (AUTH_FAILURE_DELAY_MS);
+  attach (self, self->auth_source, auth_failure_cb);
+}
+
 static void
 log_reply (PcSession *self,
            GString   *output,
@@ -447,7 +599,11 @@ handle_line (PcSession  *self,
   gsize before = output->len;
 
   self->n_requests++;
-  if (self->config.verbose)
+  /* Before authentication a line may hold the token: never logged. */
+  if (self->config.verbose && !self->authenticated)
+    g_debug ("session %" G_GUINT64_FORMAT ": → (%" G_GSIZE_FORMAT " bytes before "
+             "authentication, not logged)", self->serial, len);
+  else if (self->config.verbose)
     {
       g_autofree char *quoted = pc_log_escape (line, (gssize) len, 200);
 
@@ -463,6 +619,8 @@ handle_line (PcSession  *self,
       json_object_set_new (data, "limit", pc_json_string (self->refuse_limit));
       pc_protocol_append_error (line, len, PC_RPC_BUSY, message, data, output);
     }
+  else if (!self->authenticated)
+    handle_unauthenticated (self, line, len, output);
   else
     {
       if (self->evaluator == NULL)
@@ -527,8 +685,11 @@ line_cb (PcLineChannel *channel,
 {
   PcSession *self = user_data;
 
-  mark_established (self);
   handle_line (self, line, len);
+  /* Until it has authenticated, a connection stays among the incomplete
+   * ones: junk connections without the token are bounded per user. */
+  if (self->authenticated)
+    mark_established (self);
   /* A refused connection answers one request, then goes. */
   if (self->refuse_limit != NULL)
     close_when_flushed (self);
@@ -560,6 +721,10 @@ end_of_input_cb (PcLineChannel *channel,
   if (mid_line)
     log_limited (self, "session %" G_GUINT64_FORMAT ": disconnected in the middle "
                  "of a request", self->serial);
+  /* A failed auth closes after its delayed reply, whatever the client
+   * does: closing earlier would tell it the answer sooner. */
+  if (self->auth_refusal != NULL)
+    return;
   close_when_flushed (self);
 }
 
@@ -587,6 +752,7 @@ closed_cb (PcLineChannel *channel,
   release_slot (self);
   clear_source (&self->timer);
   clear_source (&self->grace_source);
+  clear_source (&self->auth_source);
   log_limited (self, "session %" G_GUINT64_FORMAT ": closed (%s, %" G_GUINT64_FORMAT
                " requests)", self->serial, self->peer, self->n_requests);
   g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
@@ -612,6 +778,7 @@ pc_session_start (PcSession *self)
                self->serial, self->transport, self->peer);
   pc_line_channel_start (self->channel);
   arm_timer (self);
+  arm_auth_deadline (self);
 }
 
 void
@@ -625,6 +792,7 @@ pc_session_refuse (PcSession  *self,
                self->serial, self->peer, limit);
   self->refuse_limit = g_strdup (limit);
   start_grace (self);
+  arm_auth_deadline (self);
   pc_line_channel_start (self->channel);
 }
 

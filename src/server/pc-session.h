@@ -32,6 +32,12 @@ typedef struct
    * cause at will (connections, disconnects, refusals) is logged at a
    * bounded rate. %NULL: no limit. */
   PcLogLimit *log_limit;
+  /* The access token every session must present with `auth` before any
+   * other request (docs/protocol.md, error 1003); %NULL: none required.
+   * Borrowed: the server's, which outlives its sessions. */
+  const char *auth_token;
+  /* Seconds an unauthenticated session may stay connected. */
+  guint       auth_timeout;
 } PcSessionConfig;
 
 #define PC_TYPE_SESSION (pc_session_get_type ())

@@ -107,7 +107,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       if (ops->compose_address == NULL)
         continue;
       composed = ops->compose_address (host[0] != '\0' ? host : NULL,
-                                       (guint) (size * 257 % 70000), name);
+                                       (guint) (size * 257 % 70000), name,
+                                       (ops->flags & PC_TRANSPORT_FLAG_TLS) != 0 && size % 2 == 1);
       if (composed == NULL)
         g_error ("address: compose_address of %s returned nothing", ops->scheme);
       parse_and_check (composed);

@@ -60,7 +60,8 @@ evaluate (PcEvaluator *evaluator,
       *values = NULL;
       if (v != NULL)
         {
-          if (n == 0)
+          /* Only a function definition succeeds without values. */
+          if (n == 0 && pc_evaluator_definition (evaluator) == NULL)
             g_error ("eval: success without values for “%.200s”", expr);
           *values = g_array_sized_new (FALSE, FALSE, sizeof (double), n);
           g_array_append_vals (*values, v, n);
@@ -73,7 +74,7 @@ evaluate (PcEvaluator *evaluator,
       pc_eval_error_detail_clear (&detail);
       return FALSE;
     }
-  if ((*values)->len == 0)
+  if ((*values)->len == 0 && pc_evaluator_definition (evaluator) == NULL)
     g_error ("eval: success without values for “%.200s”", expr);
   return TRUE;
 }

@@ -4,7 +4,9 @@
 """Takes the screenshots of docs/screenshots/ from a real window, driven as
 in the GUI tests: main-en.png, main-ru.png, error.png, log.png, and the
 connection dialog (connection-en.png; connection-remote-ru-dark.png in
-Russian, in the dark theme, with the remote fields showing).
+Russian, in the dark theme, with the remote fields showing; and, to look
+at, not in the docs: the remote fields in English light and dark and in
+Russian light).
 
 Run through the runner, which provides the display and the private session:
   PIPECALC_SCREENSHOTS=docs/screenshots tests/gui/run-gui-tests.sh [BUILDDIR]
@@ -128,6 +130,10 @@ def shoot_dialog(dialog, name):
 
 
 def connection(c, name, language=None, theme=None, remote=False):
+    if remote:
+        # A remote server as the docs advise: TLS on (the CA file stays
+        # the system's), which makes the CA row usable.
+        c.set_settings(remote_host="calc.example.org", use_tls="true")
     app = start(c, language, theme)
     dialog = open_connection_dialog(app)
     if remote:
@@ -147,6 +153,18 @@ def connection_en(c):
 
 def connection_remote_ru_dark(c):
     connection(c, "connection-remote-ru-dark.png", "ru", "Adwaita:dark", remote=True)
+
+
+def connection_remote_en(c):
+    connection(c, "connection-remote-en.png", remote=True)
+
+
+def connection_remote_en_dark(c):
+    connection(c, "connection-remote-en-dark.png", theme="Adwaita:dark", remote=True)
+
+
+def connection_remote_ru(c):
+    connection(c, "connection-remote-ru.png", "ru", remote=True)
 
 
 FORMAT_RESULTS = ["0.75", "1/3", "pi", "2^64", "1234567.891", "255", "1/0", "sqrt(-1)"]
@@ -223,6 +241,7 @@ def preferences_ru_dark(c):
 
 
 SHOTS = [main_en, main_ru, error, log, connection_en, connection_remote_ru_dark,
+         connection_remote_en, connection_remote_en_dark, connection_remote_ru,
          format_fraction_en_min, format_fraction_ru_dark_min, format_fixed_ru_max,
          format_auto_en_dark_max, format_menu_en, format_menu_ru_dark, preferences_en,
          preferences_ru_dark]

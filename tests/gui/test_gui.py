@@ -325,6 +325,63 @@ def remote_from_dialog(c):
 
 
 @case
+def remote_token_tls(c):
+    """A remote server with TLS and a token: the dialog's TLS switch and
+    CA file are usable, the token typed there reaches the server, and it
+    is kept in a private file (no keyring in the test session), never in
+    the settings; the next launch connects with it alone."""
+    token = "tls and a token for the window"
+    cert, key_file = pcgui.make_certificate(c.dir)
+    server = pcgui.TestServer(c, tls=True, args=["--tls-cert", cert, "--tls-key", key_file,
+                                                 "--auth-token-file",
+                                                 pcgui.write_token(c.dir, token)]).start()
+    remote_settings(c, server.port, use_tls="true", tls_ca_file=f"'{cert}'")
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    dialog = pcgui.open_connection_dialog(app)
+    tls = pcgui.dialog_control(dialog, "check box", "Use TLS")
+    check(pcgui.has_state(tls, pcgui.pyatspi.STATE_SENSITIVE), "Use TLS is not usable for tcp")
+    check(pcgui.has_state(tls, pcgui.pyatspi.STATE_CHECKED), "Use TLS is off though the settings say on")
+    ca = wait_until(lambda: pcgui.find(dialog, lambda n: n.name == "Certificate authority"
+                                       and n.roleName != "label" and pcgui.is_showing(n)),
+                    5, "the CA file chooser, named for screen readers")
+    check(pcgui.has_state(ca, pcgui.pyatspi.STATE_SENSITIVE), "the CA file chooser is not usable")
+    pcgui.dialog_control(dialog, "push button", "Use the system’s trusted authorities")
+    entry = pcgui.dialog_control(dialog, "password text", "Access token")
+    pcgui.click(entry)
+    combo("<Control>a")
+    type_text(token)
+    pcgui.click(pcgui.dialog_control(dialog, "push button", "Connect"))
+    wait_until(lambda: not pcgui.is_showing(dialog), 10, "the dialog to close")
+
+    app.wait_subtitle(lambda s: s == server.address, f"to read {server.address}")
+    app.focus_entry()
+    check(app.evaluate("6*7") == "42", "6*7 is not 42 over TLS with the token")
+
+    stored = os.path.join(c.dir, "config", "pipecalc", "access-token")
+    wait_until(lambda: os.path.exists(stored), 5, f"the token to be stored in {stored}")
+    mode = os.stat(stored).st_mode & 0o777
+    check(mode == 0o600, f"{stored} has mode {mode:o}, not 600")
+    with open(stored, encoding="utf-8") as f:
+        check(f.read().strip() == token, f"{stored} does not hold the token")
+    check(c.gsettings("get", pcgui.SCHEMA, "access-token") == "''",
+          "the token went to GSettings")
+    for root, _, files in os.walk(os.path.join(c.dir, "config", "glib-2.0")):
+        for name in files:
+            with open(os.path.join(root, name), encoding="utf-8", errors="replace") as f:
+                check(token not in f.read(), f"the token is in the settings file {name}")
+
+    status = app.quit()
+    check(status == 0, f"pipecalc exited with status {status}")
+    again = App(c)
+    again.wait_window()
+    again.focus_entry()
+    again.wait_subtitle(lambda s: s == server.address, f"to read {server.address} again")
+    check(again.evaluate("2^10") == "1024", "the next launch did not present the stored token")
+
+
+@case
 def log_panel(c):
     """Ctrl+L shows the log: the connection, → 2+2 and ← 4."""
     app = App(c)

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,6 +26,7 @@
 typedef struct
 {
   char *address_text;
+  gint64 allowed_uid; /* another user whose server we trust, or -1 */
   char *dir;      /* our private directory; NULL once removed */
   PcFileId dir_id;
   char *c2s_path;
@@ -145,8 +147,10 @@ open_request_fifo (Connect     *self,
       return FALSE;
     }
   /* Someone else's FIFO, in a directory others may write to, would learn
-   * where our private directory is; our own server makes it ours. */
-  if (st.st_uid != geteuid ())
+   * where our private directory is; our own server makes it ours. The
+   * owner of the FIFO is who made it: the server, or who planted it. */
+  if (st.st_uid != geteuid ()
+      && !(self->allowed_uid >= 0 && (gint64) st.st_uid == self->allowed_uid))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
                    _("Cannot connect to %s: the FIFO belongs to another user "
@@ -155,6 +159,57 @@ open_request_fifo (Connect     *self,
       return FALSE;
     }
   return TRUE;
+}
+
+/* The folder of the request FIFO decides who could have put a FIFO
+ * there, or will replace it: it must be a real folder of ours (or of the
+ * user we were told to trust) that nobody else may write to. The default
+ * folder is checked as strictly as the server checks it (mode 0700). */
+static gboolean
+check_fifo_dir (Connect     *self,
+                const char  *path,
+                GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  GError *local_error = NULL;
+  struct stat st;
+  const char *problem = NULL;
+
+  if (!pc_check_runtime_parent (path, &local_error))
+    {
+      g_set_error (error, G_IO_ERROR, local_error->code,
+                   _("Cannot connect to %s: %s"),
+                   self->address_text, local_error->message);
+      g_error_free (local_error);
+      return FALSE;
+    }
+  /* A missing folder means a missing FIFO: opening it says so. */
+  if (g_lstat (dir, &st) != 0)
+    return TRUE;
+
+  if (S_ISLNK (st.st_mode))
+    problem = _("it is a symbolic link");
+  else if (!S_ISDIR (st.st_mode))
+    problem = _("it is not a directory");
+  else if (st.st_uid != geteuid ()
+           && !(self->allowed_uid >= 0 && (gint64) st.st_uid == self->allowed_uid))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   _("Cannot connect to %s: directory %s belongs to another "
+                     "user (uid %lu)"),
+                   self->address_text, dir, (unsigned long) st.st_uid);
+      return FALSE;
+    }
+  else if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+    problem = _("other users may write to it");
+  if (problem == NULL)
+    return TRUE;
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+               /* TRANSLATORS: the last %s says what is wrong with the folder */
+               _("Cannot connect to %s: directory %s cannot be trusted: %s"),
+               self->address_text, dir, problem);
+  return FALSE;
 }
 
 /* Opens our ends of the two FIFOs before announcing them, so that the
@@ -336,7 +391,8 @@ connect_cancelled_cb (GCancellable *cancellable,
 }
 
 void
-pc_fifo_connect_async (const PcAddress     *address,
+pc_fifo_connect_async (const PcAddress        *address,
+                       const PcConnectOptions *options,
                        GCancellable        *cancellable,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
@@ -355,6 +411,7 @@ pc_fifo_connect_async (const PcAddress     *address,
   g_task_set_source_tag (task, pc_fifo_connect_async);
   self = g_new0 (Connect, 1);
   self->address_text = g_strdup (address->text);
+  self->allowed_uid = options != NULL ? options->allowed_server_uid : -1;
   self->request_fd = self->read_fd = self->write_fd = -1;
   self->interval_ms = PROBE_FIRST_MS;
   self->deadline = g_get_monotonic_time ()
@@ -365,6 +422,7 @@ pc_fifo_connect_async (const PcAddress     *address,
    * anything. */
   if (g_cancellable_set_error_if_cancelled (cancellable, &error)
       || !pc_fifo_check_address (address, &error)
+      || !check_fifo_dir (self, address->path, &error)
       || !open_request_fifo (self, address->path, &error))
     {
       connect_complete (task, NULL, error);

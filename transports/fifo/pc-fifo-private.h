@@ -8,6 +8,7 @@
 #include "pc-address.h"
 #include "pc-runtime-dir.h"
 #include "pc-sigpipe.h"
+#include "pc-transport.h"
 
 G_BEGIN_DECLS
 
@@ -48,6 +49,7 @@ GIOStream *pc_fifo_stream_new         (int read_fd,
 
 /* The client side of the ops table. */
 void       pc_fifo_connect_async      (const PcAddress      *address,
+                                       const PcConnectOptions *options,
                                        GCancellable         *cancellable,
                                        GAsyncReadyCallback   callback,
                                        gpointer              user_data);

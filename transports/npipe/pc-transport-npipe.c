@@ -111,7 +111,8 @@ npipe_is_loopback (const PcAddress *address)
 static char *
 npipe_compose_address (const char *host,
                        guint       port,
-                       const char *name)
+                       const char *name,
+                       gboolean    tls)
 {
   return g_strdup_printf ("npipe://%s/%s", host != NULL && host[0] != '\0' ? host : ".",
                           name != NULL ? name : "");
@@ -483,8 +484,11 @@ connect_thread (GTask        *task,
   g_task_return_pointer (task, stream, g_object_unref);
 }
 
+/* @options is ignored: named pipes have no TLS, and allowed_server_uid is
+ * a POSIX uid. */
 static void
-npipe_connect_async (const PcAddress     *address,
+npipe_connect_async (const PcAddress        *address,
+                     const PcConnectOptions *options,
                      GCancellable        *cancellable,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)

@@ -10,9 +10,25 @@
 #include "pc-socket-transport.h"
 #include "pc-transport.h"
 
+/* With TLS, every accepted connection is wrapped in a TLS server
+ * connection presenting @certificate before @incoming sees it. Shared by
+ * the listener and the wrappings in flight, which may end after the
+ * listener has closed (then @closed, and the connection is dropped). */
+typedef struct
+{
+  grefcount                ref_count;
+  gboolean                 closed;
+  GTlsCertificate         *certificate;
+  PcTransportIncomingFunc  incoming;
+  gpointer                 user_data;
+  /* Connections whose client has not spoken yet (Waiting*, owning). */
+  GHashTable              *waiting;
+} TlsWrapper;
+
 struct _PcTransportListener
 {
   PcSocketAcceptor *acceptor;
+  TlsWrapper       *tls;        /* %NULL without TLS */
 };
 
 G_MODULE_EXPORT const PcTransportOps *pc_transport_module_get_ops (void);
@@ -20,6 +36,14 @@ G_MODULE_EXPORT const PcTransportOps *pc_transport_module_get_ops (void);
 #define TCP_DEFAULT_PORT 7878
 #define TCP_EXAMPLE "tcp://localhost:7878"
 #define TCP_V6_EXAMPLE "tcp://[::1]:7878"
+#define TCP_TLS_EXAMPLE "tcp://calc.example.org:7878?tls=1"
+
+/* A TLS client has this long to complete its handshake. GIO runs each
+ * server handshake on a thread of its shared pool, which a silent client
+ * holds for as long as it stays silent: without a deadline a few hundred
+ * idle connections would starve every other handshake (measured: 300 of
+ * them kept a legitimate client out until the 30 s auth deadline). */
+#define TLS_HANDSHAKE_TIMEOUT_S 10
 
 static char *
 tcp_default_address (void)
@@ -76,8 +100,34 @@ explain_authority (const char  *text,
                           TCP_EXAMPLE);
 }
 
+/* The one option a TCP address takes: "tls=1" (TLS) or "tls=0" (the
+ * default, clear text). The scheme stays tcp so that the dialog's TLS
+ * switch is a property of the address, and the canonical text always
+ * spells the option out, so an address that asks for TLS says so. */
+static gboolean
+parse_query (const char  *text,
+             const char  *query,
+             gboolean    *tls,
+             GError     **error)
+{
+  if (query == NULL || query[0] == '\0' || g_str_equal (query, "tls=0"))
+    {
+      *tls = FALSE;
+      return TRUE;
+    }
+  if (g_str_equal (query, "tls=1"))
+    {
+      *tls = TRUE;
+      return TRUE;
+    }
+  return pc_address_fail (error, PC_ADDRESS_ERROR_INVALID, text,
+                          _("the only option of a TCP address is “tls=1”"),
+                          TCP_TLS_EXAMPLE);
+}
+
 /* tcp://host:port and tcp://[v6]:port, split by GUri (not %-decoded, no
- * DNS rules: the host is checked here); the port defaults to 7878. */
+ * DNS rules: the host is checked here); the port defaults to 7878;
+ * "?tls=1" asks for TLS. */
 static gboolean
 tcp_parse_address (PcAddress   *address,
                    const char  *text,
@@ -101,9 +151,11 @@ tcp_parse_address (PcAddress   *address,
                     &userinfo, &host, &port, &path, &query, &fragment, NULL))
     return explain_authority (text, authority, error);
 
-  if ((path[0] != '\0' && !g_str_equal (path, "/")) || query != NULL || fragment != NULL)
+  if ((path[0] != '\0' && !g_str_equal (path, "/")) || fragment != NULL)
     return pc_address_fail (error, PC_ADDRESS_ERROR_INVALID, text,
                             _("a TCP address has no path"), TCP_EXAMPLE);
+  if (!parse_query (text, query, &address->tls, error))
+    return FALSE;
   if (host == NULL || host[0] == '\0')
     return pc_address_fail (error, PC_ADDRESS_ERROR_INVALID, text,
                             _("the host name is missing"), TCP_EXAMPLE);
@@ -125,8 +177,8 @@ tcp_parse_address (PcAddress   *address,
 
   address->port = port > 0 ? (guint16) port : TCP_DEFAULT_PORT;
   address->text = strchr (host, ':') != NULL
-    ? g_strdup_printf ("tcp://[%s]:%u", host, address->port)
-    : g_strdup_printf ("tcp://%s:%u", host, address->port);
+    ? g_strdup_printf ("tcp://[%s]:%u%s", host, address->port, address->tls ? "?tls=1" : "")
+    : g_strdup_printf ("tcp://%s:%u%s", host, address->port, address->tls ? "?tls=1" : "");
   address->host = g_steal_pointer (&host);
   return TRUE;
 }
@@ -140,14 +192,17 @@ tcp_is_loopback (const PcAddress *address)
 static char *
 tcp_compose_address (const char *host,
                      guint       port,
-                     const char *name)
+                     const char *name,
+                     gboolean    tls)
 {
+  const char *option = tls ? "?tls=1" : "";
+
   if (host == NULL)
     host = "127.0.0.1";
   /* An IPv6 literal typed without its brackets gets them. */
   if (strchr (host, ':') != NULL && host[0] != '[')
-    return g_strdup_printf ("tcp://[%s]:%u", host, port);
-  return g_strdup_printf ("tcp://%s:%u", host, port);
+    return g_strdup_printf ("tcp://[%s]:%u%s", host, port, option);
+  return g_strdup_printf ("tcp://%s:%u%s", host, port, option);
 }
 
 /* A port the system hands out for 127.0.0.1 and takes back at once: free
@@ -281,6 +336,245 @@ bind_address (GSocketListener  *listener,
   return FALSE;
 }
 
+static TlsWrapper *
+tls_wrapper_ref (TlsWrapper *self)
+{
+  g_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+static void
+tls_wrapper_unref (TlsWrapper *self)
+{
+  if (!g_ref_count_dec (&self->ref_count))
+    return;
+  g_clear_object (&self->certificate);
+  g_clear_pointer (&self->waiting, g_hash_table_unref);
+  g_free (self);
+}
+
+typedef struct
+{
+  TlsWrapper *wrapper;
+  GIOStream  *stream;
+  char       *peer;      /* PcPeer.description */
+  char       *account;   /* PcPeer.account */
+} Wrapping;
+
+static void
+wrapping_free (gpointer data)
+{
+  Wrapping *wrapping = data;
+
+  tls_wrapper_unref (wrapping->wrapper);
+  g_clear_object (&wrapping->stream);
+  g_free (wrapping->peer);
+  g_free (wrapping->account);
+  g_free (wrapping);
+}
+
+/* Setting up a TLS server connection costs GnuTLS about 10 ms (100 ms
+ * under AddressSanitizer): done on GIO's thread pool, so that a burst of
+ * connections never holds up the listeners' main loop. */
+static void
+wrap_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Wrapping *wrapping = task_data;
+  GError *error = NULL;
+  GIOStream *tls = g_tls_server_connection_new (wrapping->stream,
+                                                wrapping->wrapper->certificate, &error);
+
+  if (tls == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, tls, g_object_unref);
+}
+
+typedef struct
+{
+  GTlsConnection *tls;
+  GSocket        *socket;
+  char           *peer;
+} HandshakeWatch;
+
+static void
+handshake_watch_free (gpointer data)
+{
+  HandshakeWatch *watch = data;
+
+  g_object_unref (watch->tls);
+  g_object_unref (watch->socket);
+  g_free (watch->peer);
+  g_free (watch);
+}
+
+/* Runs on the listener's context while the session, on its worker, owns
+ * the stream: so it never touches the stream, only shuts the socket
+ * down, which wakes the handshake thread (its read sees the end) and the
+ * session closes as for any failed read. */
+static gboolean
+handshake_deadline_cb (gpointer user_data)
+{
+  HandshakeWatch *watch = user_data;
+
+  if (g_tls_connection_get_protocol_version (watch->tls) == G_TLS_PROTOCOL_VERSION_UNKNOWN)
+    {
+      g_message ("TLS client %s did not complete its handshake within %d s; closing",
+                 watch->peer, TLS_HANDSHAKE_TIMEOUT_S);
+      g_socket_shutdown (watch->socket, TRUE, TRUE, NULL);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+watch_handshake (GIOStream  *tls,
+                 GIOStream  *base,
+                 const char *peer)
+{
+  HandshakeWatch *watch = g_new0 (HandshakeWatch, 1);
+  GSource *source = g_timeout_source_new_seconds (TLS_HANDSHAKE_TIMEOUT_S);
+
+  watch->tls = G_TLS_CONNECTION (g_object_ref (tls));
+  watch->socket = g_object_ref (g_socket_connection_get_socket (G_SOCKET_CONNECTION (base)));
+  watch->peer = g_strdup (peer);
+  g_source_set_callback (source, handshake_deadline_cb, watch, handshake_watch_free);
+  g_source_set_static_name (source, "[pipecalc] TLS handshake deadline");
+  g_source_attach (source, g_main_context_get_thread_default ());
+  g_source_unref (source);
+}
+
+static void
+wrapped_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Wrapping *wrapping = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GIOStream) tls = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tls = g_task_propagate_pointer (G_TASK (result), &error);
+  if (tls == NULL)
+    {
+      g_message ("TLS connection from %s refused: %s", wrapping->peer, error->message);
+      g_io_stream_close (wrapping->stream, NULL, NULL);
+      return;
+    }
+  /* The listener closed meanwhile: nobody takes connections any more. */
+  if (wrapping->wrapper->closed)
+    {
+      g_io_stream_close (tls, NULL, NULL);
+      return;
+    }
+  /* The handshake itself happens at the session's first non-blocking
+   * read (GIO's implicit handshake, on a thread of GIO's pool), within a
+   * deadline. */
+  watch_handshake (tls, wrapping->stream, wrapping->peer);
+  wrapping->wrapper->incoming (g_steal_pointer (&tls),
+                               &(PcPeer) { wrapping->peer, wrapping->account },
+                               wrapping->wrapper->user_data);
+}
+
+static void
+start_wrapping (TlsWrapper *wrapper,
+                GIOStream  *stream,
+                const char *peer,
+                const char *account)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, wrapped_cb, NULL);
+  Wrapping *wrapping = g_new0 (Wrapping, 1);
+
+  wrapping->wrapper = tls_wrapper_ref (wrapper);
+  wrapping->stream = stream;
+  wrapping->peer = g_strdup (peer);
+  wrapping->account = g_strdup (account);
+  g_task_set_task_data (task, wrapping, wrapping_free);
+  g_task_set_source_tag (task, start_wrapping);
+  g_task_run_in_thread (task, wrap_thread);
+}
+
+/* A connection whose client has not sent its first bytes yet. GIO's
+ * server handshake blocks a thread of its pool until the client speaks,
+ * so a silent client waits here instead, on a readiness source that
+ * costs nothing, and is closed if it stays silent. */
+typedef struct
+{
+  TlsWrapper *wrapper;   /* unowned: the wrapper owns us */
+  GIOStream  *stream;
+  char       *peer;      /* PcPeer.description */
+  char       *account;   /* PcPeer.account */
+  GSource    *readable;
+  GSource    *deadline;
+} Waiting;
+
+static void
+waiting_free (gpointer data)
+{
+  Waiting *waiting = data;
+
+  g_source_destroy (waiting->readable);
+  g_source_unref (waiting->readable);
+  g_source_destroy (waiting->deadline);
+  g_source_unref (waiting->deadline);
+  if (waiting->stream != NULL)
+    {
+      g_io_stream_close (waiting->stream, NULL, NULL);
+      g_object_unref (waiting->stream);
+    }
+  g_free (waiting->peer);
+  g_free (waiting->account);
+  g_free (waiting);
+}
+
+static gboolean
+client_spoke_cb (GSocket      *socket,
+                 GIOCondition  condition,
+                 gpointer      user_data)
+{
+  Waiting *waiting = user_data;
+  TlsWrapper *wrapper = waiting->wrapper;
+
+  start_wrapping (wrapper, g_steal_pointer (&waiting->stream), waiting->peer,
+                  waiting->account);
+  g_hash_table_remove (wrapper->waiting, waiting);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+silent_client_cb (gpointer user_data)
+{
+  Waiting *waiting = user_data;
+
+  g_message ("TLS client %s sent nothing within %d s; closing", waiting->peer,
+             TLS_HANDSHAKE_TIMEOUT_S);
+  g_hash_table_remove (waiting->wrapper->waiting, waiting);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+tls_incoming_cb (GIOStream    *stream,
+                 const PcPeer *peer,
+                 gpointer      user_data)
+{
+  TlsWrapper *wrapper = user_data;
+  GSocket *socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream));
+  Waiting *waiting = g_new0 (Waiting, 1);
+
+  waiting->wrapper = wrapper;
+  waiting->stream = stream;
+  waiting->peer = g_strdup (peer->description);
+  waiting->account = g_strdup (peer->account);
+  waiting->readable = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (waiting->readable, G_SOURCE_FUNC (client_spoke_cb), waiting, NULL);
+  g_source_attach (waiting->readable, g_main_context_get_thread_default ());
+  waiting->deadline = g_timeout_source_new_seconds (TLS_HANDSHAKE_TIMEOUT_S);
+  g_source_set_callback (waiting->deadline, silent_client_cb, waiting, NULL);
+  g_source_attach (waiting->deadline, g_main_context_get_thread_default ());
+  g_hash_table_add (wrapper->waiting, waiting);
+}
+
 static PcTransportListener *
 tcp_listen (const PcAddress         *address,
             const PcListenOptions   *options,
@@ -302,6 +596,15 @@ tcp_listen (const PcAddress         *address,
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    _("Address %s has no host"), address->text);
+      return NULL;
+    }
+
+  if (address->tls && (options == NULL || options->tls_certificate == NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Cannot listen at %s: TLS needs a certificate "
+                     "(pipecalcd --tls-cert FILE --tls-key FILE)"),
+                   address->text);
       return NULL;
     }
 
@@ -327,7 +630,18 @@ tcp_listen (const PcAddress         *address,
     }
 
   self = g_new0 (PcTransportListener, 1);
-  self->acceptor = pc_socket_acceptor_start (listener, incoming, user_data);
+  if (address->tls)
+    {
+      self->tls = g_new0 (TlsWrapper, 1);
+      g_ref_count_init (&self->tls->ref_count);
+      self->tls->certificate = g_object_ref (options->tls_certificate);
+      self->tls->incoming = incoming;
+      self->tls->user_data = user_data;
+      self->tls->waiting = g_hash_table_new_full (NULL, NULL, waiting_free, NULL);
+      self->acceptor = pc_socket_acceptor_start (listener, tls_incoming_cb, self->tls);
+    }
+  else
+    self->acceptor = pc_socket_acceptor_start (listener, incoming, user_data);
   return self;
 }
 
@@ -337,40 +651,233 @@ tcp_close_listener (PcTransportListener *self)
   g_return_if_fail (self != NULL);
 
   pc_socket_acceptor_stop (self->acceptor);
+  if (self->tls != NULL)
+    {
+      self->tls->closed = TRUE;
+      /* Clients that never spoke are dropped with the listener. */
+      g_hash_table_remove_all (self->tls->waiting);
+      tls_wrapper_unref (self->tls);
+    }
   g_free (self);
 }
 
+typedef struct
+{
+  char                 *address_text;
+  GSocketConnectable   *identity;  /* the name the certificate must bear */
+  char                 *ca_file;
+  GTlsCertificateFlags  problems;  /* what verification found wrong */
+  GSocket              *socket;    /* during the handshake */
+} Connect;
+
 static void
-tcp_connect_async (const PcAddress     *address,
-                   GCancellable        *cancellable,
-                   GAsyncReadyCallback  callback,
-                   gpointer             user_data)
+connect_free (gpointer data)
+{
+  Connect *self = data;
+
+  g_free (self->address_text);
+  g_clear_object (&self->identity);
+  g_clear_object (&self->socket);
+  g_free (self->ca_file);
+  g_free (self);
+}
+
+/* Verification has failed: remember why, so the error can say it. The
+ * answer is still no. */
+static gboolean
+accept_certificate_cb (GTlsConnection       *connection,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       gpointer              user_data)
+{
+  Connect *self = user_data;
+
+  self->problems = errors;
+  return FALSE;
+}
+
+static const char *
+certificate_problem (GTlsCertificateFlags flags)
+{
+  if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
+    return _("it is not signed by a certificate authority you trust");
+  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
+    return _("it was made for another host name");
+  if (flags & G_TLS_CERTIFICATE_EXPIRED)
+    return _("it has expired");
+  if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
+    return _("it is not valid yet");
+  if (flags & G_TLS_CERTIFICATE_REVOKED)
+    return _("it has been revoked");
+  if (flags & G_TLS_CERTIFICATE_INSECURE)
+    return _("it uses an insecure algorithm");
+  return _("it does not verify");
+}
+
+static void
+handshake_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Connect *self = g_task_get_task_data (task);
+  g_autoptr(GIOStream) tls = G_IO_STREAM (g_object_ref (source));
+  g_autoptr(GError) error = NULL;
+
+  /* Back to no timeout: the session's reads may wait for ever. */
+  g_socket_set_timeout (self->socket, 0);
+  if (g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error))
+    {
+      g_task_return_pointer (task, g_steal_pointer (&tls), g_object_unref);
+      return;
+    }
+  g_io_stream_close (tls, NULL, NULL);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                             _("Cannot connect to %s: the TLS handshake did not "
+                               "complete within %d seconds"),
+                             self->address_text, TLS_HANDSHAKE_TIMEOUT_S);
+  else if (self->problems != 0
+           || g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                             /* TRANSLATORS: the second %s says what is wrong
+                              * with the certificate */
+                             _("Refusing the server at %s: its TLS certificate "
+                               "cannot be trusted: %s"),
+                             self->address_text, certificate_problem (self->problems));
+  else
+    g_task_return_new_error (task, G_IO_ERROR, pc_socket_io_error_code (error),
+                             _("Cannot connect to %s: the TLS handshake failed: %s"),
+                             self->address_text, error->message);
+}
+
+static void
+tcp_connected_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Connect *self = g_task_get_task_data (task);
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GIOStream) tls = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
+  GCancellable *cancellable;
+  GError *error = NULL;
+
+  stream = pc_socket_connect_finish (result, &error);
+  if (stream == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (self->ca_file != NULL)
+    {
+      database = g_tls_file_database_new (self->ca_file, &error);
+      if (database == NULL)
+        {
+          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                                   _("Cannot connect to %s: cannot read the "
+                                     "certificate authorities in %s: %s"),
+                                   self->address_text, self->ca_file, error->message);
+          g_error_free (error);
+          g_io_stream_close (stream, NULL, NULL);
+          return;
+        }
+    }
+  tls = g_tls_client_connection_new (stream, self->identity, &error);
+  if (tls == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("Cannot connect to %s: TLS is not available (%s)"),
+                               self->address_text, error->message);
+      g_error_free (error);
+      g_io_stream_close (stream, NULL, NULL);
+      return;
+    }
+  if (database != NULL)
+    g_tls_connection_set_database (G_TLS_CONNECTION (tls), database);
+  g_signal_connect (tls, "accept-certificate", G_CALLBACK (accept_certificate_cb), self);
+  /* GIO handshakes on a thread with blocking I/O: a server that accepts
+   * and never answers would hold the client for ever. */
+  self->socket = g_object_ref (g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream)));
+  g_socket_set_timeout (self->socket, TLS_HANDSHAKE_TIMEOUT_S);
+  cancellable = g_task_get_cancellable (task);
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT,
+                                    cancellable, handshake_cb, g_steal_pointer (&task));
+}
+
+static void
+tcp_connect_async (const PcAddress        *address,
+                   const PcConnectOptions *options,
+                   GCancellable           *cancellable,
+                   GAsyncReadyCallback     callback,
+                   gpointer                user_data)
 {
   g_autoptr(GSocketConnectable) connectable = NULL;
+  GTask *task;
+  Connect *self;
 
   g_return_if_fail (address != NULL);
 
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tcp_connect_async);
   if (address->host == NULL || address->host[0] == '\0')
     {
-      g_task_report_new_error (NULL, callback, user_data,
-                               pc_socket_connect_async,
-                               G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                                _("Address %s has no host"), address->text);
+      g_object_unref (task);
       return;
     }
 
   /* GNetworkAddress resolves asynchronously and tries every result, so a
    * name with both IPv4 and IPv6 addresses reaches whichever answers. */
   connectable = g_network_address_new (address->host, address->port);
+  if (!address->tls)
+    {
+      g_object_unref (task);
+      pc_socket_connect_async (connectable, address->text, cancellable,
+                               callback, user_data);
+      return;
+    }
+
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("Cannot connect to %s: TLS is not available "
+                                 "(install glib-networking)"), address->text);
+      g_object_unref (task);
+      return;
+    }
+  self = g_new0 (Connect, 1);
+  self->address_text = g_strdup (address->text);
+  self->identity = g_object_ref (connectable);
+  /* GTlsFileDatabase wants an absolute path; a relative one is the
+   * user's, relative to where they are. */
+  if (options != NULL && options->tls_ca_file != NULL)
+    self->ca_file = g_canonicalize_filename (options->tls_ca_file, NULL);
+  g_task_set_task_data (task, self, connect_free);
   pc_socket_connect_async (connectable, address->text, cancellable,
-                           callback, user_data);
+                           tcp_connected_cb, task);
+}
+
+static GIOStream *
+tcp_connect_finish (GAsyncResult  *result,
+                    GError       **error)
+{
+  if (g_task_is_valid (result, NULL)
+      && g_task_get_source_tag (G_TASK (result)) == tcp_connect_async)
+    return g_task_propagate_pointer (G_TASK (result), error);
+  return pc_socket_connect_finish (result, error);
 }
 
 static const PcTransportOps tcp_ops = {
   .abi_version = PC_TRANSPORT_ABI_VERSION,
   .scheme = "tcp",
   .display_name = N_("TCP"),
-  .flags = PC_TRANSPORT_FLAG_LOCAL | PC_TRANSPORT_FLAG_REMOTE,
+  .flags = PC_TRANSPORT_FLAG_LOCAL | PC_TRANSPORT_FLAG_REMOTE | PC_TRANSPORT_FLAG_TLS,
   .example = TCP_EXAMPLE,
   .default_port = TCP_DEFAULT_PORT,
   .parse_address = tcp_parse_address,
@@ -381,7 +888,7 @@ static const PcTransportOps tcp_ops = {
   .listen = tcp_listen,
   .close_listener = tcp_close_listener,
   .connect_async = tcp_connect_async,
-  .connect_finish = pc_socket_connect_finish,
+  .connect_finish = tcp_connect_finish,
 };
 
 const PcTransportOps *

@@ -280,27 +280,138 @@ unix_close_listener (PcTransportListener *self)
   g_free (self);
 }
 
+typedef struct
+{
+  char   *address_text;
+  gint64  allowed_uid;
+} Connect;
+
 static void
-unix_connect_async (const PcAddress     *address,
-                    GCancellable        *cancellable,
-                    GAsyncReadyCallback  callback,
-                    gpointer             user_data)
+connect_free (gpointer data)
+{
+  Connect *self = data;
+
+  g_free (self->address_text);
+  g_free (self);
+}
+
+/* Whoever answers at a socket path is whoever could bind it: in a folder
+ * we checked, our own server; elsewhere, anyone. The kernel says who it
+ * is (SO_PEERCRED), so a server run by another user is refused before a
+ * single expression is sent. Root is no exception: a system-wide server
+ * at a user's address is as unexpected as anyone else's. */
+static gboolean
+check_server_uid (GSocketConnection  *connection,
+                  const Connect      *self,
+                  GError            **error)
+{
+  GSocket *socket = g_socket_connection_get_socket (connection);
+  g_autoptr(GCredentials) credentials = NULL;
+  g_autoptr(GError) local_error = NULL;
+  uid_t uid;
+
+  credentials = g_socket_get_credentials (socket, &local_error);
+  if (credentials == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   _("Refusing to talk to the server at %s: cannot tell "
+                     "which user runs it (%s)"),
+                   self->address_text, local_error->message);
+      return FALSE;
+    }
+  uid = g_credentials_get_unix_user (credentials, &local_error);
+  if (uid == (uid_t) -1)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   _("Refusing to talk to the server at %s: cannot tell "
+                     "which user runs it (%s)"),
+                   self->address_text, local_error->message);
+      return FALSE;
+    }
+  if (uid == getuid () || (self->allowed_uid >= 0 && (gint64) uid == self->allowed_uid))
+    return TRUE;
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+               _("Refusing to talk to the server at %s: it runs as another "
+                 "user (uid %lu, you are uid %lu). If you trust that user, "
+                 "allow it with pipecalc-cli --allow-server-uid %lu"),
+               self->address_text, (unsigned long) uid,
+               (unsigned long) getuid (), (unsigned long) uid);
+  return FALSE;
+}
+
+static void
+unix_connected_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Connect *self = g_task_get_task_data (task);
+  g_autoptr(GIOStream) stream = NULL;
+  GError *error = NULL;
+
+  stream = pc_socket_connect_finish (result, &error);
+  if (stream == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!check_server_uid (G_SOCKET_CONNECTION (stream), self, &error))
+    {
+      g_io_stream_close (stream, NULL, NULL);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&stream), g_object_unref);
+}
+
+static void
+unix_connect_async (const PcAddress        *address,
+                    const PcConnectOptions *options,
+                    GCancellable           *cancellable,
+                    GAsyncReadyCallback     callback,
+                    gpointer                user_data)
 {
   g_autoptr(GSocketAddress) socket_address = NULL;
   GError *error = NULL;
+  GTask *task;
+  Connect *self;
 
   g_return_if_fail (address != NULL);
 
-  if (!check_path (address, &error))
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, unix_connect_async);
+  self = g_new0 (Connect, 1);
+  self->address_text = g_strdup (address->text);
+  self->allowed_uid = options != NULL ? options->allowed_server_uid : -1;
+  g_task_set_task_data (task, self, connect_free);
+
+  /* The default folder is checked before anything in it is trusted. */
+  if (!check_path (address, &error)
+      || !pc_check_runtime_parent (address->path, &error))
     {
-      g_task_report_error (NULL, callback, user_data,
-                           pc_socket_connect_async, error);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_FILENAME_TOO_LONG)
+          && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT))
+        g_prefix_error (&error, _("Not connecting to %s: "), address->text);
+      g_task_return_error (task, error);
+      g_object_unref (task);
       return;
     }
 
   socket_address = g_unix_socket_address_new (address->path);
   pc_socket_connect_async (G_SOCKET_CONNECTABLE (socket_address),
-                           address->text, cancellable, callback, user_data);
+                           address->text, cancellable, unix_connected_cb, task);
+}
+
+static GIOStream *
+unix_connect_finish (GAsyncResult  *result,
+                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result))
+                        == unix_connect_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static const PcTransportOps unix_ops = {
@@ -315,7 +426,7 @@ static const PcTransportOps unix_ops = {
   .listen = unix_listen,
   .close_listener = unix_close_listener,
   .connect_async = unix_connect_async,
-  .connect_finish = pc_socket_connect_finish,
+  .connect_finish = unix_connect_finish,
 };
 
 const PcTransportOps *
