@@ -250,6 +250,41 @@ test_eval_values (Fixture       *fixture,
   g_assert_cmpstr (nan_outcome->text, ==, "nan");
   g_assert_cmpuint (nan_outcome->n_values, ==, 1);
   g_assert_true (isnan (nan_outcome->values[0]));
+  g_assert_cmpint (nan_outcome->kind, ==, PC_VALUE_UNDEFINED);
+  g_assert_null (nan_outcome->exact);
+}
+
+/* The last value's exact digits and kind, typed. */
+static void
+test_eval_exact (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const struct
+  {
+    const char  *expression;
+    const char  *exact;
+    PcValueKind  kind;
+  } cases[] = {
+    { "2^64", "18446744073709551616", PC_VALUE_NUMBER },
+    { "-2^100", "-1267650600228229401496703205376", PC_VALUE_NUMBER },
+    { "6*7", "42", PC_VALUE_NUMBER },
+    { "0.75", NULL, PC_VALUE_NUMBER },
+    { "2^64, 0.5", NULL, PC_VALUE_NUMBER },
+    { "1/0", NULL, PC_VALUE_INFINITY },
+    { "-1e308*10", NULL, PC_VALUE_INFINITY },
+    { "0/0", NULL, PC_VALUE_UNDEFINED },
+    { "1/0, 3", "3", PC_VALUE_NUMBER },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(PcEvalOutcome) outcome = eval_ok (fixture->client, cases[i].expression);
+
+      g_assert_cmpstr (outcome->exact, ==, cases[i].exact);
+      g_assert_cmpint (outcome->kind, ==, cases[i].kind);
+      if (cases[i].exact != NULL)
+        g_assert_nonnull (strstr (outcome->raw, cases[i].exact));
+    }
 }
 
 static void
@@ -764,6 +799,7 @@ test_fake_wrong_shape (Fixture       *fixture,
   g_assert_cmpuint (outcome->n_values, ==, 2);
   g_assert_cmpfloat (outcome->values[0], ==, INFINITY);
   g_assert_true (isnan (outcome->values[1]));
+  g_assert_cmpint (outcome->kind, ==, PC_VALUE_UNDEFINED);
   g_clear_pointer (&outcome, pc_eval_outcome_free);
 
   g_assert_true (pc_client_is_connected (fixture->client));
@@ -836,6 +872,7 @@ main (int   argc,
       } bodies[] = {
         { "eval-values", server_set_up, test_eval_values },
         { "eval-error", server_set_up, test_eval_error },
+        { "eval-exact", server_set_up, test_eval_exact },
         { "info", server_set_up, test_info },
         { "functions", server_set_up, test_functions },
         { "auth", server_set_up, test_auth },

@@ -83,7 +83,7 @@ test_basic (Fixture       *fixture,
   pc_test_send (stream, "\n   \r\n");
   assert_reply (stream, "3*3\r", "9");
   assert_reply (stream, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":{\"expr\":\"a=3, a*2\"}}",
-                "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"value\":6,\"values\":[3,6],\"text\":\"3, 6\"}}");
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"value\":6,\"values\":[3,6],\"text\":\"3, 6\",\"exact\":\"6\"}}");
   assert_reply (stream, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eval\",\"params\":{\"expr\":\"1+*2\"}}",
                 "{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":1000,\"message\":\"Unexpected operator \\\"*\\\" found at position 2\",\"data\":{\"pos\":2,\"token\":\"*\",\"reason\":\"unexpected-operator\"}}}");
   assert_reply (stream, "1+*2", "error: Unexpected operator \"*\" found at position 2");
@@ -419,6 +419,133 @@ test_cli (Fixture       *fixture,
   g_assert_cmpstr (out, ==, "2\n8\n");
 }
 
+static void
+assert_cli (const char *address,
+            const char *format,
+            const char *digits,
+            const char *expression,
+            int         status,
+            const char *out_expected,
+            const char *err_expected)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_ptr_array_add (argv, (gpointer) pc_test_cli_path ());
+  g_ptr_array_add (argv, (gpointer) "--connect");
+  g_ptr_array_add (argv, (gpointer) address);
+  if (format != NULL)
+    {
+      g_ptr_array_add (argv, (gpointer) "--format");
+      g_ptr_array_add (argv, (gpointer) format);
+    }
+  if (digits != NULL)
+    {
+      g_ptr_array_add (argv, (gpointer) "--digits");
+      g_ptr_array_add (argv, (gpointer) digits);
+    }
+  g_ptr_array_add (argv, (gpointer) "--");
+  g_ptr_array_add (argv, (gpointer) expression);
+  g_ptr_array_add (argv, NULL);
+  g_test_message ("--format %s --digits %s %s", format, digits, expression);
+  g_assert_cmpint (pc_test_run ((const char **) argv->pdata, NULL, NULL, &out, &err), ==, status);
+  g_assert_cmpstr (out, ==, out_expected);
+  if (err_expected != NULL)
+    g_assert_cmpstr (err, ==, err_expected);
+}
+
+/* pipecalc-cli --format and --digits write results with pc-format. */
+static void
+test_cli_format (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const char *address = fixture->server->address;
+
+  /* Without either, the server's text, as before. */
+  assert_cli (address, NULL, NULL, "2^64", 0, "1.84467440737096e+19\n", "");
+  assert_cli (address, "auto", NULL, "1/3", 0, "0.333333333333333\n", "");
+  assert_cli (address, NULL, "5", "1/3", 0, "0.33333\n", "");
+  assert_cli (address, NULL, "17", "0.1+0.2", 0, "0.30000000000000004\n", "");
+  assert_cli (address, "fixed", NULL, "2/3", 0, "0.67\n", "");
+  assert_cli (address, "fixed", "0", "2^64", 0, "18446744073709551616\n", "");
+  assert_cli (address, "fixed", "4", "-1/8, 2", 0, "-0.1250, 2.0000\n", "");
+  assert_cli (address, "sci", "3", "123456", 0, "1.23e5\n", "");
+  assert_cli (address, "eng", NULL, "0.000047", 0, "47e-6\n", "");
+  assert_cli (address, "frac", NULL, "0.75", 0, "3/4\n", "");
+  assert_cli (address, "frac", NULL, "1/3 + 1/6", 0, "1/2\n", "");
+  assert_cli (address, "frac", NULL, "pi", 0, "3.14159265358979\n",
+              "note: no fraction with a denominator up to 1000000: shown in decimal\n");
+  assert_cli (address, "hex", NULL, "255", 0, "0xFF\n", "");
+  assert_cli (address, "hex", NULL, "2^64", 0, "0x10000000000000000\n", "");
+  assert_cli (address, "oct", NULL, "-8", 0, "-0o10\n", "");
+  assert_cli (address, "bin", NULL, "10", 0, "0b1010\n", "");
+  assert_cli (address, "bin", NULL, "2.5", 0, "2.5\n",
+              "note: not a whole number: shown in decimal\n");
+  assert_cli (address, "hex", NULL, "1/0", 0, "inf\n", "");
+  /* A definition has no value: its text, whatever the format. */
+  assert_cli (address, "frac", NULL, "q(x) = x/4", 0, "q(x) = x/4\n", "");
+  assert_cli (address, "fixed", "0", "-2^100", 0, "-1267650600228229401496703205376\n", "");
+
+  /* Bad values: a message, status 2, nothing evaluated. */
+  assert_cli (address, "roman", NULL, "2", 2, "",
+              "pipecalc-cli: unknown --format “roman”: use auto, fixed, sci, eng, frac, hex, oct or bin\n");
+  assert_cli (address, NULL, "0", "2", 2, "",
+              "pipecalc-cli: --digits must be from 1 to 17 significant digits\n");
+  assert_cli (address, "sci", "18", "2", 2, "", NULL);
+  assert_cli (address, NULL, "-1", "2", 2, "", NULL);
+  assert_cli (address, "fixed", "21", "2", 2, "",
+              "pipecalc-cli: --digits must be from 0 to 20 decimals with --format fixed\n");
+  assert_cli (address, "fixed", "x", "2", 2, "", NULL);
+}
+
+/* The eval reply says what "value" cannot: a whole number's exact digits,
+ * the kind of a value that is not a number (docs/protocol.md, "Values"),
+ * the same way on the fast path and the general one. */
+static void
+test_eval_reply (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GIOStream) stream = connect_ok (fixture->server->address);
+  const struct
+  {
+    const char *expr;
+    const char *result;
+  } cases[] = {
+    { "2+2", "{\"value\":4,\"values\":[4],\"text\":\"4\",\"exact\":\"4\"}" },
+    { "2^64", "{\"value\":1.8446744073709552e19,\"values\":[1.8446744073709552e19],"
+      "\"text\":\"1.84467440737096e+19\",\"exact\":\"18446744073709551616\"}" },
+    { "-2^100", "{\"value\":-1.2676506002282294e30,\"values\":[-1.2676506002282294e30],"
+      "\"text\":\"-1.26765060022823e+30\",\"exact\":\"-1267650600228229401496703205376\"}" },
+    { "2^53+1", "{\"value\":9007199254740992.0,\"values\":[9007199254740992.0],"
+      "\"text\":\"9.00719925474099e+15\",\"exact\":\"9007199254740992\"}" },
+    { "-0*1", "{\"value\":0,\"values\":[0],\"text\":\"0\",\"exact\":\"0\"}" },
+    { "0.5", "{\"value\":0.5,\"values\":[0.5],\"text\":\"0.5\"}" },
+    { "2^64, 0.5", "{\"value\":0.5,\"values\":[1.8446744073709552e19,0.5],"
+      "\"text\":\"1.84467440737096e+19, 0.5\"}" },
+    { "1/0", "{\"value\":null,\"values\":[null],\"text\":\"inf\",\"kind\":\"infinity\"}" },
+    { "-1/0", "{\"value\":null,\"values\":[null],\"text\":\"-inf\",\"kind\":\"infinity\"}" },
+    { "1e308*10", "{\"value\":null,\"values\":[null],\"text\":\"inf\",\"kind\":\"infinity\"}" },
+    { "sqrt(-1)", "{\"value\":null,\"values\":[null],\"text\":\"nan\",\"kind\":\"undefined\"}" },
+    { "1/0, 2", "{\"value\":2,\"values\":[null,2],\"text\":\"inf, 2\",\"exact\":\"2\"}" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    for (int general = 0; general < 2; general++)
+      {
+        g_autofree char *request = g_strdup_printf (
+          "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"eval\",\"params\":[\"%s\"]%s}",
+          cases[i].expr, general ? ",\"x\":0" : "");
+        g_autofree char *expected = g_strdup_printf (
+          "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":%s}", cases[i].result);
+
+        assert_reply (stream, request, expected);
+      }
+  /* Plain mode stays as it is. */
+  assert_reply (stream, "2^64", "1.84467440737096e+19");
+  assert_reply (stream, "1/0", "inf");
+}
+
 /* ---- Tests that need no running server -------------------------------- */
 
 static void
@@ -590,7 +717,7 @@ test_parse_cache (Fixture       *fixture,
       g_assert_cmpstr (reply, ==, expected);
     }
   assert_reply (stream, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eval\",\"params\":[\"x^2\"]}",
-                "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"value\":4012009,\"values\":[4012009],\"text\":\"4012009\"}}");
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"value\":4012009,\"values\":[4012009],\"text\":\"4012009\",\"exact\":\"4012009\"}}");
   /* A failure after cached successes leaves ans and x alone. */
   assert_reply (stream, "x^2 + nope", "error: Unknown variable \"nope\" at position 6");
   assert_reply (stream, "ans, x", "4012009, 2003");
@@ -611,6 +738,9 @@ test_json_paths (Fixture       *fixture,
     "2+2", "0.1+0.2", "1/3", "-0", "1e300*10", "-1e300*1e300", "sqrt(-1)", "2^53+1",
     "a = 3, a*2, 1/0", "a", "1+*2", "nope + 1", "sin(", "pi = 3", "", "  ", "1e999",
     "9007199254740993", "-123456789012345", "123456789.125", "\\t1", "ans",
+    "2^64", "-2^100", "2^53", "-2^53+1", "1.5, 2^70", "2^64, 0.5", "2^1023*1.999",
+    "-1/0", "1, 0/0", "1/0, 2", "-0*1", "1e308*10", "999999999999999", "1e15",
+    "-999999999999999", "0", "-7", "2^53-1", "h(x) = x*2", "h(21)", "170!", "171!",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (exprs); i++)
@@ -689,7 +819,7 @@ assert_error_then_alive (GIOStream  *stream,
   g_assert_true (g_str_has_prefix (reply, "{\"jsonrpc\":\"2.0\",\"id\":"));
   g_assert_nonnull (strstr (reply, wanted));
   assert_reply (stream, "{\"jsonrpc\":\"2.0\",\"id\":99,\"method\":\"eval\",\"params\":[\"6*7\"]}",
-                "{\"jsonrpc\":\"2.0\",\"id\":99,\"result\":{\"value\":42,\"values\":[42],\"text\":\"42\"}}");
+                "{\"jsonrpc\":\"2.0\",\"id\":99,\"result\":{\"value\":42,\"values\":[42],\"text\":\"42\",\"exact\":\"42\"}}");
 }
 
 static char *
@@ -723,9 +853,9 @@ test_hostile_json (Fixture       *fixture,
   /* -0 is 0 as a result; an id goes back as it came, -0, on the fast
    * path and the general one. */
   assert_reply (stream, "{\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"eval\",\"params\":[\"-0\"]}",
-                "{\"jsonrpc\":\"2.0\",\"id\":-0,\"result\":{\"value\":0,\"values\":[0],\"text\":\"0\"}}");
+                "{\"jsonrpc\":\"2.0\",\"id\":-0,\"result\":{\"value\":0,\"values\":[0],\"text\":\"0\",\"exact\":\"0\"}}");
   assert_reply (stream, "{\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"eval\",\"params\":[\"-0\"],\"x\":-0}",
-                "{\"jsonrpc\":\"2.0\",\"id\":-0,\"result\":{\"value\":0,\"values\":[0],\"text\":\"0\"}}");
+                "{\"jsonrpc\":\"2.0\",\"id\":-0,\"result\":{\"value\":0,\"values\":[0],\"text\":\"0\",\"exact\":\"0\"}}");
   /* 1 MiB of string is past the default 64 KiB line limit. */
   assert_error_then_alive (stream, huge, "1001");
 }
@@ -860,6 +990,8 @@ main (int   argc,
         { "cli", test_cli },
         { "parse-cache", test_parse_cache },
         { "json-paths", test_json_paths },
+        { "eval-reply", test_eval_reply },
+        { "cli-format", test_cli_format },
         { "hostile-json", test_hostile_json },
       };
 

@@ -321,7 +321,7 @@ test_leading_blanks (Fixture       *fixture,
   g_autofree char *fast = pc_test_ask (stream, "\r {\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"eval\",\"params\":[\"2\"]}");
 
   g_assert_cmpstr (general, ==, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"pong\"}");
-  g_assert_cmpstr (fast, ==, "{\"jsonrpc\":\"2.0\",\"id\":-0,\"result\":{\"value\":2,\"values\":[2],\"text\":\"2\"}}");
+  g_assert_cmpstr (fast, ==, "{\"jsonrpc\":\"2.0\",\"id\":-0,\"result\":{\"value\":2,\"values\":[2],\"text\":\"2\",\"exact\":\"2\"}}");
 }
 
 typedef struct

@@ -650,7 +650,7 @@ test_session (Fixture       *f,
   gboolean closed = FALSE;
   const char *expected =
     "4\n"
-    "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"value\":9,\"values\":[9],\"text\":\"9\"}}\n"
+    "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"value\":9,\"values\":[9],\"text\":\"9\",\"exact\":\"9\"}}\n"
     "error: request too large (limit 4096 bytes)\n"
     "6\n";
 

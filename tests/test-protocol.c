@@ -1970,7 +1970,7 @@ test_methods_user_functions (void)
   g_assert_cmpstr (defined, ==,
                    "{\"value\":null,\"values\":[],\"text\":\"g(a, b) = a*b + f(a)\"}");
   reply = eval_both (ev, "g(2, 5)");
-  g_assert_cmpstr (reply, ==, "{\"value\":15,\"values\":[15],\"text\":\"15\"}");
+  g_assert_cmpstr (reply, ==, "{\"value\":15,\"values\":[15],\"text\":\"15\",\"exact\":\"15\"}");
   g_clear_pointer (&text, g_free);
   text = plain (ev, "g(x) = y");
   g_assert_cmpstr (text, ==, "error: Unknown variable \"y\" at position 7");

@@ -18,6 +18,7 @@
 #endif
 
 #include "pc-client.h"
+#include "pc-format.h"
 #include "pc-line-reader.h"
 #include "pc-log.h"
 #include "pc-paths.h"
@@ -38,6 +39,9 @@ typedef struct
   gboolean  json;
   gboolean  failed;        /* an expression failed */
   gboolean  lost;          /* the connection failed */
+  gboolean  formatted;     /* --format or --digits: written here, not the
+                            * server's text */
+  PcNumberFormat format;
 } Cli;
 
 /* Prints the error with a caret under the failing position:
@@ -98,6 +102,19 @@ evaluate (Cli        *cli,
     }
   if (cli->json)
     printf ("%s\n", outcome->raw);
+  else if (outcome->error_code == 0 && cli->formatted && outcome->n_values > 0)
+    {
+      PcFormatNote note;
+      g_autofree char *text = pc_format_values_as (outcome->values, outcome->n_values,
+                                                   &cli->format, &note);
+
+      printf ("%s\n", text);
+      /* What the text cannot say, on stderr so that stdout stays values. */
+      if (note == PC_FORMAT_NOTE_NOT_INTEGER)
+        g_printerr (_("note: not a whole number: shown in decimal\n"));
+      else if (note == PC_FORMAT_NOTE_NO_FRACTION)
+        g_printerr (_("note: no fraction with a denominator up to 1000000: shown in decimal\n"));
+    }
   else if (outcome->error_code == 0)
     printf ("%s\n", outcome->text);
   else
@@ -181,6 +198,8 @@ main (int   argc,
   gboolean json = FALSE;
   int timeout = 10;
   gboolean verbose = FALSE;
+  g_autofree char *format_name = NULL;
+  int digits = G_MININT;  /* not given */
   g_auto(GStrv) expressions = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) context = NULL;
@@ -207,6 +226,12 @@ main (int   argc,
     { "allow-server-uid", 0, 0, G_OPTION_ARG_INT64, &allowed_uid,
       N_("Also trust a local server run by the user UID (default: only your own)"),
       N_("UID") },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
+      N_("Write results as auto, fixed, sci, eng, frac, hex, oct or bin (default: the server’s text)"),
+      N_("STYLE") },
+    { "digits", 'd', 0, G_OPTION_ARG_INT, &digits,
+      N_("Significant digits, 1 to 17 (default 15); with --format fixed, decimals, 0 to 20 (default 2)"),
+      "N" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &expressions,
       NULL, N_("[EXPRESSION…]") },
     { NULL }
@@ -235,6 +260,35 @@ main (int   argc,
       g_printerr (_("pipecalc-cli: --timeout must be 0 or more seconds\n"));
       return EXIT_NO_CONNECTION;
     }
+  pc_number_format_init (&cli.format);
+  if (format_name != NULL && !pc_number_style_from_string (format_name, &cli.format.style))
+    {
+      g_printerr (_("pipecalc-cli: unknown --format “%s”: use auto, fixed, sci, eng, frac, hex, oct or bin\n"),
+                  format_name);
+      return EXIT_NO_CONNECTION;
+    }
+  if (digits != G_MININT)
+    {
+      gboolean fixed = cli.format.style == PC_NUMBER_FIXED;
+
+      if (fixed ? digits < 0 || digits > PC_FORMAT_DECIMALS_MAX
+                : digits < PC_FORMAT_DIGITS_MIN || digits > PC_FORMAT_DIGITS_MAX)
+        {
+          if (fixed)
+            g_printerr (_("pipecalc-cli: --digits must be from 0 to %d decimals with --format fixed\n"),
+                        PC_FORMAT_DECIMALS_MAX);
+          else
+            g_printerr (_("pipecalc-cli: --digits must be from %d to %d significant digits\n"),
+                        PC_FORMAT_DIGITS_MIN, PC_FORMAT_DIGITS_MAX);
+          return EXIT_NO_CONNECTION;
+        }
+      if (fixed)
+        cli.format.decimals = digits;
+      else
+        cli.format.digits = digits;
+    }
+  cli.formatted = format_name != NULL || digits != G_MININT;
+
   if (allowed_uid < -1 || allowed_uid > G_MAXUINT32 - 1)
     {
       g_printerr (_("pipecalc-cli: --allow-server-uid must be a user id\n"));

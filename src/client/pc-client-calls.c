@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "pc-client-json.h"
+#include "pc-format.h"
 
 /* The typed calls of pc-client.h: each builds its request and decodes its
  * reply here, once, so the GUI and the CLI never see JSON. */
@@ -19,6 +20,7 @@ pc_eval_outcome_free (PcEvalOutcome *outcome)
   g_free (outcome->expression);
   g_free (outcome->values);
   g_free (outcome->text);
+  g_free (outcome->exact);
   g_free (outcome->reason);
   g_free (outcome->message);
   g_free (outcome->error_token);
@@ -107,6 +109,36 @@ decode_values (PcEvalOutcome *outcome,
     }
 }
 
+/* "exact" and "kind" say what the last value is. A server that sends
+ * neither (before protocol 1 had them) or sends them garbled is answered
+ * from the value itself: the client computes the same digits. */
+static void
+decode_last_value (PcEvalOutcome *outcome,
+                   json_t        *result)
+{
+  const char *exact = json_string_value (json_object_get (result, "exact"));
+  double last;
+
+  if (outcome->n_values == 0)
+    return;
+  last = outcome->values[outcome->n_values - 1];
+  if (isnan (last))
+    outcome->kind = PC_VALUE_UNDEFINED;
+  else if (isinf (last))
+    outcome->kind = PC_VALUE_INFINITY;
+  else
+    outcome->kind = PC_VALUE_NUMBER;
+  if (pc_format_is_integer (last))
+    {
+      GString *digits = g_string_new (NULL);
+
+      pc_format_append_exact (digits, last);
+      if (exact != NULL && !g_str_equal (exact, digits->str))
+        g_debug ("eval: the server's exact digits %s are not %s's", exact, digits->str);
+      outcome->exact = g_string_free (digits, FALSE);
+    }
+}
+
 static PcEvalOutcome *
 outcome_from_reply (const char     *expression,
                     PcClientReply  *reply,
@@ -131,6 +163,7 @@ outcome_from_reply (const char     *expression,
         }
       if (json_is_array (values))
         decode_values (outcome, values);
+      decode_last_value (outcome, reply->result);
       return g_steal_pointer (&outcome);
     }
 

@@ -28,6 +28,14 @@ typedef enum
 
 GQuark pc_client_error_quark (void);
 
+/* What the last value of an evaluation is (the reply's "kind"). */
+typedef enum
+{
+  PC_VALUE_NUMBER,     /* a finite number */
+  PC_VALUE_INFINITY,   /* inf or -inf: a division by zero or an overflow */
+  PC_VALUE_UNDEFINED,  /* nan: not a real number (sqrt(-1), 0/0) */
+} PcValueKind;
+
 /* The outcome of one evaluation. A server that refuses the expression
  * gives an outcome with @error_code set, not a failed call. */
 typedef struct
@@ -36,6 +44,10 @@ typedef struct
   double  *values;       /* every result, on success (inf and nan too) */
   guint    n_values;
   char    *text;         /* the values as the server wrote them, on success */
+  char    *exact;        /* on success, the last value's exact decimal digits
+                          * when it is a whole number ("18446744073709551616"
+                          * for 2^64), else NULL */
+  PcValueKind kind;      /* on success, what the last value is */
   int      error_code;   /* 0 on success, else a PcRpcErrorCode */
   char    *reason;       /* data.reason of error 1000, data.limit of 1002, or NULL */
   char    *message;      /* the server's English message, or NULL */

@@ -15,6 +15,10 @@ struct _PcPreferencesDialog
   GtkSpinButton *history_size_spin;
   GtkSwitch     *keep_history_switch;
   GtkSpinButton *timeout_spin;
+  GtkComboBoxText *number_style_combo;
+  GtkSpinButton *digits_spin;
+  GtkSpinButton *decimals_spin;
+  GtkSwitch     *grouping_switch;
 };
 
 G_DEFINE_FINAL_TYPE (PcPreferencesDialog, pc_preferences_dialog, GTK_TYPE_DIALOG)
@@ -29,6 +33,8 @@ pc_preferences_dialog_response (GtkDialog *dialog,
    * committing it updates the bound setting before the bindings go. */
   gtk_spin_button_update (self->history_size_spin);
   gtk_spin_button_update (self->timeout_spin);
+  gtk_spin_button_update (self->digits_spin);
+  gtk_spin_button_update (self->decimals_spin);
   gtk_widget_destroy (GTK_WIDGET (dialog));
 }
 
@@ -44,6 +50,10 @@ pc_preferences_dialog_class_init (PcPreferencesDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PcPreferencesDialog, history_size_spin);
   gtk_widget_class_bind_template_child (widget_class, PcPreferencesDialog, keep_history_switch);
   gtk_widget_class_bind_template_child (widget_class, PcPreferencesDialog, timeout_spin);
+  gtk_widget_class_bind_template_child (widget_class, PcPreferencesDialog, number_style_combo);
+  gtk_widget_class_bind_template_child (widget_class, PcPreferencesDialog, digits_spin);
+  gtk_widget_class_bind_template_child (widget_class, PcPreferencesDialog, decimals_spin);
+  gtk_widget_class_bind_template_child (widget_class, PcPreferencesDialog, grouping_switch);
 }
 
 static void
@@ -74,6 +84,15 @@ pc_preferences_dialog_new (GtkWindow *parent,
   g_settings_bind (settings, "keep-history", self->keep_history_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "request-timeout", self->timeout_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  /* An enum key binds to a string property by its nicks: the combo's ids. */
+  g_settings_bind (settings, "number-style", self->number_style_combo, "active-id",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "significant-digits", self->digits_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "decimals", self->decimals_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "digit-grouping", self->grouping_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   return GTK_WIDGET (self);
 }

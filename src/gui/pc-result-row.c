@@ -2,6 +2,8 @@
  * SPDX-FileCopyrightText: 2026 The pipecalc developers */
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "pc-result-row.h"
@@ -14,11 +16,15 @@ struct _PcResultRow
   GtkLabel   *value_label;
   GtkLabel   *error_label;
   GtkLabel   *equals_label;
+  GtkLabel   *note_label;
   GtkSpinner *spinner;
 
   char       *expression;
   char       *value;
   gboolean    pending;
+  double     *values;    /* set by pc_result_row_set_values() */
+  guint       n_values;
+  char       *exact;
 };
 
 G_DEFINE_FINAL_TYPE (PcResultRow, pc_result_row, GTK_TYPE_LIST_BOX_ROW)
@@ -30,6 +36,8 @@ pc_result_row_finalize (GObject *object)
 
   g_free (self->expression);
   g_free (self->value);
+  g_free (self->values);
+  g_free (self->exact);
   G_OBJECT_CLASS (pc_result_row_parent_class)->finalize (object);
 }
 
@@ -46,6 +54,7 @@ pc_result_row_class_init (PcResultRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PcResultRow, error_label);
   gtk_widget_class_bind_template_child (widget_class, PcResultRow, spinner);
   gtk_widget_class_bind_template_child (widget_class, PcResultRow, equals_label);
+  gtk_widget_class_bind_template_child (widget_class, PcResultRow, note_label);
 }
 
 static void
@@ -123,6 +132,135 @@ pc_result_row_set_error (PcResultRow *self,
       gtk_label_set_markup (self->expression_label, markup);
     }
   set_accessible_name (self, message);
+}
+
+/* Longest exact digits written under the value; longer ones are in the
+ * value's tooltip only. */
+#define EXACT_NOTE_MAX 40
+
+static const char *
+note_text (PcFormatNote note)
+{
+  switch (note)
+    {
+    case PC_FORMAT_NOTE_INFINITY:
+      return _("Infinity: a division by zero, or a result too large for a number");
+    case PC_FORMAT_NOTE_UNDEFINED:
+      return _("Not a real number, such as the square root of a negative number or 0/0");
+    case PC_FORMAT_NOTE_NOT_INTEGER:
+      return _("Not a whole number: shown in decimal");
+    case PC_FORMAT_NOTE_NO_FRACTION:
+      return _("No simple fraction (denominator up to a million): shown in decimal");
+    case PC_FORMAT_NOTE_NONE:
+    default:
+      return NULL;
+    }
+}
+
+/* One value as the row shows it: inf and nan as symbols, the words in
+ * the note. */
+static PcFormatNote
+append_value (GString              *out,
+              double                value,
+              const PcNumberFormat *format)
+{
+  g_autofree char *text = NULL;
+  PcFormatNote note;
+
+  if (isnan (value))
+    {
+      /* TRANSLATORS: shown for a value that is not a real number (nan) */
+      g_string_append (out, C_("value", "undefined"));
+      return PC_FORMAT_NOTE_UNDEFINED;
+    }
+  if (isinf (value))
+    {
+      g_string_append (out, value > 0 ? "∞" : "−∞");
+      return PC_FORMAT_NOTE_INFINITY;
+    }
+  text = pc_format_number_as (value, format, &note);
+  g_string_append (out, text);
+  return note;
+}
+
+void
+pc_result_row_set_format (PcResultRow          *self,
+                          const PcNumberFormat *format)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) note = g_string_new (NULL);
+  g_autofree char *outcome = NULL;
+  const char *sep = g_str_equal (format->decimal_point, ",") ? "; " : ", ";
+  PcFormatNote first = PC_FORMAT_NOTE_NONE;
+
+  if (self->pending || self->values == NULL)
+    return;
+  for (guint i = 0; i < self->n_values; i++)
+    {
+      PcFormatNote n;
+
+      if (i > 0)
+        g_string_append (text, sep);
+      n = append_value (text, self->values[i], format);
+      if (first == PC_FORMAT_NOTE_NONE)
+        first = n;
+    }
+  if (note_text (first) != NULL)
+    g_string_append (note, note_text (first));
+
+  /* A whole number the text rounds: its exact digits too (2^64). */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->value_label), NULL);
+  if (self->exact != NULL
+      && (format->style == PC_NUMBER_AUTO || format->style == PC_NUMBER_SCIENTIFIC
+          || format->style == PC_NUMBER_ENGINEERING)
+      && strlen (self->exact) - (self->exact[0] == '-') > (gsize) CLAMP (format->digits, 1, 17))
+    {
+      /* TRANSLATORS: %s is all the digits of a whole number */
+      g_autofree char *exactly = g_strdup_printf (_("Exactly %s"), self->exact);
+
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->value_label), exactly);
+      if (strlen (self->exact) <= EXACT_NOTE_MAX)
+        {
+          if (note->len > 0)
+            g_string_append (note, "\n");
+          g_string_append (note, exactly);
+        }
+    }
+
+  g_free (self->value);
+  self->value = g_strdup (text->str);
+  gtk_label_set_text (self->value_label, text->str);
+  gtk_label_set_text (self->note_label, note->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->note_label), note->len > 0);
+  outcome = note->len > 0 ? g_strdup_printf ("%s (%s)", text->str, note->str) : g_strdup (text->str);
+  set_accessible_name (self, outcome);
+}
+
+void
+pc_result_row_set_values (PcResultRow          *self,
+                          const double         *values,
+                          guint                 n_values,
+                          const char           *exact,
+                          const PcNumberFormat *format)
+{
+  g_return_if_fail (n_values > 0);
+
+  self->pending = FALSE;
+  g_free (self->values);
+  self->values = g_memdup2 (values, n_values * sizeof *values);
+  self->n_values = n_values;
+  g_free (self->exact);
+  self->exact = g_strdup (exact);
+  gtk_spinner_stop (self->spinner);
+  gtk_widget_hide (GTK_WIDGET (self->spinner));
+  gtk_widget_show (GTK_WIDGET (self->value_label));
+  pc_result_row_set_format (self, format);
+}
+
+const char *
+pc_result_row_get_note (PcResultRow *self)
+{
+  return gtk_label_get_text (self->note_label);
 }
 
 const char *

@@ -20,6 +20,8 @@ struct _PcWindow
   /* Template children */
   GtkHeaderBar    *header_bar;
   GtkMenuButton   *menu_button;
+  GtkMenuButton   *format_button;
+  GtkLabel        *format_label;
   GtkComboBoxText *expression_combo;
   GtkEntry        *expression_entry;
   GtkButton       *evaluate_button;
@@ -45,6 +47,7 @@ struct _PcWindow
   int              saved_width;   /* the size to remember, saved on close */
   int              saved_height;
   gulong           handlers[4];
+  PcNumberFormat   format;        /* how results are shown (settings) */
 };
 
 G_DEFINE_FINAL_TYPE (PcWindow, pc_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -412,6 +415,11 @@ eval_cb (GObject      *source,
 
       pc_result_row_set_error (request->row, message, -1);
     }
+  else if (outcome->error_code == 0 && outcome->n_values > 0)
+    {
+      pc_result_row_set_values (request->row, outcome->values, outcome->n_values,
+                                outcome->exact, &self->format);
+    }
   else if (outcome->error_code == 0)
     {
       pc_result_row_set_value (request->row, outcome->text);
@@ -535,6 +543,70 @@ results_key_press_cb (PcWindow    *self,
   return GDK_EVENT_STOP;
 }
 
+/* ---- Number format ---------------------------------------------------- */
+
+/* The quick switch's label: the style in a word. */
+static const char *
+style_label (PcNumberStyle style)
+{
+  switch (style)
+    {
+    case PC_NUMBER_FIXED:
+      /* TRANSLATORS: the number format button, short: fixed decimals */
+      return C_("number format", "Fixed");
+    case PC_NUMBER_SCIENTIFIC:
+      /* TRANSLATORS: the number format button, short: scientific */
+      return C_("number format", "Sci");
+    case PC_NUMBER_ENGINEERING:
+      /* TRANSLATORS: the number format button, short: engineering */
+      return C_("number format", "Eng");
+    case PC_NUMBER_FRACTION:
+      return C_("number format", "Fraction");
+    case PC_NUMBER_HEX:
+      return C_("number format", "Hex");
+    case PC_NUMBER_OCTAL:
+      return C_("number format", "Oct");
+    case PC_NUMBER_BINARY:
+      return C_("number format", "Bin");
+    case PC_NUMBER_AUTO:
+    default:
+      return C_("number format", "Auto");
+    }
+}
+
+/* Reads the number format from the settings and shows every result in
+ * it again. */
+static void
+apply_number_format (PcWindow *self)
+{
+  GList *rows;
+
+  pc_number_format_init (&self->format);
+  self->format.style = (PcNumberStyle) g_settings_get_enum (self->settings, "number-style");
+  self->format.digits = g_settings_get_int (self->settings, "significant-digits");
+  self->format.decimals = g_settings_get_int (self->settings, "decimals");
+  if (g_settings_get_boolean (self->settings, "digit-grouping"))
+    pc_number_format_use_locale (&self->format);
+  gtk_label_set_text (self->format_label, style_label (self->format.style));
+  /* The button's label is not read out: its description says the style. */
+  atk_object_set_description (gtk_widget_get_accessible (GTK_WIDGET (self->format_button)),
+                              style_label (self->format.style));
+
+  rows = gtk_container_get_children (GTK_CONTAINER (self->results_list));
+  for (GList *l = rows; l != NULL; l = l->next)
+    if (PC_IS_RESULT_ROW (l->data))
+      pc_result_row_set_format (l->data, &self->format);
+  g_list_free (rows);
+}
+
+static void
+number_format_changed_cb (GSettings  *settings,
+                          const char *key,
+                          PcWindow   *self)
+{
+  apply_number_format (self);
+}
+
 /* ---- Actions ---------------------------------------------------------- */
 
 static void
@@ -644,6 +716,8 @@ pc_window_class_init (PcWindowClass *klass)
                                                "/io/github/pipecalc/PipeCalc/pc-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PcWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, PcWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, PcWindow, format_button);
+  gtk_widget_class_bind_template_child (widget_class, PcWindow, format_label);
   gtk_widget_class_bind_template_child (widget_class, PcWindow, expression_combo);
   gtk_widget_class_bind_template_child (widget_class, PcWindow, expression_entry);
   gtk_widget_class_bind_template_child (widget_class, PcWindow, evaluate_button);
@@ -708,6 +782,30 @@ pc_window_new (GtkApplication *app,
   g_action_group_change_action_state (G_ACTION_GROUP (self), "show-log",
                                       g_variant_new_boolean (show_log));
   gtk_widget_set_visible (GTK_WIDGET (self->log_box), show_log);
+
+  /* The quick switch's items are the settings themselves. */
+  {
+    const char *keys[] = { "number-style", "digit-grouping" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      {
+        g_autoptr(GAction) action = g_settings_create_action (self->settings, keys[i]);
+
+        g_action_map_add_action (G_ACTION_MAP (self), action);
+      }
+  }
+  {
+    const char *keys[] = { "number-style", "significant-digits", "decimals", "digit-grouping" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      {
+        g_autofree char *signal = g_strdup_printf ("changed::%s", keys[i]);
+
+        g_signal_connect_object (self->settings, signal,
+                                 G_CALLBACK (number_format_changed_cb), self, 0);
+      }
+  }
+  apply_number_format (self);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),

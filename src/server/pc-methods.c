@@ -2,6 +2,9 @@
  * SPDX-FileCopyrightText: 2026 The pipecalc developers */
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
 #include "pc-format.h"
 #include "pc-methods.h"
 #include "pc-token.h"
@@ -122,6 +125,16 @@ method_eval (PcEvaluator *evaluator,
   text = g_string_new (NULL);
   pc_format_append_values (text, values, n);
   json_object_set_new (result, "text", json_string (text->str));
+  /* What "value" cannot say by itself (docs/protocol.md, "Values"). */
+  if (pc_format_is_integer (values[n - 1]))
+    {
+      g_string_truncate (text, 0);
+      pc_format_append_exact (text, values[n - 1]);
+      json_object_set_new (result, "exact", json_string (text->str));
+    }
+  else if (!isfinite (values[n - 1]))
+    json_object_set_new (result, "kind",
+                         json_string (isnan (values[n - 1]) ? "undefined" : "infinity"));
   return result;
 }
 
@@ -473,6 +486,29 @@ pc_methods_eval_json (PcEvaluator *evaluator,
       g_string_append_c (out, '}');
       return;
     }
+  /* The common answer, one whole number below 2^53: its digits are the
+   * same in "value", "values", "exact" and (below 10^15) "text", so they
+   * are written once and copied, without printf. */
+  if (n == 1 && pc_format_is_integer (values[0]) && fabs (values[0]) < 1e15)
+    {
+      char digits[24];
+      gsize start;
+      gsize len;
+
+      g_string_append (out, "\"result\":{\"value\":");
+      start = out->len;
+      pc_format_append_exact (out, values[0]);
+      len = out->len - start;
+      memcpy (digits, out->str + start, len);
+      g_string_append_len (out, ",\"values\":[", 11);
+      g_string_append_len (out, digits, (gssize) len);
+      g_string_append_len (out, "],\"text\":\"", 10);
+      g_string_append_len (out, digits, (gssize) len);
+      g_string_append_len (out, "\",\"exact\":\"", 11);
+      g_string_append_len (out, digits, (gssize) len);
+      g_string_append_len (out, "\"}", 2);
+      return;
+    }
   g_string_append (out, "\"result\":{\"value\":");
   pc_json_append_number (out, values[n - 1]);
   g_string_append (out, ",\"values\":[");
@@ -485,5 +521,16 @@ pc_methods_eval_json (PcEvaluator *evaluator,
   g_string_append (out, "],\"text\":\"");
   /* Digits, signs, points, "inf", "nan" and ", ": nothing to escape. */
   pc_format_append_values (out, values, n);
-  g_string_append (out, "\"}");
+  if (pc_format_is_integer (values[n - 1]))
+    {
+      g_string_append (out, "\",\"exact\":\"");
+      pc_format_append_exact (out, values[n - 1]);
+      g_string_append (out, "\"}");
+    }
+  else if (isnan (values[n - 1]))
+    g_string_append (out, "\",\"kind\":\"undefined\"}");
+  else if (isinf (values[n - 1]))
+    g_string_append (out, "\",\"kind\":\"infinity\"}");
+  else
+    g_string_append (out, "\"}");
 }

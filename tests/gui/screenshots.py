@@ -167,8 +167,84 @@ def connection_remote_ru(c):
     connection(c, "connection-remote-ru.png", "ru", remote=True)
 
 
+FORMAT_RESULTS = ["0.75", "1/3", "pi", "2^64", "1234567.891", "255", "1/0", "sqrt(-1)"]
+
+
+def formats(c, name, language=None, theme=None, size=(1, 1), menu=False, **settings):
+    """The results in a number format; size (1, 1) is the window's minimum
+    (the settings ask for less, GTK gives the least it can), (1280, 860)
+    about the whole screen (there is no window manager to maximise)."""
+    c.set_settings(window_width=size[0], window_height=size[1], **settings)
+    app = App(c, language=language, extra_env={"GTK_THEME": theme} if theme else None)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_local_connected()
+    for expression in FORMAT_RESULTS:
+        app.evaluate(expression)
+    if menu:
+        pcgui.click(app.button(app.strings("Number format")))
+        name_ = app.strings("F_raction").replace("_", "")
+        wait_until(lambda: pcgui.find(app.frame(), lambda n: n.name == name_ and pcgui.is_showing(n)),
+                   5, "the number format menu")
+        time.sleep(1.0)
+        shoot(app, name)
+        return
+    settle(app)
+    shoot(app, name)
+
+
+def format_fraction_en_min(c):
+    formats(c, "format-fraction-en-min.png", number_style="frac")
+
+
+def format_fraction_ru_dark_min(c):
+    formats(c, "format-fraction-ru-dark-min.png", "ru", "Adwaita:dark", number_style="frac")
+
+
+def format_fixed_ru_max(c):
+    formats(c, "format-fixed-ru-max.png", "ru", size=(1280, 860), number_style="fixed",
+            digit_grouping="true")
+
+
+def format_auto_en_dark_max(c):
+    formats(c, "format-auto-en-dark-max.png", None, "Adwaita:dark", size=(1280, 860))
+
+
+def format_menu_en(c):
+    formats(c, "format-menu-en.png", size=(600, 520), menu=True, number_style="hex")
+
+
+def format_menu_ru_dark(c):
+    formats(c, "format-menu-ru-dark.png", "ru", "Adwaita:dark", size=(600, 520), menu=True)
+
+
+def preferences(c, name, language=None, theme=None):
+    app = start(c, language, theme)
+    pcgui.click(app.button(app.strings("Main menu")))
+    label = app.strings("_Preferences").replace("_", "")
+    item = wait_until(lambda: pcgui.find(app.frame(), lambda n: n.roleName == "push button"
+                                         and n.name == label and pcgui.is_showing(n)),
+                      5, f"{label} in the main menu")
+    pcgui.click(item)
+    dialog = wait_until(lambda: next((n for n in app.node.children if n is not None
+                                      and n.roleName == "dialog" and pcgui.is_showing(n)), None),
+                        10, "the Preferences dialog")
+    shoot_dialog(dialog, name)
+
+
+def preferences_en(c):
+    preferences(c, "preferences-en.png")
+
+
+def preferences_ru_dark(c):
+    preferences(c, "preferences-ru-dark.png", "ru", "Adwaita:dark")
+
+
 SHOTS = [main_en, main_ru, error, log, connection_en, connection_remote_ru_dark,
-         connection_remote_en, connection_remote_en_dark, connection_remote_ru]
+         connection_remote_en, connection_remote_en_dark, connection_remote_ru,
+         format_fraction_en_min, format_fraction_ru_dark_min, format_fixed_ru_max,
+         format_auto_en_dark_max, format_menu_en, format_menu_ru_dark, preferences_en,
+         preferences_ru_dark]
 
 
 def main(argv):

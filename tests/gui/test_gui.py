@@ -605,6 +605,134 @@ def single_instance(c):
     check(first.evaluate("1+1") == "2", "the window does not work after the second launch")
 
 
+def choose_format(app, label):
+    """The number format button beside the main menu, then one of its
+    items (its label as the menu shows it, mnemonic underscore gone)."""
+    t = app.strings
+    name = t.translated(label).replace("_", "")
+    button = wait_until(lambda: app.button(t.translated("Number format")), 5,
+                        "the number format button")
+    pcgui.click(button)
+    item = wait_until(lambda: pcgui.find(app.frame(), lambda n: n.roleName in (
+        "push button", "radio button", "check box", "toggle button", "radio menu item")
+        and n.name == name and pcgui.is_showing(n)), 5, f"{name!r} in the number format menu")
+    pcgui.click(item)
+    # A radio item may leave the menu open to show the choice: Escape.
+    time.sleep(0.5)
+    if pcgui.is_showing(item):
+        key("Escape")
+    wait_until(lambda: not pcgui.is_showing(item), 5, "the number format menu to close")
+
+
+def copy_row(app, expression):
+    """Selects and focuses the row of expression, then Ctrl+C."""
+    results = app.results()
+    rows = [r for r in results.children if r is not None and r.roleName == "list item"]
+    index = next(i for i, r in enumerate(rows) if r.name.startswith(app._row_prefix(expression)))
+    results.querySelection().selectChild(index)
+    rows[index].queryComponent().grabFocus()
+    wait_until(lambda: pcgui.has_state(rows[index], pcgui.pyatspi.STATE_FOCUSED), 5,
+               f"keyboard focus on the row of {expression}")
+    combo("<Control>c")
+
+
+def clipboard_text():
+    """The clipboard's text, read as another X client would."""
+    import gi
+    gi.require_version("Gtk", "3.0")
+    from gi.repository import Gdk, Gtk
+    clipboard = Gtk.Clipboard.get(Gdk.SELECTION_CLIPBOARD)
+    return wait_until(lambda: clipboard.wait_for_text(), 5, "text on the clipboard")
+
+
+def wait_value(app, expression, want, what):
+    return wait_until(lambda: app.outcome(expression) == want, 5,
+                      f"the row of {expression} to show {want!r} {what}",
+                      state=lambda: app.outcome(expression))
+
+
+def number_format(c, language):
+    locales = pcgui.subprocess.run(["locale", "-a"], capture_output=True, text=True).stdout.lower()
+    if language == "ru":
+        check("ru_ru.utf8" in locales or "ru_ru.utf-8" in locales,
+              "the ru_RU.UTF-8 locale is not installed (tools/install-deps.sh test generates it)")
+    app = App(c, language=language)
+    t = app.strings
+    app.wait_window()
+    app.focus_entry()
+    app.wait_local_connected()
+    check(app.evaluate("0.75") == "0.75", "0.75 is not 0.75 in the automatic format")
+    check(app.evaluate("255") == "255", "255 is not 255")
+    big = app.evaluate("2^64")
+    # The rounded text, with all the digits under it.
+    exactly = t.translated("Exactly %s") % "18446744073709551616"
+    check(big == f"1.84467440737096e+19 ({exactly})", f"2^64 shows {big!r}")
+
+    choose_format(app, "F_raction")
+    wait_value(app, "0.75", "3/4", "as a fraction")
+    check(app.outcome("255") == "255", f"255 as a fraction is {app.outcome('255')!r}")
+    check(c.gsettings("get", pcgui.SCHEMA, "number-style") == "'frac'",
+          "the fraction format is not saved in the settings")
+    button_label = t.translated("Fraction")
+    described = app.button(t.translated("Number format")).description
+    check(described == button_label, f"the format button says {described!r}, not {button_label!r}")
+
+    choose_format(app, "_Hexadecimal")
+    wait_value(app, "255", "0xFF", "in hexadecimal")
+    wait_value(app, "2^64", "0x10000000000000000", "in hexadecimal")
+    not_whole = t.translated("Not a whole number: shown in decimal")
+    wait_value(app, "0.75", f"0.75 ({not_whole})", "in decimal, with a note")
+
+    choose_format(app, "_Fixed Decimals")
+    wait_value(app, "2^64", "18446744073709551616.00", "with all its digits")
+    wait_value(app, "0.75", "0.75", "with two decimals")
+
+    # Ctrl+C on a row copies the value as it is shown.
+    copy_row(app, "2^64")
+    copied = clipboard_text()
+    check(copied == "18446744073709551616.00", f"Ctrl+C copied {copied!r}")
+
+    choose_format(app, "_Automatic")
+    wait_value(app, "0.75", "0.75", "back in the automatic format")
+    check(app.quit() == 0, "pipecalc did not quit cleanly")
+
+
+@case
+def number_format_en(c):
+    """The number format button: fraction, hexadecimal, fixed and back, on
+    the rows already shown; 2^64 with all its digits; saved."""
+    number_format(c, None)
+
+
+@case
+def number_format_ru(c):
+    """The same in Russian."""
+    number_format(c, "ru")
+
+
+@case
+def not_a_number_in_words(c):
+    """1/0 and sqrt(-1) say what happened in words, in English and Russian."""
+    for language in (None, "ru"):
+        app = App(c, language=language)
+        t = app.strings
+        app.wait_window()
+        app.focus_entry()
+        app.wait_local_connected()
+        words = t.translated("Infinity: a division by zero, or a result too large for a number")
+        answer = app.evaluate("1/0")
+        check(answer == f"∞ ({words})", f"1/0 shows {answer!r}")
+        answer = app.evaluate("-1/0")
+        check(answer == f"−∞ ({words})", f"-1/0 shows {answer!r}")
+        undefined = t.translated("Not a real number, such as the square root of a negative number or 0/0")
+        answer = app.evaluate("sqrt(-1)")
+        check(answer.endswith(f"({undefined})"), f"sqrt(-1) shows {answer!r}")
+        # The words are on screen, not only for screen readers.
+        labels = app.row_labels("1/0")
+        check((words, True) in labels, f"the row of 1/0 shows {labels}")
+        check(app.quit() == 0, "pipecalc did not quit cleanly")
+
+
 # ---- Running -----------------------------------------------------------
 
 class CaseTimeout(BaseException):
