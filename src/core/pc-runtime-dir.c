@@ -70,6 +70,53 @@ create_dir (const char  *path,
   return FALSE;
 }
 
+/* lstat, not stat: a symlink planted by someone else in a shared /tmp
+ * must not redirect our sockets into a directory they control. Fills
+ * @st for a real directory; @not_dir_code is the error for anything else.
+ * With @missing, a path that does not exist is no error: *@missing says
+ * so. */
+static gboolean
+lstat_real_dir (const char    *path,
+                GStatBuf      *st,
+                GIOErrorEnum   not_dir_code,
+                gboolean      *missing,
+                GError       **error)
+{
+  if (g_lstat (path, st) != 0)
+    {
+      int errsv = errno;
+
+      if (missing != NULL && errsv == ENOENT)
+        {
+          *missing = TRUE;
+          return TRUE;
+        }
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Cannot inspect directory %s: %s"),
+                   path, g_strerror (errsv));
+      return FALSE;
+    }
+
+#ifdef S_ISLNK
+  if (S_ISLNK (st->st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   _("%s is a symbolic link, not a directory; refusing to "
+                     "use it"), path);
+      return FALSE;
+    }
+#endif
+
+  if (!S_ISDIR (st->st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, not_dir_code,
+                   _("%s exists but is not a directory; refusing to use it"),
+                   path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 pc_ensure_private_dir (const char  *path,
                        GError     **error)
@@ -82,35 +129,8 @@ pc_ensure_private_dir (const char  *path,
   if (!create_dir (path, error))
     return FALSE;
 
-  /* lstat, not stat: a symlink planted by someone else in a shared /tmp
-   * must not redirect our sockets into a directory they control. */
-  if (g_lstat (path, &st) != 0)
-    {
-      int errsv = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                   _("Cannot inspect directory %s: %s"),
-                   path, g_strerror (errsv));
-      return FALSE;
-    }
-
-#ifdef S_ISLNK
-  if (S_ISLNK (st.st_mode))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                   _("%s is a symbolic link, not a directory; refusing to "
-                     "use it"), path);
-      return FALSE;
-    }
-#endif
-
-  if (!S_ISDIR (st.st_mode))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY,
-                   _("%s exists but is not a directory; refusing to use it"),
-                   path);
-      return FALSE;
-    }
+  if (!lstat_real_dir (path, &st, G_IO_ERROR_NOT_DIRECTORY, NULL, error))
+    return FALSE;
 
   /* Whoever owns the directory or can write to it can replace our socket
    * with their own and read every expression the user types. */
@@ -138,38 +158,17 @@ pc_check_runtime_parent (const char  *path,
   g_autofree char *parent = g_path_get_dirname (path);
   g_autofree char *runtime_dir = pc_runtime_dir_path ();
   GStatBuf st;
+  gboolean missing = FALSE;
 
   if (g_strcmp0 (parent, runtime_dir) != 0)
     return TRUE;
 
-  if (g_lstat (parent, &st) != 0)
-    {
-      int errsv = errno;
-
-      if (errsv == ENOENT)
-        return TRUE;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                   _("Cannot inspect directory %s: %s"),
-                   parent, g_strerror (errsv));
-      return FALSE;
-    }
-
-#ifdef S_ISLNK
-  if (S_ISLNK (st.st_mode))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                   _("%s is a symbolic link, not a directory; refusing to "
-                     "use it"), parent);
-      return FALSE;
-    }
-#endif
-  if (!S_ISDIR (st.st_mode))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                   _("%s exists but is not a directory; refusing to use it"),
-                   parent);
-      return FALSE;
-    }
+  /* The client's refusals are all PERMISSION_DENIED: a folder it must
+   * not trust, whatever is wrong with it. */
+  if (!lstat_real_dir (parent, &st, G_IO_ERROR_PERMISSION_DENIED, &missing, error))
+    return FALSE;
+  if (missing)
+    return TRUE;
 
   /* Someone who owns the folder, or may write to it, may have put a
    * server of theirs at our address: it would read every expression. */
