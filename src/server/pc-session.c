@@ -447,8 +447,8 @@ auth_deadline_cb (gpointer user_data)
   PcSession *self = user_data;
 
   g_clear_pointer (&self->auth_source, g_source_unref);
-  g_info ("session %" G_GUINT64_FORMAT ": not authenticated within %u s, closing",
-          self->serial, self->config.auth_timeout);
+  log_limited (self, "session %" G_GUINT64_FORMAT ": not authenticated within %u s, closing",
+               self->serial, self->config.auth_timeout);
   close_now (self);
   return G_SOURCE_REMOVE;
 }
@@ -518,8 +518,8 @@ auth_call_cb (gpointer    user_data,
     {
       /* Marks the failure; handle_unauthenticated() holds the reply. */
       self->auth_refusal = g_string_new (NULL);
-      g_info ("session %" G_GUINT64_FORMAT ": authentication failed, closing in %d ms",
-              self->serial, AUTH_FAILURE_DELAY_MS);
+      log_limited (self, "session %" G_GUINT64_FORMAT ": authentication failed, "
+                   "closing in %d ms", self->serial, AUTH_FAILURE_DELAY_MS);
     }
   return result;
 }
@@ -703,8 +703,8 @@ line_too_long_cb (PcLineChannel *channel,
   PcSession *self = user_data;
 
   self->n_requests++;
-  g_info ("session %" G_GUINT64_FORMAT ": request longer than %" G_GSIZE_FORMAT
-          " bytes refused", self->serial, self->config.max_line);
+  log_limited (self, "session %" G_GUINT64_FORMAT ": request longer than %"
+               G_GSIZE_FORMAT " bytes refused", self->serial, self->config.max_line);
   pc_protocol_append_too_large (looks_json, self->config.max_line,
                                 pc_line_channel_get_output (channel));
 }

@@ -7,6 +7,7 @@
 #include <gmodule.h>
 #include <string.h>
 
+#include "pc-log-text.h"
 #include "pc-socket-transport.h"
 #include "pc-transport.h"
 
@@ -23,6 +24,9 @@ typedef struct
   gpointer                 user_data;
   /* Connections whose client has not spoken yet (Waiting*, owning). */
   GHashTable              *waiting;
+  /* Failed and silent clients come at a client's will: logged at a
+   * bounded rate, as the server's own refusals are. */
+  PcLogLimit               log_limit;
 } TlsWrapper;
 
 struct _PcTransportListener
@@ -350,6 +354,7 @@ tls_wrapper_unref (TlsWrapper *self)
     return;
   g_clear_object (&self->certificate);
   g_clear_pointer (&self->waiting, g_hash_table_unref);
+  pc_log_limit_clear (&self->log_limit);
   g_free (self);
 }
 
@@ -395,6 +400,7 @@ wrap_thread (GTask        *task,
 
 typedef struct
 {
+  TlsWrapper     *wrapper;
   GTlsConnection *tls;
   GSocket        *socket;
   char           *peer;
@@ -405,6 +411,7 @@ handshake_watch_free (gpointer data)
 {
   HandshakeWatch *watch = data;
 
+  tls_wrapper_unref (watch->wrapper);
   g_object_unref (watch->tls);
   g_object_unref (watch->socket);
   g_free (watch->peer);
@@ -422,21 +429,24 @@ handshake_deadline_cb (gpointer user_data)
 
   if (g_tls_connection_get_protocol_version (watch->tls) == G_TLS_PROTOCOL_VERSION_UNKNOWN)
     {
-      g_message ("TLS client %s did not complete its handshake within %d s; closing",
-                 watch->peer, TLS_HANDSHAKE_TIMEOUT_S);
+      pc_log_limited (&watch->wrapper->log_limit, G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE,
+                      "TLS client %s did not complete its handshake within %d s; closing",
+                      watch->peer, TLS_HANDSHAKE_TIMEOUT_S);
       g_socket_shutdown (watch->socket, TRUE, TRUE, NULL);
     }
   return G_SOURCE_REMOVE;
 }
 
 static void
-watch_handshake (GIOStream  *tls,
+watch_handshake (TlsWrapper *wrapper,
+                 GIOStream  *tls,
                  GIOStream  *base,
                  const char *peer)
 {
   HandshakeWatch *watch = g_new0 (HandshakeWatch, 1);
   GSource *source = g_timeout_source_new_seconds (TLS_HANDSHAKE_TIMEOUT_S);
 
+  watch->wrapper = tls_wrapper_ref (wrapper);
   watch->tls = G_TLS_CONNECTION (g_object_ref (tls));
   watch->socket = g_object_ref (g_socket_connection_get_socket (G_SOCKET_CONNECTION (base)));
   watch->peer = g_strdup (peer);
@@ -458,7 +468,8 @@ wrapped_cb (GObject      *source,
   tls = g_task_propagate_pointer (G_TASK (result), &error);
   if (tls == NULL)
     {
-      g_message ("TLS connection from %s refused: %s", wrapping->peer, error->message);
+      pc_log_limited (&wrapping->wrapper->log_limit, G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE,
+                      "TLS connection from %s refused: %s", wrapping->peer, error->message);
       g_io_stream_close (wrapping->stream, NULL, NULL);
       return;
     }
@@ -471,7 +482,7 @@ wrapped_cb (GObject      *source,
   /* The handshake itself happens at the session's first non-blocking
    * read (GIO's implicit handshake, on a thread of GIO's pool), within a
    * deadline. */
-  watch_handshake (tls, wrapping->stream, wrapping->peer);
+  watch_handshake (wrapping->wrapper, tls, wrapping->stream, wrapping->peer);
   wrapping->wrapper->incoming (g_steal_pointer (&tls),
                                &(PcPeer) { wrapping->peer, wrapping->account },
                                wrapping->wrapper->user_data);
@@ -547,8 +558,9 @@ silent_client_cb (gpointer user_data)
 {
   Waiting *waiting = user_data;
 
-  g_message ("TLS client %s sent nothing within %d s; closing", waiting->peer,
-             TLS_HANDSHAKE_TIMEOUT_S);
+  pc_log_limited (&waiting->wrapper->log_limit, G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE,
+                  "TLS client %s sent nothing within %d s; closing", waiting->peer,
+                  TLS_HANDSHAKE_TIMEOUT_S);
   g_hash_table_remove (waiting->wrapper->waiting, waiting);
   return G_SOURCE_REMOVE;
 }
