@@ -3,7 +3,8 @@
 # SPDX-FileCopyrightText: 2026 The pipecalc developers
 #
 # Installs, with apt-get, whatever of pipecalc's build and test dependencies
-# is missing (Debian 12). Usage: tools/install-deps.sh [build|test]
+# is missing (Debian 12). Usage: tools/install-deps.sh [build|test|package]
+# (package: what the Debian package stage of ./test.sh needs)
 set -euo pipefail
 
 what=${1:-build}
@@ -29,11 +30,22 @@ test_packages=(
   # .exe tests, zip for the bundle.
   mingw-w64 libz-mingw-w64-dev dpkg-dev make cmake xz-utils
   wine wine64 zip unzip
+  # The validate suite: the metainfo, the .desktop file, the icons (XML
+  # well-formedness, and rendered to PNG to look at them).
+  appstream desktop-file-utils libxml2-utils librsvg2-bin
+)
+# The Debian package stage of ./test.sh (tests/test-debian-package.sh):
+# dpkg-buildpackage with debhelper, lintian on the result.
+package_packages=(
+  build-essential dpkg-dev debhelper lintian
 )
 
 wanted=("${build_packages[@]}")
 if [ "$what" = test ]; then
   wanted+=("${test_packages[@]}")
+fi
+if [ "$what" = package ]; then
+  wanted+=("${package_packages[@]}")
 fi
 
 missing=()

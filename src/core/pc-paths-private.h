@@ -7,8 +7,10 @@
 G_BEGIN_DECLS
 
 /* What pc-paths.c asks of the platform, defined once in pc-paths-unix.c
- * and once in pc-paths-win32.c. POSIX installs to the configured absolute
- * paths; Windows programs are relocatable and look beside themselves. */
+ * and once in pc-paths-win32.c. Both are relocatable: Windows programs
+ * look beside themselves; POSIX ones look in the installation their own
+ * folder belongs to (the configured bindir's parent) and then in the
+ * configured absolute paths. */
 
 /* Appends the installed transport folders, in search order. */
 void  pc_paths_add_installed_transport_dirs (GStrvBuilder *builder);
