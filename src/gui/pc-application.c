@@ -12,6 +12,7 @@
 #include "pc-application.h"
 #include "pc-connection.h"
 #include "pc-connection-dialog.h"
+#include "pc-paths.h"
 #include "pc-preferences-dialog.h"
 #include "pc-secret.h"
 #include "pc-target.h"
@@ -91,7 +92,7 @@ about_activated (GSimpleAction *action,
 
   gtk_show_about_dialog (GTK_WINDOW (get_window (self)),
                          "program-name", _("Pipe Calculator"),
-                         "logo-icon-name", "accessories-calculator",
+                         "logo-icon-name", PC_APPLICATION_ID,
                          "version", PACKAGE_VERSION,
                          "comments", _("A calculator that evaluates on a server, on this computer or over the network."),
                          "authors", authors,
@@ -273,6 +274,11 @@ pc_application_startup (GApplication *application)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  /* The application's icon names every window; run from the build tree,
+   * it is found where the build copied it (data/meson.build). */
+  if (pc_paths_in_build_tree ())
+    gtk_icon_theme_append_search_path (gtk_icon_theme_get_default (), PC_BUILD_ROOT "/data");
+  gtk_window_set_default_icon_name (PC_APPLICATION_ID);
 
 #ifdef G_OS_UNIX
   g_unix_signal_add (SIGINT, quit_signal_cb, self);
