@@ -10,8 +10,8 @@
 #   the .desktop file (desktop-file-validate), with its Russian name and
 #     comment and the application's icon;
 #   the GSettings schema (glib-compile-schemas --strict);
-#   the icons (xmllint; rendered by rsvg-convert at 128 and 16 px; the
-#     symbolic one 16x16 in a single colour).
+#   the icons (xmllint; rendered by rsvg-convert at 128 and 16 px; loaded
+#     by GdkPixbuf; the symbolic one 16x16 in a single colour).
 #
 #   tests/check-validate.sh SOURCE_ROOT BUILD_ROOT
 set -eu
@@ -71,6 +71,13 @@ for icon in "$scalable" "$symbolic"; do
     sh -c 'rsvg-convert -w 128 -h 128 -o "$2/$3-128.png" "$1" &&
            rsvg-convert -w 16 -h 16 -o "$2/$3-16.png" "$1" &&
            [ -s "$2/$3-128.png" ] && [ -s "$2/$3-16.png" ]' sh "$icon" "$tmp" "$base"
+  # GTK loads icons through GdkPixbuf, which tells SVG from other XML by
+  # the first bytes only: comments before <svg> made it refuse the file.
+  check "$base.svg: loads with GdkPixbuf, as GTK loads icons" \
+    /usr/bin/python3 -c 'import sys, gi
+gi.require_version("GdkPixbuf", "2.0")
+from gi.repository import GdkPixbuf
+GdkPixbuf.Pixbuf.new_from_file_at_size(sys.argv[1], 48, 48)' "$icon"
 done
 check "symbolic icon: 16x16, one colour" \
   sh -c 'grep -q "viewBox=\"0 0 16 16\"" "$1" &&

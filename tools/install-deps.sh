@@ -33,6 +33,9 @@ test_packages=(
   # The validate suite: the metainfo, the .desktop file, the icons (XML
   # well-formedness, and rendered to PNG to look at them).
   appstream desktop-file-utils libxml2-utils librsvg2-bin
+  # The install test (tests/test-install.sh) finds the window and reads
+  # its title and icon.
+  xdotool x11-utils
 )
 # The Debian package stage of ./test.sh (tests/test-debian-package.sh):
 # dpkg-buildpackage with debhelper, lintian on the result.

@@ -275,9 +275,9 @@ pc_application_startup (GApplication *application)
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   /* The application's icon names every window; run from the build tree,
-   * it is found where the build copied it (data/meson.build). */
+   * it is found in the sources' hicolor tree. */
   if (pc_paths_in_build_tree ())
-    gtk_icon_theme_append_search_path (gtk_icon_theme_get_default (), PC_BUILD_ROOT "/data");
+    gtk_icon_theme_append_search_path (gtk_icon_theme_get_default (), PC_SOURCE_ICONDIR);
   gtk_window_set_default_icon_name (PC_APPLICATION_ID);
 
 #ifdef G_OS_UNIX
