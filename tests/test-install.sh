@@ -192,6 +192,10 @@ export DISPLAY=:$(cat "$tmp/display") GDK_BACKEND=x11 NO_AT_BRIDGE=1 GSETTINGS_B
 # is done here; the schema folder is then the installed one.
 glib-compile-schemas "$share/glib-2.0/schemas" || true
 
+has_app_icon () {
+  xprop -id "$1" -notype 32c _NET_WM_ICON 2>&1 | tr -s ', ' '\n\n' | grep -qx 4294932480
+}
+
 # window_case NAME PROGRAM TITLE [ENV...]: starts the window, waits for it,
 # checks its title and that it carries the application's icon, then quits it with SIGTERM (Ctrl+Q's way).
 window_case () {
@@ -232,10 +236,11 @@ window_case () {
   fi
   # Ours, not a theme's fallback: some pixel is the orange of its "="
   # key (#ff7800, opaque: 0xffff7800).
-  if xprop -id "$win" -notype 32c _NET_WM_ICON 2>&1 | tr -s ', ' '\n\n' | grep -qx 4294932480; then
+  if wait_for has_app_icon "$win"; then
     ok "$name: the window shows the application icon"
   else
-    xprop -id "$win" _NET_WM_ICON 2>&1 | head -n 3 >"$tmp/log"
+    xprop -id "$win" _NET_WM_ICON WM_CLASS _NET_WM_NAME 2>&1 | grep -v '^	' >"$tmp/log"
+    xprop -id "$win" _NET_WM_ICON 2>&1 | head -n 50 >>"$tmp/log"
     not_ok "$name: the window shows the application icon"
   fi
   # dbus-run-session exits with the status of the window's process.
