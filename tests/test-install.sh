@@ -27,36 +27,8 @@ datadir=$4
 id=io.github.pipecalc.PipeCalc
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pipecalc-install.XXXXXX")
-pids=()
-cleanup () {
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM
-trap 'exit 130' INT
-
-n=0
-status=0
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok () {
-  n=$((n + 1))
-  echo "not ok $n - $1"
-  status=1
-  if [ -s "$tmp/log" ]; then
-    tail -n 20 "$tmp/log" | sed 's/^/# /'
-  fi
-}
-# check NAME COMMAND...: a TAP line from the command's status; its output
-# goes to $tmp/log, shown on failure.
-check () {
-  name=$1
-  shift
-  if "$@" >"$tmp/log" 2>&1; then ok "$name"; else not_ok "$name"; fi
-}
+# shellcheck source=tests/install-lib.sh
+. "$(dirname "$0")/install-lib.sh"
 
 # Nothing from the caller's environment may point the programs anywhere.
 unset PIPECALC_TRANSPORT_PATH PIPECALC_SERVER PIPECALCD PIPECALC_CLI \
@@ -106,15 +78,6 @@ if "$bin/pipecalcd" --list-transports >"$tmp/log" 2>&1 &&
 else
   not_ok "installed pipecalcd --list-transports finds unix, tcp and fifo"
 fi
-
-# wait_for CONDITION...: up to 20 s.
-wait_for () {
-  for _ in $(seq 200); do
-    if "$@"; then return 0; fi
-    sleep 0.1
-  done
-  return 1
-}
 
 # A server on unix, the CLI through it; the modules mapped into the
 # server are the installed ones.
@@ -173,86 +136,13 @@ check "installed pipecalc-cli speaks Russian with LANGUAGE=ru" \
   sh "$bin" "$msgid" "$russian"
 
 # The window, under a private Xvfb and D-Bus session.
-for tool in Xvfb xdotool xprop dbus-run-session glib-compile-schemas; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "Bail out! $tool is missing: run tools/install-deps.sh test (as root) or ./test.sh"
-    exit 1
-  fi
-done
-Xvfb -displayfd 3 -screen 0 1024x768x24 -nolisten tcp 3>"$tmp/display" >"$tmp/xvfb.log" 2>&1 &
-pids+=($!)
-if ! wait_for test -s "$tmp/display"; then
-  echo "Bail out! Xvfb did not start: $(tail -n 3 "$tmp/xvfb.log")"
-  exit 1
-fi
-export DISPLAY=:$(cat "$tmp/display") GDK_BACKEND=x11 NO_AT_BRIDGE=1 GSETTINGS_BACKEND=keyfile
+start_xvfb
+export GSETTINGS_BACKEND=keyfile
 
 # A DESTDIR install skips meson's post-install step (the schema compile a
 # real installation runs, and the Debian package's trigger runs), so it
 # is done here; the schema folder is then the installed one.
 glib-compile-schemas "$share/glib-2.0/schemas" || true
-
-has_app_icon () {
-  xprop -id "$1" -notype 32c _NET_WM_ICON 2>&1 | tr -s ', ' '\n\n' | grep -qx 4294932480
-}
-
-# window_case NAME PROGRAM TITLE [ENV...]: starts the window, waits for it,
-# checks its title and that it carries the application's icon, then quits it with SIGTERM (Ctrl+Q's way).
-window_case () {
-  local name=$1 program=$2 title=$3
-  shift 3
-  # As in the GUI tests (tests/gui/pcgui.py): GTK and fontconfig keep
-  # allocations until exit that LeakSanitizer reports, so leak detection
-  # is off for the window only; memory errors still fail it.
-  env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$@" dbus-run-session -- "$program" >"$tmp/window.log" 2>&1 &
-  local session=$!
-  pids+=("$session")
-  local win= pid=
-  for _ in $(seq 300); do
-    win=$(xdotool search --onlyvisible --class pipecalc 2>/dev/null | head -n 1) || true
-    [ -n "$win" ] && break
-    kill -0 "$session" 2>/dev/null || break
-    sleep 0.1
-  done
-  # The window's process (the session bus's child), from _NET_WM_PID.
-  [ -n "$win" ] && pid=$(xdotool getwindowpid "$win" 2>/dev/null) || true
-  if [ -z "$pid" ]; then
-    win=
-  fi
-  if [ -z "$win" ]; then
-    cp "$tmp/window.log" "$tmp/log"
-    not_ok "$name: the window opens"
-    return
-  fi
-  sleep 1
-  local got
-  got=$(xprop -id "$win" _NET_WM_NAME | sed -n 's/^_NET_WM_NAME(UTF8_STRING) = "\(.*\)"$/\1/p')
-  if [ "$got" = "$title" ]; then
-    ok "$name: the window opens, titled “$title”"
-  else
-    echo "title: “$got”, expected “$title”" >"$tmp/log"
-    cat "$tmp/window.log" >>"$tmp/log"
-    not_ok "$name: the window opens, titled “$title”"
-  fi
-  # Ours, not a theme's fallback: some pixel is the orange of its "="
-  # key (#ff7800, opaque: 0xffff7800).
-  if wait_for has_app_icon "$win"; then
-    ok "$name: the window shows the application icon"
-  else
-    xprop -id "$win" _NET_WM_ICON WM_CLASS _NET_WM_NAME 2>&1 | grep -v '^	' >"$tmp/log"
-    xprop -id "$win" _NET_WM_ICON 2>&1 | head -n 50 >>"$tmp/log"
-    not_ok "$name: the window shows the application icon"
-  fi
-  # dbus-run-session exits with the status of the window's process.
-  kill "$pid" 2>/dev/null || true
-  if wait "$session"; then
-    ok "$name: the window quits cleanly on SIGTERM"
-  else
-    cp "$tmp/window.log" "$tmp/log"
-    not_ok "$name: the window quits cleanly on SIGTERM"
-  fi
-  pids=("${pids[0]}")
-}
 
 russian=$(LANGUAGE=ru TEXTDOMAINDIR=$share/locale gettext pipecalc 'Pipe Calculator') || true
 window_case "installed, Russian" "$bin/pipecalc" "$russian" \
