@@ -4,6 +4,7 @@
 #
 # Installs what is missing, builds with AddressSanitizer and
 # UndefinedBehaviorSanitizer, runs every test (the 30 s soak included),
+# builds, installs, runs and purges the Debian packages (as root),
 # fuzzes each libFuzzer target for 15 s (PIPECALC_FUZZ_SECONDS), runs the
 # benchmark for an instant, then cross-builds for Windows
 # and runs the windows suite under wine (the first run also builds the
@@ -33,6 +34,26 @@ export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 status=0
 meson test -C "$build" --print-errorlogs --num-processes 2 "$@" || status=$?
 
+# The Debian package stage (tests/test-debian-package.sh): build the .debs,
+# lintian, install, run, purge. Its TAP cases are counted with the rest.
+package_log=$build/meson-logs/package-testlog.json
+rm -f "$package_log"
+if [ $# -eq 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    tools/install-deps.sh package || echo "note: the package stage's packages could not be installed"
+  fi
+  package_status=0
+  tests/test-debian-package.sh >"$build/meson-logs/package.tap" || package_status=$?
+  cat "$build/meson-logs/package.tap"
+  [ "$package_status" -eq 0 ] || status=1
+  python3 - "$build/meson-logs/package.tap" "$package_status" >"$package_log" <<'PY'
+import json, sys
+tap = open(sys.argv[1], encoding="utf-8").read()
+result = "SKIP" if "1..0 # SKIP" in tap else ("OK" if sys.argv[2] == "0" else "FAIL")
+print(json.dumps({"name": "debian-package", "result": result, "stdout": tap}))
+PY
+fi
+
 # Each libFuzzer target for a short bounded time in its own clang build
 # (tests/fuzz/run.sh); a crash fails the run. Their corpora and every
 # crash found so far also replay in the suite above (suite fuzz).
@@ -50,6 +71,9 @@ fi
 # The Windows build, when every test runs: the cached prefix, the cross
 # build, and the windows suite under wine (tools/windows/windows-tests.sh).
 logs=("$build/meson-logs/testlog.json")
+if [ -f "$package_log" ]; then
+  logs+=("$package_log")
+fi
 if [ $# -eq 0 ]; then
   rm -f _build-win/meson-logs/testlog.json
   PIPECALC_NATIVE_BUILD=$PWD/$build tools/windows/windows-tests.sh _build-win || status=1
