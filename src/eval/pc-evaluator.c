@@ -1218,6 +1218,7 @@ pc_evaluator_sample (PcEvaluator        *self,
   g_autoptr(GArray) tokens = NULL;
   g_autoptr(PcSampler) sampler = NULL;
   PcEvalFailure failure = { 0, -1, NULL };
+  gboolean parse_failed;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (expr != NULL && variable != NULL, NULL);
@@ -1256,11 +1257,11 @@ pc_evaluator_sample (PcEvaluator        *self,
   mupSetExpr (sampler->parser, expr);
   /* Parses without evaluating, calling the factory for every unknown name. */
   mupGetExprVarNum (sampler->parser);
-  if (mupError (sampler->parser))
-    {
-      pc_eval_failure_from_parser (&failure, sampler->parser, expr, tokens);
-      goto failed;
-    }
+  parse_failed = mupError (sampler->parser);
+  if (parse_failed)
+    pc_eval_failure_from_parser (&failure, sampler->parser, expr, tokens);
+  /* An unknown name ("nope(x)" reads as a variable, then "(" does not
+   * parse) is the mistake to show when it comes first, as for eval. */
   if (sampler->unknown != NULL)
     {
       int i = find_name_token (expr, tokens, sampler->unknown);
@@ -1271,12 +1272,18 @@ pc_evaluator_sample (PcEvaluator        *self,
       else if (i >= 0 && (guint) i + 1 < tokens->len
                && PC_TOKEN (tokens, i + 1)->kind == PC_TOKEN_OPEN)
         code = PC_EVAL_ERROR_UNKNOWN_FUNCTION;
-      if (i >= 0)
-        pc_eval_failure_set_at (&failure, code, expr, tokens, i);
-      else
-        pc_eval_failure_set (&failure, code, -1, g_strdup (sampler->unknown));
+      if (!parse_failed || failure.pos < 0
+          || (i >= 0 && (int) PC_TOKEN (tokens, i)->start < failure.pos))
+        {
+          if (i >= 0)
+            pc_eval_failure_set_at (&failure, code, expr, tokens, i);
+          else
+            pc_eval_failure_set (&failure, code, -1, g_strdup (sampler->unknown));
+        }
       goto failed;
     }
+  if (parse_failed)
+    goto failed;
   return g_steal_pointer (&sampler);
 
 failed:
