@@ -1007,8 +1007,13 @@ pc_evaluator_n_functions (PcEvaluator *self)
 
 /* Points per bulk call at most, and the length of the variables' arrays. */
 #define SAMPLE_CHUNK 4096
-/* Points per bulk call at least, without user functions. */
+/* Points per bulk call at least, without user functions, for an
+ * expression of up to 64 characters (fewer for longer ones). */
 #define MIN_BULK_CHUNK 256
+/* User function calls one sample may make in all: a hundred eval
+ * requests' worth (a few seconds at most), where a million points of
+ * PC_EVAL_MAX_CALLS each could take hours. */
+#define SAMPLE_MAX_CALLS (100 * (guint64) PC_EVAL_MAX_CALLS)
 /* Session variables a sampled expression may name and still go in bulk. */
 #define SAMPLE_BULK_VARIABLES 16
 
@@ -1033,6 +1038,10 @@ struct _PcSampler
   double           *y;         /* SAMPLE_CHUNK */
   GPtrArray        *arrays;    /* copies of session variables, factory storage */
   char             *unknown;   /* the first name the factory met */
+  /* User function calls made so far, and whether they reached
+   * SAMPLE_MAX_CALLS: the points after that are NaN. */
+  guint64           n_calls;
+  gboolean          calls_spent;
 };
 
 void
@@ -1056,12 +1065,15 @@ sample_variable_cb (const char *name,
                     void       *user_data)
 {
   PcSampler *sampler = user_data;
-  double *storage = g_new0 (double, sampler->length);
 
+  /* Nothing is evaluated after this: one array serves every such name,
+   * however many the expression holds. */
   if (sampler->unknown == NULL)
-    sampler->unknown = g_strdup (name);
-  g_ptr_array_add (sampler->arrays, storage);
-  return storage;
+    {
+      sampler->unknown = g_strdup (name);
+      g_ptr_array_add (sampler->arrays, g_new0 (double, sampler->length));
+    }
+  return g_ptr_array_index (sampler->arrays, sampler->arrays->len - 1);
 }
 
 gboolean
@@ -1241,8 +1253,11 @@ pc_evaluator_sample (PcEvaluator        *self,
                   <= SAMPLE_BULK_VARIABLES;
   sampler->length = sampler->bulk ? SAMPLE_CHUNK : 1;
   sampler->calls = expression_calls (expr, tokens);
+  /* The parse grows with the text as the evaluation of a point does: a
+   * long expression gets a smaller floor, so that a chunk stays short. */
   sampler->min_chunk = sampler->bulk && pc_eval_user_count (self->functions) == 0
-                       ? MIN_BULK_CHUNK : 1;
+                       ? CLAMP (MIN_BULK_CHUNK * 64 / (strlen (expr) + 1), 1, MIN_BULK_CHUNK)
+                       : 1;
   sampler->chunk = MAX (64, sampler->min_chunk);
   sampler->x = g_new0 (double, sampler->length);
   sampler->y = g_new0 (double, SAMPLE_CHUNK);
@@ -1307,6 +1322,16 @@ pc_sampler_x (PcSampler *sampler,
   return sampler->from + i * sampler->step;
 }
 
+/* Whether the sample has made as many user function calls as it may in
+ * all, counting those of the evaluation that just ended. */
+static gboolean
+calls_spent (PcSampler *sampler)
+{
+  sampler->n_calls += sampler->evaluator->fault.calls;
+  sampler->evaluator->fault.calls = 0;
+  return sampler->n_calls >= SAMPLE_MAX_CALLS;
+}
+
 /* Point by point: a fault, or an error, makes that one point NaN. */
 static void
 sample_points (PcSampler *sampler,
@@ -1316,16 +1341,21 @@ sample_points (PcSampler *sampler,
 
   for (guint i = 0; i < n; i++)
     {
-      double y;
+      double y = NAN;
 
       sampler->x[0] = pc_sampler_x (sampler, sampler->done + i);
-      if (sampler->calls)
-        start_fault (self);
-      y = mupEval (sampler->parser);
-      if (sampler->calls)
-        pc_eval_math_set_fault (NULL);
-      if (mupError (sampler->parser) || (sampler->calls && self->fault.name != NULL))
-        y = NAN;
+      if (!sampler->calls_spent)
+        {
+          if (sampler->calls)
+            start_fault (self);
+          y = mupEval (sampler->parser);
+          if (sampler->calls)
+            pc_eval_math_set_fault (NULL);
+          if (mupError (sampler->parser) || (sampler->calls && self->fault.name != NULL))
+            y = NAN;
+          if (sampler->calls)
+            sampler->calls_spent = calls_spent (sampler);
+        }
       sampler->y[i] = y;
     }
 }
@@ -1344,7 +1374,7 @@ pc_sampler_next (PcSampler     *sampler,
   if (n == 0)
     return 0;
   start = g_get_monotonic_time ();
-  if (sampler->bulk)
+  if (sampler->bulk && !sampler->calls_spent)
     {
       gboolean failed;
 
@@ -1359,6 +1389,8 @@ pc_sampler_next (PcSampler     *sampler,
       if (sampler->calls)
         pc_eval_math_set_fault (NULL);
       failed = mupError (sampler->parser) || (sampler->calls && self->fault.name != NULL);
+      if (sampler->calls)
+        sampler->calls_spent = calls_spent (sampler);
       /* Which points failed, the chunk again says point by point. */
       if (failed)
         sample_points (sampler, n);
