@@ -13,6 +13,7 @@
 #include "pc-eval-math.h"
 #include "pc-eval-scan.h"
 #include "pc-eval-user.h"
+#include "pc-evaluator-private.h"
 
 /* muparser's C API is used with care here:
  *
@@ -74,46 +75,7 @@ typedef struct
  * byte of expression (measured with muparser 2.3.3), so 64 expressions
  * of up to 8 KiB of text in all hold about 1 MB at most. */
 #define CACHE_MAX_BYTES 8192
-/* An expression is kept the second time it is seen: a session that only
- * ever sends new expressions then parses them all with one parser, warm in
- * the processor's caches, instead of cycling through 64 cold ones. The
- * last SEEN_SLOTS first sightings are remembered by hash in a ring (a
- * scan of it costs nanoseconds, next to a parse's microseconds; two
- * expressions of the same hash merely admit each other early). */
-#define SEEN_SLOTS 128
 
-struct _PcEvaluator
-{
-  /* Parses expressions the cache does not hold; NULL until needed. */
-  muParserHandle_t parser;
-  /* Session variables, ans included: name -> double*, both owned. muparser
-   * keeps the addresses, so each double is allocated on its own. */
-  GHashTable *variables;
-  /* The same names in order (keys shared with @variables), for `vars`
-   * and its pages without sorting the whole session each time. */
-  GTree      *names;
-  double     *ans;
-  /* Variables a session may hold, ans not counted; 0: no limit. */
-  guint       max_variables;
-  /* Names the factory created during the current request. */
-  GPtrArray  *created;
-
-  GHashTable *cache;    /* expr -> CacheEntry*, entries owned by lru */
-  gsize       cache_bytes;       /* text of the cached expressions */
-  GQueue      lru;      /* most recently used first */
-  guint32     seen[SEEN_SLOTS];  /* g_str_hash of expressions seen once */
-  guint       seen_next;         /* where the next one goes */
-  /* The undo log: the values of the variables the current request
-   * names, saved before it runs, so that a failure costs what the
-   * request touched and not the size of the session. */
-  GArray     *saved;    /* SavedValue, reused by every request */
-  GArray     *results;  /* double: the values of the last success */
-
-  PcEvalUser *functions;
-  /* What the callbacks of the current evaluation recorded. */
-  PcEvalFault fault;
-  char       *definition;  /* the text the last request defined */
-};
 
 typedef struct
 {
@@ -125,8 +87,8 @@ static void define_names (muParserHandle_t parser,
                           gpointer         data);
 
 /* Checks that need no parser: characters, emptiness, lengths. */
-static gboolean
-check_text (const char     *expr,
+gboolean
+pc_evaluator_check_text (const char     *expr,
             GArray        **tokens_out,
             PcEvalFailure  *failure)
 {
@@ -403,8 +365,8 @@ roll_back (PcEvaluator      *self,
     }
 }
 
-static muParserHandle_t
-new_parser (PcEvaluator *self)
+muParserHandle_t
+pc_evaluator_new_parser (PcEvaluator *self)
 {
   muParserHandle_t parser = mupCreate (muBASETYPE_FLOAT);
 
@@ -565,8 +527,8 @@ fault_failure (PcEvaluator   *self,
   pc_eval_failure_set (failure, self->fault.code, -1, g_strdup (name));
 }
 
-static void
-start_fault (PcEvaluator *self)
+void
+pc_evaluator_start_fault (PcEvaluator *self)
 {
   self->fault.name = NULL;
   self->fault.user = NULL;
@@ -590,7 +552,7 @@ eval_cached (PcEvaluator *self,
     save_value (self->saved, g_ptr_array_index (entry->touched, i));
   g_ptr_array_set_size (self->created, 0);
   if (entry->calls)
-    start_fault (self);
+    pc_evaluator_start_fault (self);
   values = mupEvalMulti (entry->parser, &n);
   if (entry->calls)
     pc_eval_math_set_fault (NULL);
@@ -627,7 +589,7 @@ eval_parsing (PcEvaluator        *self,
   gboolean misused;
   int close;
 
-  if (check_text (expr, &tokens, &failure))
+  if (pc_evaluator_check_text (expr, &tokens, &failure))
     {
       pc_eval_failure_report (&failure, expr, detail, error);
       g_free (failure.token);
@@ -648,7 +610,7 @@ eval_parsing (PcEvaluator        *self,
     }
 
   if (self->parser == NULL)
-    self->parser = new_parser (self);
+    self->parser = pc_evaluator_new_parser (self);
   save_named (self, expr, tokens);
   g_ptr_array_set_size (self->created, 0);
 
@@ -660,7 +622,7 @@ eval_parsing (PcEvaluator        *self,
       int n = 0;
       double *values;
 
-      start_fault (self);
+      pc_evaluator_start_fault (self);
       values = mupEvalMulti (self->parser, &n);
       pc_eval_math_set_fault (NULL);
       parser_failed = mupError (self->parser);
@@ -823,7 +785,7 @@ pc_evaluator_new (void)
   self->functions = pc_eval_user_new (self->variables, &self->fault, define_names, self);
   define_ans (self);
   /* One parser from the start: the first request needs it anyway. */
-  self->parser = new_parser (self);
+  self->parser = pc_evaluator_new_parser (self);
   return self;
 }
 
