@@ -378,3 +378,158 @@ pc_client_functions_finish (PcClient      *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* ---- sample ------------------------------------------------------------- */
+
+void
+pc_sample_outcome_free (PcSampleOutcome *outcome)
+{
+  if (outcome == NULL)
+    return;
+  g_free (outcome->expression);
+  g_free (outcome->variable);
+  g_free (outcome->values);
+  g_free (outcome->reason);
+  g_free (outcome->message);
+  g_free (outcome->error_token);
+  g_free (outcome);
+}
+
+typedef struct
+{
+  char  *expression;
+  char  *variable;
+  guint  points;
+} SampleRequest;
+
+static void
+sample_request_free (SampleRequest *request)
+{
+  g_free (request->expression);
+  g_free (request->variable);
+  g_free (request);
+}
+
+/* The values as the server sent them: numbers, null for a value that is
+ * not finite. Exactly as many as asked for, or the reply is not one. */
+static gboolean
+decode_samples (PcSampleOutcome *outcome,
+                json_t          *result,
+                guint            points)
+{
+  json_t *values = json_object_get (result, "values");
+  json_t *from = json_object_get (result, "from");
+  json_t *to = json_object_get (result, "to");
+  json_t *step = json_object_get (result, "step");
+
+  if (!json_is_array (values) || json_array_size (values) != points
+      || !json_is_number (from) || !json_is_number (to) || !json_is_number (step))
+    return FALSE;
+  outcome->from = json_number_value (from);
+  outcome->to = json_number_value (to);
+  outcome->step = json_number_value (step);
+  outcome->n_values = points;
+  outcome->values = g_new (double, MAX (points, 1));
+  for (guint i = 0; i < points; i++)
+    {
+      json_t *value = json_array_get (values, i);
+
+      if (json_is_number (value))
+        outcome->values[i] = json_number_value (value);
+      else if (json_is_null (value))
+        outcome->values[i] = NAN;
+      else
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+sample_reply_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PcClientReply) reply = pc_client_call_finish (PC_CLIENT (source), result, &error);
+  SampleRequest *request = g_task_get_task_data (task);
+  g_autoptr(PcSampleOutcome) outcome = NULL;
+  json_t *data;
+  gint64 pos;
+
+  if (reply == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  outcome = g_new0 (PcSampleOutcome, 1);
+  outcome->expression = g_strdup (request->expression);
+  outcome->variable = g_strdup (request->variable);
+  outcome->error_pos = -1;
+  if (reply->result != NULL)
+    {
+      if (!decode_samples (outcome, reply->result, request->points))
+        {
+          g_task_return_error (task, bad_reply ("sample"));
+          return;
+        }
+      g_task_return_pointer (task, g_steal_pointer (&outcome),
+                             (GDestroyNotify) pc_sample_outcome_free);
+      return;
+    }
+  /* What is wrong with the expression (1000) or the session (1002) is an
+   * outcome, as for eval; any other error is about the call itself. */
+  if (reply->error.code != PC_RPC_EXPRESSION_ERROR && reply->error.code != PC_RPC_BUSY)
+    {
+      g_task_return_new_error (task, PC_CLIENT_ERROR, PC_CLIENT_ERROR_REFUSED, "%s",
+                               reply->error.message != NULL ? reply->error.message : "");
+      return;
+    }
+  outcome->error_code = reply->error.code;
+  outcome->message = g_strdup (reply->error.message);
+  data = reply->error.data;
+  pos = int_member (data, "pos", -1);
+  outcome->error_pos = pos >= 0 && pos <= G_MAXINT ? (int) pos : -1;
+  outcome->error_token = dup_member (data, "token");
+  outcome->reason = dup_member (data, outcome->error_code == PC_RPC_BUSY ? "limit" : "reason");
+  g_task_return_pointer (task, g_steal_pointer (&outcome),
+                         (GDestroyNotify) pc_sample_outcome_free);
+}
+
+void
+pc_client_sample_async (PcClient            *self,
+                        const char          *expression,
+                        const char          *variable,
+                        double               from,
+                        double               to,
+                        guint                points,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  SampleRequest *request = g_new0 (SampleRequest, 1);
+  json_t *params = json_object ();
+
+  g_task_set_source_tag (task, pc_client_sample_async);
+  request->expression = g_strdup (expression);
+  request->variable = g_strdup (variable != NULL ? variable : "x");
+  request->points = points;
+  g_task_set_task_data (task, request, (GDestroyNotify) sample_request_free);
+  json_object_set_new (params, "expr", pc_json_string (expression));
+  json_object_set_new (params, "var", pc_json_string (request->variable));
+  /* Not finite is the server's to refuse: JSON cannot say it, so null. */
+  json_object_set_new (params, "from", pc_json_number (from));
+  json_object_set_new (params, "to", pc_json_number (to));
+  json_object_set_new (params, "points", json_integer (points));
+  pc_client_call_async (self, "sample", params, cancellable, sample_reply_cb, task);
+}
+
+PcSampleOutcome *
+pc_client_sample_finish (PcClient      *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

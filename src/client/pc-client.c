@@ -10,8 +10,10 @@
 #include "pc-line-channel.h"
 #include "pc-private-server.h"
 
-/* Replies (the function catalogue is the largest) are far below this. */
-#define MAX_REPLY_LINE (16 * 1024 * 1024)
+/* The largest reply is a `sample` of the most points the server allows
+ * (1 000 000 values of at most 24 characters and a comma: under 26 MB);
+ * every other reply is far below. */
+#define MAX_REPLY_LINE (32 * 1024 * 1024)
 /* How long a private server may take to start answering. */
 #define PRIVATE_START_TIMEOUT_MS 5000
 #define PRIVATE_POLL_MS 20
@@ -277,7 +279,7 @@ line_too_long_cb (PcLineChannel *channel,
                   gboolean       looks_json,
                   gpointer       user_data)
 {
-  drop_connection (user_data, _("the server sent a reply longer than 16 MiB"));
+  drop_connection (user_data, _("the server sent a reply longer than 32 MiB"));
 }
 
 static void

@@ -59,6 +59,27 @@ typedef struct
 void pc_eval_outcome_free (PcEvalOutcome *outcome);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcEvalOutcome, pc_eval_outcome_free)
 
+/* The outcome of one `sample` call. A server that refuses the expression
+ * (error 1000: does not parse, unknown name, several results...) gives an
+ * outcome with @error_code set, as for eval; bad parameters (points,
+ * from/to, var) are a failed call (PC_CLIENT_ERROR_REFUSED). */
+typedef struct
+{
+  char    *expression;
+  char    *variable;
+  double   from, to, step;
+  double  *values;       /* n_values of them; NAN where the server wrote null */
+  guint    n_values;
+  int      error_code;   /* 0 on success, else a PcRpcErrorCode */
+  char    *reason;       /* data.reason of error 1000, data.limit of 1002, or NULL */
+  char    *message;      /* the server's English message, or NULL */
+  int      error_pos;    /* character position, -1 if none */
+  char    *error_token;  /* or NULL */
+} PcSampleOutcome;
+
+void pc_sample_outcome_free (PcSampleOutcome *outcome);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcSampleOutcome, pc_sample_outcome_free)
+
 /* The limits a server announces; -1 for any it does not. */
 typedef struct
 {
@@ -169,6 +190,23 @@ void           pc_client_auth_async       (PcClient             *self,
 gboolean       pc_client_auth_finish      (PcClient             *self,
                                            GAsyncResult         *result,
                                            GError              **error);
+
+/* Samples @expression at @points evenly spaced values of @variable (%NULL:
+ * "x") from @from to @to, both included. The session's variables and
+ * functions are visible; the session is left as it was. Cancelling drops
+ * the reply when it comes. */
+void             pc_client_sample_async  (PcClient            *self,
+                                          const char          *expression,
+                                          const char          *variable,
+                                          double               from,
+                                          double               to,
+                                          guint                points,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+PcSampleOutcome *pc_client_sample_finish (PcClient            *self,
+                                          GAsyncResult        *result,
+                                          GError             **error);
 
 /* The names of the functions the server knows, for completion. */
 void           pc_client_functions_async  (PcClient             *self,
