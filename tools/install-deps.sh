@@ -29,6 +29,8 @@ test_packages=(
   # .exe tests, zip for the bundle.
   mingw-w64 libz-mingw-w64-dev dpkg-dev make cmake xz-utils
   wine wine64 zip unzip
+  # The graph pane's export test loads the SVG it wrote (rsvg-convert).
+  librsvg2-bin
 )
 
 wanted=("${build_packages[@]}")
