@@ -489,7 +489,11 @@ render_bytes (PcGraphPane *self,
   cairo_t *cr;
 
   if (svg)
-    surface = cairo_svg_surface_create_for_stream (append_bytes, bytes, width, height);
+    {
+      surface = cairo_svg_surface_create_for_stream (append_bytes, bytes, width, height);
+      /* Pixels, as on screen (cairo's default is points: 4/3 larger). */
+      cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PX);
+    }
   else
     {
       surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale, height * scale);
@@ -569,6 +573,11 @@ export_clicked_cb (PcGraphPane *self)
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), png);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), svg);
   gtk_file_chooser_set_do_overwrite_confirmation (GTK_FILE_CHOOSER (chooser), TRUE);
+  /* Pictures, else home: not wherever the program was started from. */
+  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser),
+                                       g_get_user_special_dir (G_USER_DIRECTORY_PICTURES) != NULL
+                                       ? g_get_user_special_dir (G_USER_DIRECTORY_PICTURES)
+                                       : g_get_home_dir ());
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));

@@ -646,12 +646,14 @@ pointer_at (PcGraphView *self,
                  isfinite (px) ? self->cx + (px - width / 2) * self->sx : NAN);
 }
 
+/* The handlers below chain up: GtkWidget's own run the gestures (drag,
+ * pinch), which are in the bubble phase. */
 static gboolean
 pc_graph_view_motion_notify (GtkWidget      *widget,
                              GdkEventMotion *event)
 {
   pointer_at (PC_GRAPH_VIEW (widget), event->x, event->y);
-  return GDK_EVENT_PROPAGATE;
+  return GTK_WIDGET_CLASS (pc_graph_view_parent_class)->motion_notify_event (widget, event);
 }
 
 static gboolean
@@ -659,7 +661,7 @@ pc_graph_view_leave_notify (GtkWidget        *widget,
                             GdkEventCrossing *event)
 {
   pointer_at (PC_GRAPH_VIEW (widget), NAN, NAN);
-  return GDK_EVENT_PROPAGATE;
+  return GTK_WIDGET_CLASS (pc_graph_view_parent_class)->leave_notify_event (widget, event);
 }
 
 static gboolean
@@ -692,7 +694,7 @@ pc_graph_view_button_press (GtkWidget      *widget,
                             GdkEventButton *event)
 {
   gtk_widget_grab_focus (widget);
-  return GDK_EVENT_PROPAGATE;
+  return GTK_WIDGET_CLASS (pc_graph_view_parent_class)->button_press_event (widget, event);
 }
 
 static gboolean
@@ -710,7 +712,7 @@ pc_graph_view_key_press (GtkWidget   *widget,
       return GDK_EVENT_STOP;
     }
   if ((mods & ~GDK_SHIFT_MASK) != 0)
-    return GDK_EVENT_PROPAGATE;
+    return GTK_WIDGET_CLASS (pc_graph_view_parent_class)->key_press_event (widget, event);
   switch (event->keyval)
     {
     case GDK_KEY_plus:
@@ -739,7 +741,7 @@ pc_graph_view_key_press (GtkWidget   *widget,
       pan_by (self, 0, height / 10);
       return GDK_EVENT_STOP;
     default:
-      return GDK_EVENT_PROPAGATE;
+      return GTK_WIDGET_CLASS (pc_graph_view_parent_class)->key_press_event (widget, event);
     }
 }
 

@@ -55,7 +55,9 @@ def rest_pointer(app):
 
 def value_lines(app):
     """How many `sample` replies with values the log shows."""
-    return len(re.findall(r"← \d+ values?\b", app.log_text()))
+    # "← 560 values", in any language; eval's replies have no word after
+    # the number, errors no number first.
+    return len(re.findall(r" ← \d+ \w+$", app.log_text(), re.M))
 
 
 def sample_requests(app):
@@ -161,8 +163,8 @@ def open_graph(c, app, expression):
 
 
 def export(app, path):
-    """Export… → types the path in the file chooser → Enter; waits for
-    the file."""
+    """Export… → types the file's name in the file chooser (which opens in
+    the home folder: the case's) → Enter; waits for the file."""
     pcgui.click(app.button(app.strings("Export the graph")))
     dialog = wait_until(lambda: next((n for n in app.node.children if n is not None
                                       and n.roleName in ("dialog", "file chooser")
@@ -170,10 +172,14 @@ def export(app, path):
                         10, "the export file chooser")
     time.sleep(0.5)
     pcgui.combo("<Control>a")
-    pcgui.type_text(path)
+    pcgui.type_text(os.path.basename(path))
     time.sleep(0.3)
     pcgui.key("Return")
-    wait_until(lambda: os.path.exists(path) and os.path.getsize(path) > 0, 10, f"{path} written")
+    try:
+        wait_until(lambda: os.path.exists(path) and os.path.getsize(path) > 0, 10, f"{path} written")
+    except Failure:
+        subprocess.run(["import", "-window", "root", path + ".failed.png"], timeout=30)
+        raise
     wait_until(lambda: not is_showing(dialog), 5, "the file chooser to close")
     # Written in the background: let it finish.
     time.sleep(0.5)

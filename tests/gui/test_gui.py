@@ -739,6 +739,8 @@ def not_a_number_in_words(c):
 # ---- The graph pane (issue 14) -------------------------------------------
 
 def graph_app(c, language=None, expression="sin(x)"):
+    # Tall enough for the results, a graph of a good height and the log.
+    c.set_settings(window_width=600, window_height=760)
     app = App(c, language=language)
     app.wait_window()
     pcgraph.open_graph(c, app, expression)
@@ -864,8 +866,9 @@ def graph_export(c):
     """Export writes a PNG (GdkPixbuf loads it, the graph's size) and an
     SVG (rsvg-convert renders it, with the curve's colour in it)."""
     app = graph_app(c)
-    png = os.path.join(c.dir, "graph.png")
-    svg = os.path.join(c.dir, "graph.svg")
+    # The file chooser opens in the home folder (no Pictures folder here).
+    png = os.path.join(c.dir, "home", "graph.png")
+    svg = os.path.join(c.dir, "home", "graph.svg")
     pcgraph.export(app, png)
     picture = pcgraph.GdkPixbuf.Pixbuf.new_from_file(png)
     w, h = pcgraph.view(app).size
@@ -903,6 +906,7 @@ def graph_russian(c):
 @case
 def graph_session_variables(c):
     """a = 3, then a*sin(x) peaks at 3; a = 1 re-plots it peaking at 1."""
+    c.set_settings(window_width=600, window_height=760)
     app = App(c)
     app.wait_window()
     app.focus_entry()
