@@ -336,6 +336,22 @@ if [ $quick -eq 0 ] && [ -x "$gui" ]; then
   fi
 fi
 
+# ---- 6b. sample (issue 14) ---------------------------------------------------------
+
+# `sample` over unix against a plain C loop over muparser's bulk mode (with
+# the JSON text written the same way) and against pipelined eval, 1000 and
+# 1000000 points (--quick: 1000 and 20000, one run). Its own table:
+# results/sample.csv.
+addr=$(address_of unix pc-sample 0)
+start_server pipecalcd unpinned "$addr"
+if [ $quick -eq 1 ]; then
+  OMP_NUM_THREADS=1 "$root/$build/bench/pc-sample-bench" "${addr#unix:}" --quick > "$work/sample.csv"
+else
+  OMP_NUM_THREADS=1 "$root/$build/bench/pc-sample-bench" "${addr#unix:}" > "$results/sample.csv"
+  cat "$results/sample.csv" >&2
+fi
+stop_server
+
 # ---- 7. named pipes under wine -----------------------------------------------------
 
 # pipecalcd.exe against a raw named-pipe echo, both under wine, as transport

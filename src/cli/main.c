@@ -3,6 +3,7 @@
 #define G_LOG_DOMAIN "pipecalc-cli"
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
@@ -123,6 +124,86 @@ evaluate (Cli        *cli,
   return TRUE;
 }
 
+/* The fewest significant digits (15 to 17) that read back as @value, in
+ * the C locale: what gnuplot and other scripts read. */
+static void
+append_round_trip (GString *out,
+                   double   value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (isnan (value))
+    {
+      g_string_append (out, "nan");
+      return;
+    }
+  for (int digits = 15; digits <= 17; digits++)
+    {
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%dg", digits);
+      g_ascii_formatd (buf, sizeof buf, format, value);
+      if (g_ascii_strtod (buf, NULL) == value)
+        break;
+    }
+  g_string_append (out, buf);
+}
+
+/* --sample: one "x<TAB>y" line per point, gnuplot's format; x with the
+ * digits that read back as the same double, y too ("nan" where the
+ * value is not a number). Returns FALSE when the connection is
+ * gone. */
+static gboolean
+sample (Cli        *cli,
+        const char *expr,
+        const char *variable,
+        double      from,
+        double      to,
+        guint       points)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PcSampleOutcome) outcome = NULL;
+  g_autoptr(GString) line = g_string_new (NULL);
+  g_auto(PcWait) wait = PC_WAIT_INIT;
+
+  pc_client_sample_async (cli->client, expr, variable, from, to, points, NULL,
+                          pc_wait_cb, &wait);
+  outcome = pc_client_sample_finish (cli->client, pc_wait_run (&wait, NULL, 0), &error);
+  if (outcome == NULL)
+    {
+      g_printerr ("pipecalc-cli: %s\n", error->message);
+      cli->failed = TRUE;
+      if (g_error_matches (error, PC_CLIENT_ERROR, PC_CLIENT_ERROR_NOT_CONNECTED))
+        cli->lost = TRUE;
+      return !cli->lost;
+    }
+  if (outcome->error_code != 0)
+    {
+      PcEvalOutcome shown = {
+        .expression = outcome->expression,
+        .message = outcome->message,
+        .error_pos = outcome->error_pos,
+      };
+
+      cli->failed = TRUE;
+      print_expression_error (&shown);
+      return TRUE;
+    }
+  for (guint i = 0; i < outcome->n_values; i++)
+    {
+      double x = i + 1 == outcome->n_values ? outcome->to : outcome->from + i * outcome->step;
+
+      g_string_truncate (line, 0);
+      append_round_trip (line, x);
+      g_string_append_c (line, '\t');
+      append_round_trip (line, outcome->values[i]);
+      g_string_append_c (line, '\n');
+      fwrite (line->str, 1, line->len, stdout);
+    }
+  fflush (stdout);
+  return TRUE;
+}
+
 static void
 read_stdin (Cli *cli)
 {
@@ -201,6 +282,11 @@ main (int   argc,
   g_autofree char *format_name = NULL;
   int digits = G_MININT;  /* not given */
   g_auto(GStrv) expressions = NULL;
+  g_autofree char *sample_expr = NULL;
+  g_autofree char *sample_var = NULL;
+  double sample_from = NAN;
+  double sample_to = NAN;
+  int sample_points = 100;
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(PcTransports) transports = NULL;
@@ -232,6 +318,17 @@ main (int   argc,
     { "digits", 'd', 0, G_OPTION_ARG_INT, &digits,
       N_("Significant digits, 1 to 17 (default 15); with --format fixed, decimals, 0 to 20 (default 2)"),
       "N" },
+    { "sample", 's', 0, G_OPTION_ARG_STRING, &sample_expr,
+      N_("Print EXPRESSION at evenly spaced values of x as “x<TAB>y” lines, for gnuplot"),
+      N_("EXPRESSION") },
+    { "from", 0, 0, G_OPTION_ARG_DOUBLE, &sample_from,
+      N_("With --sample: the first value of x"), "A" },
+    { "to", 0, 0, G_OPTION_ARG_DOUBLE, &sample_to,
+      N_("With --sample: the last value of x"), "B" },
+    { "points", 0, 0, G_OPTION_ARG_INT, &sample_points,
+      N_("With --sample: how many values, 2 to 1000000 (default 100)"), "N" },
+    { "var", 0, 0, G_OPTION_ARG_STRING, &sample_var,
+      N_("With --sample: the variable’s name (default x)"), N_("NAME") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &expressions,
       NULL, N_("[EXPRESSION…]") },
     { NULL }
@@ -288,6 +385,21 @@ main (int   argc,
         cli.format.digits = digits;
     }
   cli.formatted = format_name != NULL || digits != G_MININT;
+  if (sample_expr != NULL && (!isfinite (sample_from) || !isfinite (sample_to)))
+    {
+      g_printerr (_("pipecalc-cli: --sample needs --from and --to, finite numbers\n"));
+      return EXIT_NO_CONNECTION;
+    }
+  if (sample_expr != NULL && sample_points < 0)
+    {
+      g_printerr (_("pipecalc-cli: --points must be from 2 to 1000000\n"));
+      return EXIT_NO_CONNECTION;
+    }
+  if (sample_expr != NULL && expressions != NULL && expressions[0] != NULL)
+    {
+      g_printerr (_("pipecalc-cli: give either --sample or expressions, not both\n"));
+      return EXIT_NO_CONNECTION;
+    }
 
   if (allowed_uid < -1 || allowed_uid > G_MAXUINT32 - 1)
     {
@@ -331,7 +443,9 @@ main (int   argc,
 
   cli.client = client;
   cli.json = json;
-  if (expressions != NULL && expressions[0] != NULL)
+  if (sample_expr != NULL)
+    sample (&cli, sample_expr, sample_var, sample_from, sample_to, (guint) sample_points);
+  else if (expressions != NULL && expressions[0] != NULL)
     {
       for (guint i = 0; expressions[i] != NULL; i++)
         if (!evaluate (&cli, expressions[i]))

@@ -83,7 +83,8 @@ id_is_valid (json_t *id)
 static json_t *
 handle_call (json_t                 *request,
              const PcRequestHandler *handler,
-             gpointer                user_data)
+             gpointer                user_data,
+             PcResultStream        **stream)
 {
   json_t *id;
   json_t *jsonrpc;
@@ -118,7 +119,26 @@ handle_call (json_t                 *request,
                            "Invalid Request: \"params\" must be an object or an array",
                            NULL);
 
-  result = handler->call (user_data, json_string_value (method), params, &error);
+  /* A streamed result: the caller writes the response around it. */
+  if (handler->stream != NULL)
+    {
+      PcResultStream *opened = handler->stream (user_data, json_string_value (method),
+                                                params, &error);
+
+      if (opened != NULL && id == NULL)
+        {
+          opened->free (opened);
+          return NULL;
+        }
+      if (opened != NULL)
+        {
+          *stream = opened;
+          return NULL;
+        }
+    }
+  result = error.code != 0 ? NULL
+                           : handler->call (user_data, json_string_value (method), params,
+                                            &error);
 
   /* A notification is carried out, never answered, even when it fails. */
   if (id == NULL)
@@ -425,6 +445,10 @@ struct _PcRequest
   gsize      next;     /* the next call to answer */
   gsize      n;
   gboolean   opened;   /* "[" written */
+  /* A result being written in pieces, its response opened in the output;
+   * @single: the line's only call, not in a batch. */
+  PcResultStream *stream;
+  gboolean   single;
 };
 
 void
@@ -436,6 +460,8 @@ pc_request_free (PcRequest *request)
   g_clear_pointer (&request->calls, g_array_unref);
   g_clear_pointer (&request->root, json_decref);
   g_free (request->negative_zero);
+  if (request->stream != NULL)
+    request->stream->free (request->stream);
   g_free (request);
 }
 
@@ -495,6 +521,37 @@ append_response (GString *out,
     g_string_insert_c (out, start + RESPONSE_ID_OFFSET, '-');
 }
 
+/* The response's first part, up to its result: the bytes append_response()
+ * writes before the "result" value. */
+static void
+open_stream_response (GString *out,
+                      json_t  *id,
+                      gboolean negative_zero_id)
+{
+  g_string_append (out, "{\"jsonrpc\":\"2.0\",\"id\":");
+  if (negative_zero_id && json_is_integer (id) && json_integer_value (id) == 0)
+    g_string_append (out, "-0");
+  else
+    pc_json_append (out, id);
+  g_string_append (out, ",\"result\":");
+}
+
+/* Some more of the stream; at its end, the response is closed. */
+static void
+continue_stream (PcRequest *request,
+                 GString   *out)
+{
+  PcResultStream *stream = request->stream;
+
+  if (!stream->write (stream, out))
+    return;
+  request->stream = NULL;
+  stream->free (stream);
+  g_string_append_c (out, '}');
+  if (request->single)
+    g_string_append_c (out, '\n');
+}
+
 static void
 answer_next (PcRequest              *request,
              const PcRequestHandler *handler,
@@ -512,16 +569,23 @@ answer_next (PcRequest              *request,
     }
   else
     {
-      g_autoptr(json_t) response = handle_call (json_array_get (request->root, i),
-                                                handler, user_data);
+      json_t *call = json_array_get (request->root, i);
+      PcResultStream *stream = NULL;
+      g_autoptr(json_t) response = handle_call (call, handler, user_data, &stream);
+      gboolean negative_zero = request->negative_zero != NULL && request->negative_zero[i];
 
       /* Notifications get no response; a batch of them only, no reply. */
-      if (response == NULL)
+      if (response == NULL && stream == NULL)
         return;
       g_string_append_c (out, request->opened ? ',' : '[');
       request->opened = TRUE;
-      append_response (out, response,
-                       request->negative_zero != NULL && request->negative_zero[i]);
+      if (stream != NULL)
+        {
+          open_stream_response (out, json_object_get (call, "id"), negative_zero);
+          request->stream = stream;
+          return;
+        }
+      append_response (out, response, negative_zero);
     }
 }
 
@@ -533,12 +597,18 @@ pc_request_resume (PcRequest              *request,
 {
   g_return_val_if_fail (request != NULL, TRUE);
 
-  /* At least one call per turn, so a request always moves on. */
+  /* At least one step per turn (a call, or a piece of a streamed result),
+   * so a request always moves on. */
   do
-    answer_next (request, handler, user_data, out);
-  while (request->next < request->n
+    {
+      if (request->stream != NULL)
+        continue_stream (request, out);
+      else
+        answer_next (request, handler, user_data, out);
+    }
+  while ((request->stream != NULL || request->next < request->n)
          && (handler->must_yield == NULL || !handler->must_yield (user_data)));
-  if (request->next < request->n)
+  if (request->stream != NULL || request->next < request->n)
     return FALSE;
   if (request->opened)
     g_string_append (out, "]\n");
@@ -623,7 +693,18 @@ start_json (const char             *line,
           request->negative_zero = g_steal_pointer (&negative_zero);
           return request;
         }
-      response = handle_call (root, handler, user_data);
+      PcResultStream *stream = NULL;
+
+      response = handle_call (root, handler, user_data, &stream);
+      if (stream != NULL)
+        {
+          open_stream_response (out, json_object_get (root, "id"),
+                                negative_zero != NULL && negative_zero[0]);
+          request = g_new0 (PcRequest, 1);
+          request->stream = stream;
+          request->single = TRUE;
+          return request;
+        }
     }
 
   if (response != NULL)

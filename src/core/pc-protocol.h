@@ -46,6 +46,19 @@ void pc_rpc_error_clear (PcRpcError *error);
 
 /* ---- Server side ------------------------------------------------------ */
 
+/* A result written in pieces, so that a large one (a `sample` of a million
+ * points) is never held whole: @write appends the next piece of the
+ * result's JSON text to @out, a bounded amount, and returns %TRUE once it
+ * has written the last; @free releases it, finished or not (a session
+ * that closes mid-way). */
+typedef struct _PcResultStream PcResultStream;
+struct _PcResultStream
+{
+  gboolean (*write) (PcResultStream *stream,
+                     GString        *out);
+  void     (*free)  (PcResultStream *stream);
+};
+
 typedef struct
 {
   /* A plain-mode expression (valid UTF-8, no NUL): append the reply text,
@@ -70,6 +83,16 @@ typedef struct
   /* Optional: asked between two calls of a batch; %TRUE stops the work
    * there (see pc_protocol_answer_line()). %NULL: never stop. */
   gboolean  (*must_yield) (gpointer user_data);
+  /* Optional: a call whose result is written in pieces, asked before
+   * @call. Returns %NULL with @error untouched for a method it does not
+   * stream (@call answers it), %NULL with @error set when the call fails,
+   * or the stream: the response is then written piece by piece between
+   * must_yield() checks, as a batch's calls are. A notification's stream
+   * is freed unwritten. */
+  PcResultStream *(*stream) (gpointer    user_data,
+                             const char *method,
+                             json_t     *params,
+                             PcRpcError *error);
 } PcRequestHandler;
 
 /* Calls a JSON-RPC batch may hold unless the server says otherwise

@@ -153,6 +153,8 @@ pc_eval_error_reason (int code)
     { PC_EVAL_ERROR_TOO_MANY_VARIABLES, "too-many-variables" },
     { PC_EVAL_ERROR_RECURSION, "recursion" },
     { PC_EVAL_ERROR_INVALID_PARAMETER, "invalid-parameter" },
+    { PC_EVAL_ERROR_SEVERAL_RESULTS, "several-results" },
+    { PC_EVAL_ERROR_ASSIGNMENT, "assignment" },
     { PC_EVAL_ERROR_BROKEN_FUNCTION, "broken-function" },
     { PC_EVAL_ERROR_TOO_MANY_FUNCTIONS, "too-many-functions" },
   };

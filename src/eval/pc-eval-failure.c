@@ -194,6 +194,10 @@ static const struct
   { PC_EVAL_ERROR_INVALID_PARAMETER, "Invalid parameter", TRUE, "" },
   { PC_EVAL_ERROR_BROKEN_FUNCTION, "Function", TRUE,
     " names a variable or function that no longer exists" },
+  { PC_EVAL_ERROR_SEVERAL_RESULTS,
+    "A sample takes one expression with one value; found a comma", FALSE, "" },
+  { PC_EVAL_ERROR_ASSIGNMENT,
+    "A sample cannot assign or define: it never changes the session; found", TRUE, "" },
 };
 
 char *

@@ -78,6 +78,8 @@ typedef enum
   PC_EVAL_ERROR_INVALID_PARAMETER = 107,  /* f(1) = 2, f(x, x) = 1, f(pi) = 1 */
   PC_EVAL_ERROR_BROKEN_FUNCTION = 108,    /* a function names what was unset */
   PC_EVAL_ERROR_TOO_MANY_FUNCTIONS = 109, /* PC_EVAL_MAX_FUNCTIONS */
+  PC_EVAL_ERROR_SEVERAL_RESULTS = 110,    /* a sample of "1, x" */
+  PC_EVAL_ERROR_ASSIGNMENT = 111,         /* a sample of "a = x": it would change the session */
 } PcEvalErrorCode;
 
 /* A failed evaluation: where and what. @pos is a character (not byte)
@@ -212,5 +214,58 @@ const char * const      *pc_evaluator_operators (guint *n_operators);
 const PcCatalogConstant *pc_evaluator_constants (guint *n_constants);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcEvaluator, pc_evaluator_free)
+
+/* ---- Sampling (the `sample` method) ------------------------------------ */
+
+/* Points one sample may have. */
+#define PC_EVAL_SAMPLE_MIN_POINTS 2
+#define PC_EVAL_SAMPLE_MAX_POINTS 1000000
+
+/* One expression evaluated at evenly spaced values of one variable, a
+ * chunk at a time, so that a caller can write each chunk out before it
+ * asks for the next. It holds parsers that know the session's functions:
+ * the session must not change while it lives (the server answers nothing
+ * else of the session meanwhile). */
+typedef struct _PcSampler PcSampler;
+
+/* Whether @name can be sampled over: a name muparser accepts, not a
+ * function's or a constant's. On failure @error (PC_EVAL_ERROR_INVALID_PARAMETER)
+ * says why, in English. */
+gboolean      pc_evaluator_check_sample_variable (PcEvaluator   *self,
+                                                  const char    *name,
+                                                  GError       **error);
+/* Parses @expr once for sampling over @variable from @from to @to
+ * (finite, different, @to - @from finite) at @points points (2 to
+ * PC_EVAL_SAMPLE_MAX_POINTS): the caller has checked those. The session's
+ * variables and functions are visible, a session variable named @variable
+ * hidden; nothing in the session changes, ans neither. Fails like
+ * pc_evaluator_eval() for an expression that does not parse or names
+ * what does not exist, with PC_EVAL_ERROR_SEVERAL_RESULTS for "1, x" and
+ * PC_EVAL_ERROR_ASSIGNMENT for an assignment or a definition. */
+PcSampler    *pc_evaluator_sample        (PcEvaluator        *self,
+                                          const char         *expr,
+                                          const char         *variable,
+                                          double              from,
+                                          double              to,
+                                          guint               points,
+                                          PcEvalErrorDetail  *detail,
+                                          GError            **error);
+/* The distance between two points. */
+double        pc_sampler_get_step        (PcSampler          *sampler);
+/* The value of the variable at point @i: @from + @i * step, and the last
+ * exactly @to. */
+double        pc_sampler_x               (PcSampler          *sampler,
+                                          guint               i);
+/* Evaluates the next points, as many as take about @budget_usec (at
+ * least one, at most a few thousand), and points @values at them (owned
+ * by the sampler, valid until the next call). Returns how many; 0 once
+ * all were given. A value that is not a number, or a point where a
+ * function fails (a domain error, too many calls), is NaN. */
+guint         pc_sampler_next            (PcSampler          *sampler,
+                                          guint               budget_usec,
+                                          const double      **values);
+void          pc_sampler_free            (PcSampler          *sampler);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcSampler, pc_sampler_free)
 
 G_END_DECLS

@@ -330,6 +330,7 @@ method_info (const PcMethodsServer *server)
   json_object_set_new (limits, "max_batch", json_integer ((json_int_t) server->max_batch));
   json_object_set_new (limits, "max_variables", json_integer (server->max_variables));
   json_object_set_new (limits, "vars_page", json_integer (PC_VARS_PAGE_MAX));
+  json_object_set_new (limits, "sample_points", json_integer (PC_EVAL_SAMPLE_MAX_POINTS));
   json_object_set_new (result, "limits", limits);
   return result;
 }
@@ -383,6 +384,13 @@ pc_methods_call (PcEvaluator           *evaluator,
     {
       /* This server requires no token: any auth succeeds. */
       return json_true ();
+    }
+  /* Its result can be tens of megabytes: only ever written in pieces. */
+  if (g_str_equal (method, "sample"))
+    {
+      pc_rpc_error_set (error, PC_RPC_INTERNAL_ERROR, NULL,
+                        "Internal error: sample is only answered as a stream");
+      return NULL;
     }
 
   pc_rpc_error_set (error, PC_RPC_METHOD_NOT_FOUND, NULL,
@@ -533,4 +541,176 @@ pc_methods_eval_json (PcEvaluator *evaluator,
     g_string_append (out, "\",\"kind\":\"infinity\"}");
   else
     g_string_append (out, "\"}");
+}
+
+/* ---- sample --------------------------------------------------------------- */
+
+typedef struct
+{
+  PcResultStream  parent;
+  PcSampler      *sampler;
+  double          from;
+  double          to;
+  gboolean        started;
+  guint           written;
+} SampleStream;
+
+static void
+sample_stream_free (PcResultStream *stream)
+{
+  SampleStream *self = (SampleStream *) stream;
+
+  pc_sampler_free (self->sampler);
+  g_free (self);
+}
+
+/* One chunk of points per call: never more than a few thousand values
+ * (some 100 KB of text) past the session's output mark. */
+static gboolean
+sample_stream_write (PcResultStream *stream,
+                     GString        *out)
+{
+  SampleStream *self = (SampleStream *) stream;
+  const double *values = NULL;
+  guint n;
+
+  if (!self->started)
+    {
+      self->started = TRUE;
+      g_string_append (out, "{\"from\":");
+      pc_json_append_number (out, self->from);
+      g_string_append (out, ",\"to\":");
+      pc_json_append_number (out, self->to);
+      g_string_append (out, ",\"step\":");
+      pc_json_append_number (out, pc_sampler_get_step (self->sampler));
+      g_string_append (out, ",\"values\":[");
+    }
+  n = pc_sampler_next (self->sampler, PC_METHODS_SAMPLE_BUDGET_USEC, &values);
+  for (guint i = 0; i < n; i++)
+    {
+      if (self->written + i > 0)
+        g_string_append_c (out, ',');
+      pc_json_append_number (out, values[i]);
+    }
+  self->written += n;
+  if (n > 0)
+    return FALSE;
+  g_string_append (out, "]}");
+  return TRUE;
+}
+
+static void
+invalid_sample (PcRpcError *error,
+                const char *reason,
+                const char *message)
+{
+  json_t *data = json_object ();
+
+  json_object_set_new (data, "reason", json_string (reason));
+  pc_rpc_error_set (error, PC_RPC_INVALID_PARAMS, data, "Invalid params: %s", message);
+}
+
+static const char sample_shape[] =
+  "sample takes {\"expr\": STRING, \"from\": NUMBER, \"to\": NUMBER, "
+  "\"points\": INTEGER, \"var\": NAME (optional, \"x\")}";
+
+static PcResultStream *
+method_sample (PcEvaluator *evaluator,
+               json_t      *params,
+               PcRpcError  *error)
+{
+  g_autoptr(GError) eval_error = NULL;
+  g_autofree char *points_message = NULL;
+  PcEvalErrorDetail detail = { -1, NULL };
+  json_t *expr, *var, *from, *to, *points;
+  const char *key;
+  json_t *value;
+  double from_value, to_value;
+  PcSampler *sampler;
+  SampleStream *stream;
+
+  if (!json_is_object (params))
+    {
+      invalid_sample (error, "params", sample_shape);
+      return NULL;
+    }
+  json_object_foreach (params, key, value)
+    if (!g_str_equal (key, "expr") && !g_str_equal (key, "var") && !g_str_equal (key, "from")
+        && !g_str_equal (key, "to") && !g_str_equal (key, "points"))
+      {
+        invalid_sample (error, "params", sample_shape);
+        return NULL;
+      }
+  expr = json_object_get (params, "expr");
+  var = json_object_get (params, "var");
+  from = json_object_get (params, "from");
+  to = json_object_get (params, "to");
+  points = json_object_get (params, "points");
+  if (!json_is_string (expr) || (var != NULL && !json_is_string (var)))
+    {
+      invalid_sample (error, "params", sample_shape);
+      return NULL;
+    }
+  if (!json_is_integer (points) || json_integer_value (points) < PC_EVAL_SAMPLE_MIN_POINTS
+      || json_integer_value (points) > PC_EVAL_SAMPLE_MAX_POINTS)
+    {
+      points_message = g_strdup_printf ("\"points\" must be a whole number from %d to %d",
+                                        PC_EVAL_SAMPLE_MIN_POINTS, PC_EVAL_SAMPLE_MAX_POINTS);
+      invalid_sample (error, "points", points_message);
+      return NULL;
+    }
+  /* JSON has no inf or nan: null, a string or nothing is what is not finite. */
+  if (!json_is_number (from) || !json_is_number (to))
+    {
+      invalid_sample (error, "range", "\"from\" and \"to\" must be finite numbers");
+      return NULL;
+    }
+  from_value = json_number_value (from);
+  to_value = json_number_value (to);
+  if (from_value == to_value)
+    {
+      invalid_sample (error, "empty-range", "\"from\" and \"to\" must differ");
+      return NULL;
+    }
+  if (!isfinite (to_value - from_value))
+    {
+      invalid_sample (error, "range",
+                      "\"from\" and \"to\" are too far apart: their difference is not finite");
+      return NULL;
+    }
+  if (!pc_evaluator_check_sample_variable (evaluator, var != NULL ? json_string_value (var) : "x",
+                                           &eval_error))
+    {
+      invalid_sample (error, "var", eval_error->message);
+      return NULL;
+    }
+
+  sampler = pc_evaluator_sample (evaluator, json_string_value (expr),
+                                 var != NULL ? json_string_value (var) : "x",
+                                 from_value, to_value, (guint) json_integer_value (points),
+                                 &detail, &eval_error);
+  if (sampler == NULL)
+    {
+      expression_error (error, eval_error, &detail);
+      pc_eval_error_detail_clear (&detail);
+      return NULL;
+    }
+  stream = g_new0 (SampleStream, 1);
+  stream->parent.write = sample_stream_write;
+  stream->parent.free = sample_stream_free;
+  stream->sampler = sampler;
+  stream->from = from_value;
+  stream->to = to_value;
+  return &stream->parent;
+}
+
+PcResultStream *
+pc_methods_stream (PcEvaluator *evaluator,
+                   const char  *method,
+                   json_t      *params,
+                   PcRpcError  *error)
+{
+  if (g_str_equal (method, "sample"))
+    return method_sample (evaluator, params, error);
+  return NULL;
 }

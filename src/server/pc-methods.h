@@ -52,4 +52,16 @@ void      pc_methods_eval_json (PcEvaluator          *evaluator,
                                 const char           *expr,
                                 GString              *out);
 
+/* `sample` (PcRequestHandler.stream): for any other @method %NULL with
+ * @error untouched; for bad params or an expression that fails, %NULL
+ * with @error filled (-32602 with data.reason, or 1000 as for eval);
+ * else the stream writing {"from":F,"to":T,"step":S,"values":[...]} a
+ * chunk of points per write, each within about PC_METHODS_SAMPLE_BUDGET_USEC.
+ * The evaluator must not change until the stream is freed. */
+#define PC_METHODS_SAMPLE_BUDGET_USEC 250
+PcResultStream *pc_methods_stream (PcEvaluator *evaluator,
+                                   const char  *method,
+                                   json_t      *params,
+                                   PcRpcError  *error);
+
 G_END_DECLS

@@ -432,11 +432,23 @@ must_yield_cb (gpointer user_data)
   return pc_line_channel_must_yield (self->channel);
 }
 
+static PcResultStream *
+stream_cb (gpointer    user_data,
+           const char *method,
+           json_t     *params,
+           PcRpcError *error)
+{
+  PcSession *self = user_data;
+
+  return pc_methods_stream (self->evaluator, method, params, error);
+}
+
 static const PcRequestHandler request_handler = {
   .plain = plain_cb,
   .call = call_cb,
   .eval = eval_cb,
   .must_yield = must_yield_cb,
+  .stream = stream_cb,
 };
 
 /* ---- Authentication ---------------------------------------------------- */
@@ -534,10 +546,25 @@ auth_must_yield_cb (gpointer user_data)
   return self->authenticated;
 }
 
+/* Before `auth` succeeds nothing streams: auth_call_cb() refuses it. */
+static PcResultStream *
+auth_stream_cb (gpointer    user_data,
+                const char *method,
+                json_t     *params,
+                PcRpcError *error)
+{
+  PcSession *self = user_data;
+
+  if (!self->authenticated)
+    return NULL;
+  return stream_cb (user_data, method, params, error);
+}
+
 static const PcRequestHandler auth_handler = {
   .plain = auth_plain_cb,
   .call = auth_call_cb,
   .must_yield = auth_must_yield_cb,
+  .stream = auth_stream_cb,
 };
 
 /* A line of a session that has not authenticated yet: only `auth` is
