@@ -624,6 +624,22 @@ pc_graph_view_draw (GtkWidget *widget,
       cairo_move_to (cr, round (self->pointer_x) + 0.5, 0);
       cairo_line_to (cr, round (self->pointer_x) + 0.5, height);
       cairo_stroke (cr);
+      /* A dot where each curve is under the pointer. */
+      for (guint i = 0; i < self->curves->len; i++)
+        {
+          Curve *curve = self->curves->pdata[i];
+          double x = self->cx + (self->pointer_x - width / 2.0) * self->sx;
+          double y = pc_graph_view_value_at (self, curve->id, x);
+          double py = height / 2.0 - (y - self->cy) / self->sy;
+          GdkRGBA colour;
+
+          if (!isfinite (py) || py < -10 || py > height + 10)
+            continue;
+          pc_graph_view_palette (curve->colour, &colour);
+          gdk_cairo_set_source_rgba (cr, &colour);
+          cairo_arc (cr, self->pointer_x, py, 4.0, 0, 2 * G_PI);
+          cairo_fill (cr);
+        }
     }
   if (gtk_widget_has_visible_focus (widget))
     gtk_render_focus (gtk_widget_get_style_context (widget), cr, 1, 1, width - 2, height - 2);

@@ -256,11 +256,15 @@ def graph(c, name, language=None, theme=None):
     pcgraph.plot(app, "sin(x)/x", "<Control>g")
     pcgraph.plot(app, "cos(x)")
     pcgraph.hide_log(app)
+    time.sleep(0.5)
     node = pcgraph.view(app)
     x, y = node.position
     w, h = node.size
-    pcgui.rawinput.absoluteMotion(x + w * 3 // 5, y + h // 3)
-    time.sleep(1.0)
+    for dx in (0, 1):
+        pcgui.rawinput.absoluteMotion(x + w * 3 // 5 + dx, y + h // 3)
+    wait_until(lambda: pcgui.text_of(pcgraph.status(app)).startswith("x = "), 5,
+               "the values under the pointer", state=lambda: pcgui.text_of(pcgraph.status(app)))
+    time.sleep(0.5)
     w, h = pcgraph.shoot_window(app, os.path.join(DIR, name))
     print(f"# {os.path.join(DIR, name)}: {w}x{h}", file=OUT)
 
