@@ -53,6 +53,7 @@ typedef struct
   PcGraphPane *pane;  /* a strong reference while the request runs */
   guint        id;
   double       from, to;
+  guint        points;
 } Request;
 
 static void
@@ -149,6 +150,13 @@ sample_cb (GObject      *source,
       pc_graph_view_set_samples (self->view, curve->id, 0, 0, NULL, 0);
       set_curve_error (self, curve, message);
     }
+  else if (outcome->n_values != request->points)
+    {
+      /* Not what was asked: drawn, it would be in the wrong places (or,
+       * millions of values, slow to draw at every frame). */
+      pc_graph_view_set_samples (self->view, curve->id, 0, 0, NULL, 0);
+      set_curve_error (self, curve, _("The server answered with the wrong number of values"));
+    }
   else
     {
       curve->failed = FALSE;
@@ -185,9 +193,9 @@ sample_curve (PcGraphPane *self,
   request->id = curve->id;
   request->from = x_from;
   request->to = x_to;
+  request->points = pc_graph_view_get_points (self->view);
   pc_connection_sample_async (self->connection, curve->expression, x_from, x_to,
-                              pc_graph_view_get_points (self->view), curve->cancellable,
-                              sample_cb, request);
+                              request->points, curve->cancellable, sample_cb, request);
 }
 
 static gboolean

@@ -48,6 +48,7 @@ struct _PcGraphView
   GtkGesture     *zoom;
   double          drag_cx, drag_cy;
   double          zoom_sx, zoom_sy;
+  guint           describe_source;
 };
 
 enum { SIGNAL_VIEW_CHANGED, SIGNAL_POINTER_MOVED, N_SIGNALS };
@@ -128,10 +129,23 @@ describe (PcGraphView *self)
   atk_object_set_description (accessible, description);
 }
 
+static gboolean
+describe_cb (gpointer user_data)
+{
+  PcGraphView *self = user_data;
+
+  self->describe_source = 0;
+  describe (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 view_changed (PcGraphView *self)
 {
-  describe (self);
+  /* Once the view rests: a screen reader is not told of every pixel of
+   * a drag. */
+  if (self->describe_source == 0)
+    self->describe_source = g_timeout_add (100, describe_cb, self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_signal_emit (self, signals[SIGNAL_VIEW_CHANGED], 0);
 }
@@ -829,6 +843,7 @@ pc_graph_view_dispose (GObject *object)
 {
   PcGraphView *self = PC_GRAPH_VIEW (object);
 
+  g_clear_handle_id (&self->describe_source, g_source_remove);
   g_clear_object (&self->drag);
   g_clear_object (&self->zoom);
   G_OBJECT_CLASS (pc_graph_view_parent_class)->dispose (object);
