@@ -961,6 +961,41 @@ def graph_error(c):
                15, f"the error {expected!r} in the legend")
 
 
+@case
+def graph_extremes(c):
+    """What breaks graphs elsewhere: zoomed in and out to the limits,
+    curves with no finite value, with values at the edge of doubles, and
+    a flood of keys. The window keeps answering and asks the server only
+    for what doubles can tell apart."""
+    app = graph_app(c, expression="1/0")
+    for expression in ("x > 0 ? 1e308 : -1e308", "sqrt(-1-x^2)", "tan(x)*1e300"):
+        pcgraph.plot(app, expression)
+    node = pcgraph.view(app)
+    pcgui.click(node)   # the focus, for the keys
+    for _ in range(160):
+        pcgui.key("plus")
+    time.sleep(1.0)
+    x_from, x_to, y_from, y_to = pcgraph.view_range(app)
+    check(0 < x_to - x_from < 1e-6, f"160 × + did not zoom in to the limit: x from {x_from} to {x_to}")
+    for _ in range(320):
+        pcgui.key("minus")
+    time.sleep(1.0)
+    x_from, x_to, y_from, y_to = pcgraph.view_range(app)
+    check(all(math.isfinite(v) for v in (x_from, x_to, y_from, y_to)) and x_to - x_from > 1e10,
+          f"320 × − gave the view {x_from, x_to, y_from, y_to}")
+    for _ in range(40):
+        pcgui.key("Right")
+    before = pcgraph.value_lines(app)
+    pcgui.combo("<Control>0")
+    pcgraph.wait_resample(app, before, "a new sample after Ctrl+0")
+    app.focus_entry()
+    check(app.evaluate("2+2") == "4", "the window stopped answering after the extremes")
+    requests = pcgraph.sample_requests(app)
+    check(all(math.isfinite(a) and math.isfinite(b) and a < b for a, b, _ in requests),
+          f"a request with a range doubles cannot hold: {[r for r in requests if not r[0] < r[1]]}")
+    c.note(f"{len(requests)} sample requests for {160 + 320 + 40 + 1} keys on 4 curves")
+
+
 # ---- Running -----------------------------------------------------------
 
 class CaseTimeout(BaseException):
