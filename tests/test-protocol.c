@@ -1802,6 +1802,152 @@ test_batch_in_turns (void)
   g_assert_cmpstr (silent, ==, "");
 }
 
+/* ---- Results written in pieces (PcResultStream, for `sample`) ---------- */
+
+/* "count" with params [N] streams the array [0,1,...,N-1], one number
+ * per write; [-1] is refused with -32602. Frees are counted. */
+typedef struct
+{
+  PcResultStream parent;
+  gint64         n;
+  gint64         next;
+  guint         *freed;
+} CountStream;
+
+static gboolean
+count_write (PcResultStream *stream,
+             GString        *out)
+{
+  CountStream *self = (CountStream *) stream;
+
+  if (self->next == self->n)
+    {
+      g_string_append_c (out, ']');
+      return TRUE;
+    }
+  g_string_append_printf (out, "%s%" G_GINT64_FORMAT, self->next == 0 ? "[" : ",", self->next);
+  self->next++;
+  return FALSE;
+}
+
+static void
+count_free (PcResultStream *stream)
+{
+  CountStream *self = (CountStream *) stream;
+
+  (*self->freed)++;
+  g_free (self);
+}
+
+static guint count_streams_freed;
+
+static PcResultStream *
+count_stream (gpointer    user_data,
+              const char *method,
+              json_t     *params,
+              PcRpcError *error)
+{
+  CountStream *stream;
+  gint64 n;
+
+  if (!g_str_equal (method, "count"))
+    return NULL;
+  n = json_integer_value (json_array_get (params, 0));
+  if (n < 1)
+    {
+      pc_rpc_error_set (error, PC_RPC_INVALID_PARAMS, NULL, "count takes [N], N >= 1");
+      return NULL;
+    }
+  stream = g_new0 (CountStream, 1);
+  stream->parent.write = count_write;
+  stream->parent.free = count_free;
+  stream->n = n;
+  stream->freed = &count_streams_freed;
+  return &stream->parent;
+}
+
+static char *
+handle_with (Fake                   *fake,
+             const PcRequestHandler *handler,
+             const char             *line)
+{
+  GString *out = g_string_new (NULL);
+  g_autofree char *exact = g_memdup2 (line, strlen (line));
+
+  pc_protocol_handle_line (exact, strlen (line), handler, fake, out);
+  return g_string_free (out, FALSE);
+}
+
+static const PcRequestHandler stream_handler = {
+  .plain = fake_plain,
+  .call = fake_call,
+  .stream = count_stream,
+};
+
+static const PcRequestHandler stream_yield_handler = {
+  .plain = fake_plain,
+  .call = fake_call,
+  .must_yield = always_yield,
+  .stream = count_stream,
+};
+
+static void
+test_stream (void)
+{
+  g_autoptr(Fake) fake = fake_new ();
+  const char *single = "{\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"count\",\"params\":[3]}";
+  const char *batch =
+    "[{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"count\",\"params\":[2]},"
+    "{\"jsonrpc\":\"2.0\",\"method\":\"count\",\"params\":[50]},"
+    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"subtract\",\"params\":[5,2]},"
+    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"count\",\"params\":[-1]},"
+    "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"count\",\"params\":[1]}]";
+  g_autofree char *whole = handle_with (fake, &stream_handler, single);
+  g_autofree char *pieces = NULL;
+  g_autofree char *batch_whole = handle_with (fake, &stream_handler, batch);
+  g_autofree char *batch_pieces = NULL;
+  guint turns = 0;
+
+  /* The response around the pieces, the id as the client wrote it. */
+  g_assert_cmpstr (whole, ==, "{\"jsonrpc\":\"2.0\",\"id\":-0,\"result\":[0,1,2]}\n");
+  /* One piece per turn when the handler must yield: the same bytes. */
+  pieces = answer_in_turns (fake, &stream_yield_handler, single, 1000, &turns);
+  g_assert_cmpstr (pieces, ==, whole);
+  g_assert_cmpuint (turns, ==, 4);
+
+  /* In a batch: a notification's stream is freed unwritten, an error is
+   * an error response, the other calls are answered in between. */
+  g_assert_cmpstr (batch_whole, ==,
+                   "[{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"result\":[0,1]},"
+                   "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":3},"
+                   "{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":-32602,"
+                   "\"message\":\"count takes [N], N >= 1\"}},"
+                   "{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":[0]}]\n");
+  batch_pieces = answer_in_turns (fake, &stream_yield_handler, batch, 1000, &turns);
+  g_assert_cmpstr (batch_pieces, ==, batch_whole);
+  /* Streams opened so far, every one freed: the single call twice, and
+   * three per batch (the refused one never opened) twice. */
+  g_assert_cmpuint (count_streams_freed, ==, 8);
+}
+
+/* A request given up on mid-stream (the session closed) frees its stream. */
+static void
+test_stream_abandoned (void)
+{
+  g_autoptr(Fake) fake = fake_new ();
+  g_autoptr(GString) out = g_string_new (NULL);
+  const char *line = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"count\",\"params\":[100]}";
+  guint before = count_streams_freed;
+  PcRequest *request = pc_protocol_answer_line (line, strlen (line), 1000,
+                                                &stream_yield_handler, fake, out);
+
+  g_assert_nonnull (request);
+  g_assert_false (pc_request_resume (request, &stream_yield_handler, fake, out));
+  g_assert_cmpstr (out->str, ==, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[0,1");
+  pc_request_free (request);
+  g_assert_cmpuint (count_streams_freed, ==, before + 1);
+}
+
 static void
 test_batch_limit (void)
 {
@@ -2094,6 +2240,8 @@ main (int    argc,
   g_test_add_func ("/protocol/client/append-request", test_append_request);
   g_test_add_func ("/protocol/batch/in-turns", test_batch_in_turns);
   g_test_add_func ("/protocol/batch/limit", test_batch_limit);
+  g_test_add_func ("/protocol/stream/pieces", test_stream);
+  g_test_add_func ("/protocol/stream/abandoned", test_stream_abandoned);
   g_test_add_func ("/protocol/leading-blanks", test_leading_blanks);
   g_test_add_func ("/protocol/client/round-trip", test_round_trip);
   g_test_add_func ("/protocol/client/result", test_parse_result);

@@ -308,8 +308,38 @@ test_million (Fixture       *fixture,
 
       g_assert_cmpfloat_with_epsilon (outcome->values[k], sin (x) / x, 1e-15);
     }
-  /* The text alone is 20 MB: a bound well under it. */
-  g_assert_cmpint (peak_kb - idle_kb, <, 12 * 1024);
+  /* The text alone is 20 MB, in a buffer of 32 MB once grown by
+   * doubling: a bound under it (some 8 MB is usual; a loaded machine,
+   * where the client reads late, has seen 11). */
+  g_assert_cmpint (peak_kb - idle_kb, <, 16 * 1024);
+}
+
+/* A cancelled sample fails at once; its reply, when it comes, is dropped
+ * (the sanitizers see nothing leak), and the next call gets its own. */
+static void
+test_cancel (Fixture       *fixture,
+             gconstpointer  data)
+{
+  PcTransports *transports = NULL;  /* the test util's, shared */
+  g_autoptr(PcClient) client = client_connect (fixture, &transports);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PcSampleOutcome) outcome = NULL;
+  g_autoptr(PcEvalOutcome) answer = NULL;
+  g_auto(PcWait) wait = PC_WAIT_INIT;
+  g_auto(PcWait) eval_wait = PC_WAIT_INIT;
+
+  pc_client_sample_async (client, "sin(x)", NULL, 0, 1, 1000000, cancellable, pc_wait_cb, &wait);
+  g_cancellable_cancel (cancellable);
+  outcome = pc_client_sample_finish (client, pc_wait_run (&wait, NULL, 0), &error);
+  g_assert_null (outcome);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  pc_client_eval_async (client, "6*7", NULL, pc_wait_cb, &eval_wait);
+  answer = pc_client_eval_finish (client, pc_wait_run (&eval_wait, NULL, 0), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (answer->text, ==, "42");
 }
 
 /* A client that asks for a million points and reads nothing holds its
@@ -332,7 +362,7 @@ test_stalled_reader (Fixture       *fixture,
   peak_kb = status_kb (fixture, "VmHWM:");
   g_test_message ("a million points never read: peak RSS %" G_GINT64_FORMAT " kB above idle",
                   peak_kb - idle_kb);
-  g_assert_cmpint (peak_kb - idle_kb, <, 8 * 1024);
+  g_assert_cmpint (peak_kb - idle_kb, <, 10 * 1024);
 
   other = connect_to (fixture);
   start = g_get_monotonic_time ();
@@ -466,12 +496,25 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   /* One worker: a session that held it would hold every other. */
   g_setenv ("PIPECALC_WORKERS", "1", TRUE);
+  /* In a sanitizer build the server keeps freed memory in quarantine
+   * (256 MiB by default), which would count as resident here: capped at
+   * 4 MiB, as tests/soak caps it, so that the bounds below measure what
+   * the server holds. */
+  if (g_getenv ("ASAN_OPTIONS") != NULL)
+    {
+      g_autofree char *options = g_strconcat (g_getenv ("ASAN_OPTIONS"),
+                                              ":quarantine_size_mb=4", NULL);
+
+      g_setenv ("ASAN_OPTIONS", options, TRUE);
+    }
 
   g_test_add_func ("/sample/eval/values", test_values);
   g_test_add_func ("/sample/eval/many-variables", test_many_variables);
   g_test_add_func ("/sample/eval/errors", test_errors);
   g_test_add_func ("/sample/eval/session-unchanged", test_session_unchanged);
   g_test_add ("/sample/server/million", Fixture, NULL, fixture_set_up, test_million,
+              fixture_tear_down);
+  g_test_add ("/sample/server/cancel", Fixture, NULL, fixture_set_up, test_cancel,
               fixture_tear_down);
   g_test_add ("/sample/server/stalled-reader", Fixture, NULL, fixture_set_up,
               test_stalled_reader, fixture_tear_down);

@@ -260,7 +260,9 @@ double        pc_sampler_x               (PcSampler          *sampler,
  * least one, at most a few thousand), and points @values at them (owned
  * by the sampler, valid until the next call). Returns how many; 0 once
  * all were given. A value that is not a number, or a point where a
- * function fails (a domain error, too many calls), is NaN. */
+ * function fails (a domain error, too many calls), is NaN; so is every
+ * point after the sample made 100 times PC_EVAL_MAX_CALLS user function
+ * calls in all. */
 guint         pc_sampler_next            (PcSampler          *sampler,
                                           guint               budget_usec,
                                           const double      **values);
