@@ -677,12 +677,15 @@ pointer_at (PcGraphView *self,
 }
 
 /* The handlers below chain up: GtkWidget's own run the gestures (drag,
- * pinch), which are in the bubble phase. */
+ * pinch), which are in the bubble phase. Not every one exists (leave has
+ * none): each is checked. */
 static gboolean
 pc_graph_view_motion_notify (GtkWidget      *widget,
                              GdkEventMotion *event)
 {
   pointer_at (PC_GRAPH_VIEW (widget), event->x, event->y);
+  if (GTK_WIDGET_CLASS (pc_graph_view_parent_class)->motion_notify_event == NULL)
+    return GDK_EVENT_PROPAGATE;
   return GTK_WIDGET_CLASS (pc_graph_view_parent_class)->motion_notify_event (widget, event);
 }
 
@@ -691,6 +694,9 @@ pc_graph_view_leave_notify (GtkWidget        *widget,
                             GdkEventCrossing *event)
 {
   pointer_at (PC_GRAPH_VIEW (widget), NAN, NAN);
+  /* GtkWidget has no handler of its own here (NULL): nothing to chain to. */
+  if (GTK_WIDGET_CLASS (pc_graph_view_parent_class)->leave_notify_event == NULL)
+    return GDK_EVENT_PROPAGATE;
   return GTK_WIDGET_CLASS (pc_graph_view_parent_class)->leave_notify_event (widget, event);
 }
 
@@ -724,7 +730,18 @@ pc_graph_view_button_press (GtkWidget      *widget,
                             GdkEventButton *event)
 {
   gtk_widget_grab_focus (widget);
+  if (GTK_WIDGET_CLASS (pc_graph_view_parent_class)->button_press_event == NULL)
+    return GDK_EVENT_PROPAGATE;
   return GTK_WIDGET_CLASS (pc_graph_view_parent_class)->button_press_event (widget, event);
+}
+
+static gboolean
+chain_key_press (GtkWidget   *widget,
+                 GdkEventKey *event)
+{
+  if (GTK_WIDGET_CLASS (pc_graph_view_parent_class)->key_press_event == NULL)
+    return GDK_EVENT_PROPAGATE;
+  return GTK_WIDGET_CLASS (pc_graph_view_parent_class)->key_press_event (widget, event);
 }
 
 static gboolean
@@ -742,7 +759,7 @@ pc_graph_view_key_press (GtkWidget   *widget,
       return GDK_EVENT_STOP;
     }
   if ((mods & ~GDK_SHIFT_MASK) != 0)
-    return GTK_WIDGET_CLASS (pc_graph_view_parent_class)->key_press_event (widget, event);
+    return chain_key_press (widget, event);
   switch (event->keyval)
     {
     case GDK_KEY_plus:
@@ -771,7 +788,7 @@ pc_graph_view_key_press (GtkWidget   *widget,
       pan_by (self, 0, height / 10);
       return GDK_EVENT_STOP;
     default:
-      return GTK_WIDGET_CLASS (pc_graph_view_parent_class)->key_press_event (widget, event);
+      return chain_key_press (widget, event);
     }
 }
 
