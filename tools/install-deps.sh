@@ -32,6 +32,7 @@ test_packages=(
   wine wine64 zip unzip
   # The validate suite: the metainfo, the .desktop file, the icons (XML
   # well-formedness, and rendered to PNG to look at them).
+  # The graph pane's export test loads the SVG it wrote (rsvg-convert) too.
   appstream desktop-file-utils libxml2-utils librsvg2-bin
   # The install test (tests/test-install.sh) finds the window and reads
   # its title and icon.

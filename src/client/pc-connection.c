@@ -522,3 +522,72 @@ pc_connection_eval_finish (PcConnection  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* ---- Sampling --------------------------------------------------------- */
+
+static void
+sample_reply_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PcConnection *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  PcSampleOutcome *outcome = pc_client_sample_finish (PC_CLIENT (source), result, &error);
+
+  if (outcome == NULL)
+    {
+      /* A stale request the graph dropped is no news for the log. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        log_line (self, PC_CONNECTION_LOG_ERROR, "sample %s: %s",
+                  (const char *) g_task_get_task_data (task), error->message);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (outcome->error_code == 0)
+    log_line (self, PC_CONNECTION_LOG_RECEIVED,
+              ngettext ("← %u value", "← %u values", outcome->n_values), outcome->n_values);
+  else
+    log_line (self, PC_CONNECTION_LOG_RECEIVED, "← error %d: %s", outcome->error_code,
+              outcome->message ? outcome->message : "");
+  g_task_return_pointer (task, outcome, (GDestroyNotify) pc_sample_outcome_free);
+}
+
+void
+pc_connection_sample_async (PcConnection        *self,
+                            const char          *expression,
+                            double               from,
+                            double               to,
+                            guint                points,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  char from_text[G_ASCII_DTOSTR_BUF_SIZE], to_text[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_task_set_source_tag (task, pc_connection_sample_async);
+  g_task_set_task_data (task, g_strdup (expression), g_free);
+  if (self->state != PC_CONNECTION_CONNECTED || self->client == NULL)
+    {
+      g_task_return_new_error (task, PC_CLIENT_ERROR, PC_CLIENT_ERROR_NOT_CONNECTED,
+                               "%s", _("Not connected to a server"));
+      return;
+    }
+  /* %.6g: enough to read the view, short enough for a line. */
+  g_ascii_formatd (from_text, sizeof from_text, "%.6g", from);
+  g_ascii_formatd (to_text, sizeof to_text, "%.6g", to);
+  log_line (self, PC_CONNECTION_LOG_SENT, "→ sample %s over [%s, %s], %u points",
+            expression, from_text, to_text, points);
+  pc_client_sample_async (self->client, expression, "x", from, to, points, cancellable,
+                          sample_reply_cb, g_object_ref (task));
+}
+
+PcSampleOutcome *
+pc_connection_sample_finish (PcConnection  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -70,4 +70,21 @@ PcEvalOutcome *pc_connection_eval_finish (PcConnection        *self,
                                           GAsyncResult        *result,
                                           GError             **error);
 
+/* Samples @expression in x at @points values from @from to @to, in the
+ * connection's session (its variables visible, left unchanged). Unlike
+ * eval, never kept for later: a graph wants the current view or nothing,
+ * so it fails at once with PC_CLIENT_ERROR_NOT_CONNECTED when not
+ * connected. The log gets one short line each way, never the values. */
+void             pc_connection_sample_async  (PcConnection        *self,
+                                              const char          *expression,
+                                              double               from,
+                                              double               to,
+                                              guint                points,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+PcSampleOutcome *pc_connection_sample_finish (PcConnection        *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
 G_END_DECLS

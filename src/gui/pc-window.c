@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "pc-error-text.h"
+#include "pc-graph-pane.h"
 #include "pc-result-row.h"
 #include "pc-window.h"
 
@@ -31,6 +32,7 @@ struct _PcWindow
   GtkScrolledWindow *results_scroll;
   GtkBox          *log_box;
   GtkTextView     *log_view;
+  PcGraphPane     *graph_pane;
 
   GSettings       *settings;
   PcConnection    *connection;
@@ -419,6 +421,9 @@ eval_cb (GObject      *source,
     {
       pc_result_row_set_values (request->row, outcome->values, outcome->n_values,
                                 outcome->exact, &self->format);
+      /* a = 3 changes what a*sin(x) looks like. */
+      if (pc_graph_expression_assigns (outcome->expression))
+        pc_graph_pane_refresh (self->graph_pane);
     }
   else if (outcome->error_code == 0)
     {
@@ -588,6 +593,7 @@ apply_number_format (PcWindow *self)
   if (g_settings_get_boolean (self->settings, "digit-grouping"))
     pc_number_format_use_locale (&self->format);
   gtk_label_set_text (self->format_label, style_label (self->format.style));
+  pc_graph_pane_set_number_format (self->graph_pane, &self->format);
   /* The button's label is not read out: its description says the style. */
   atk_object_set_description (gtk_widget_get_accessible (GTK_WIDGET (self->format_button)),
                               style_label (self->format.style));
@@ -634,6 +640,61 @@ show_log_changed (GSimpleAction *action,
   g_settings_set_boolean (self->settings, "show-log", g_variant_get_boolean (state));
 }
 
+/* Plots the entry's expression, if any, and empties the entry as Enter
+ * does; the expression goes to the history as an evaluated one. */
+static gboolean
+plot_entry (PcWindow *self)
+{
+  g_autofree char *expression = g_strstrip (g_strdup (gtk_entry_get_text (self->expression_entry)));
+
+  if (expression[0] == '\0')
+    return FALSE;
+  pc_graph_pane_add (self->graph_pane, expression);
+  pc_history_add (self->history, expression, NULL);
+  set_entry_text (self, "");
+  self->history_index = -1;
+  return TRUE;
+}
+
+/* Shows or hides the graph; shown, it plots the entry's expression, so
+ * typing sin(x) and pressing Ctrl+G draws it. */
+static void
+show_graph_changed (GSimpleAction *action,
+                    GVariant      *state,
+                    gpointer       user_data)
+{
+  PcWindow *self = user_data;
+  gboolean show = g_variant_get_boolean (state);
+
+  g_simple_action_set_state (action, state);
+  gtk_widget_set_visible (GTK_WIDGET (self->graph_pane), show);
+  if (show != g_settings_get_boolean (self->settings, "show-graph"))
+    g_settings_set_boolean (self->settings, "show-graph", show);
+  if (show && gtk_widget_get_realized (GTK_WIDGET (self)))
+    plot_entry (self);
+}
+
+/* Ctrl+Enter or the pane's Add: plots the entry's expression, showing the
+ * pane if it is hidden. Enter keeps evaluating, graph or not: what Enter
+ * does never depends on which panes are open. */
+static void
+graph_add_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  PcWindow *self = user_data;
+
+  if (gtk_entry_get_text (self->expression_entry)[0] == '\0')
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self->expression_entry));
+      return;
+    }
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->graph_pane)))
+    g_action_group_change_action_state (G_ACTION_GROUP (self), "show-graph",
+                                        g_variant_new_boolean (TRUE));
+  plot_entry (self);
+}
+
 static void
 show_menu_activated (GSimpleAction *action,
                      GVariant      *parameter,
@@ -648,6 +709,8 @@ static const GActionEntry win_actions[] = {
   { .name = "show-menu", .activate = show_menu_activated },
   { .name = "clear-history", .activate = clear_history_activated },
   { .name = "show-log", .state = "false", .change_state = show_log_changed },
+  { .name = "show-graph", .state = "false", .change_state = show_graph_changed },
+  { .name = "graph-add", .activate = graph_add_activated },
 };
 
 /* ---- Life cycle ------------------------------------------------------- */
@@ -712,6 +775,7 @@ pc_window_class_init (PcWindowClass *klass)
   widget_class->size_allocate = pc_window_size_allocate;
   widget_class->unrealize = pc_window_unrealize;
 
+  g_type_ensure (PC_TYPE_GRAPH_PANE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/pipecalc/PipeCalc/pc-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PcWindow, header_bar);
@@ -727,6 +791,7 @@ pc_window_class_init (PcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PcWindow, results_scroll);
   gtk_widget_class_bind_template_child (widget_class, PcWindow, log_box);
   gtk_widget_class_bind_template_child (widget_class, PcWindow, log_view);
+  gtk_widget_class_bind_template_child (widget_class, PcWindow, graph_pane);
   gtk_widget_class_bind_template_callback (widget_class, entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_key_press_cb);
@@ -766,6 +831,8 @@ pc_window_new (GtkApplication *app,
   PcWindow *self = g_object_new (PC_TYPE_WINDOW, "application", app, NULL);
   const char *log_accels[] = { "<Control>l", NULL };
   const char *menu_accels[] = { "F10", NULL };
+  const char *graph_accels[] = { "<Control>g", NULL };
+  const char *graph_add_accels[] = { "<Control>Return", "<Control>KP_Enter", NULL };
   GtkEntryCompletion *completion;
   gboolean show_log;
 
@@ -782,6 +849,12 @@ pc_window_new (GtkApplication *app,
   g_action_group_change_action_state (G_ACTION_GROUP (self), "show-log",
                                       g_variant_new_boolean (show_log));
   gtk_widget_set_visible (GTK_WIDGET (self->log_box), show_log);
+  pc_graph_pane_set_connection (self->graph_pane, self->connection);
+  gtk_application_set_accels_for_action (app, "win.show-graph", graph_accels);
+  gtk_application_set_accels_for_action (app, "win.graph-add", graph_add_accels);
+  g_action_group_change_action_state (G_ACTION_GROUP (self), "show-graph",
+                                      g_variant_new_boolean (g_settings_get_boolean (self->settings,
+                                                                                     "show-graph")));
 
   /* The quick switch's items are the settings themselves. */
   {

@@ -6,7 +6,8 @@ in the GUI tests: main-en.png, main-ru.png, error.png, log.png, and the
 connection dialog (connection-en.png; connection-remote-ru-dark.png in
 Russian, in the dark theme, with the remote fields showing; and, to look
 at, not in the docs: the remote fields in English light and dark and in
-Russian light).
+Russian light), the graph pane (graph-en.png, graph-ru.png and both in the
+dark theme).
 
 Run through the runner, which provides the display and the private session:
   PIPECALC_SCREENSHOTS=docs/screenshots tests/gui/run-gui-tests.sh [BUILDDIR]
@@ -24,6 +25,7 @@ else:
 os.dup2(2, 1)
 sys.stdout = sys.stderr
 
+import pcgraph  # noqa: E402
 import pcgui  # noqa: E402
 from pcgui import App, Case, combo, wait_until  # noqa: E402
 
@@ -240,11 +242,54 @@ def preferences_ru_dark(c):
     preferences(c, "preferences-ru-dark.png", "ru", "Adwaita:dark")
 
 
+def graph(c, name, language=None, theme=None):
+    """sin(x)/x and cos(x) on the graph pane, the pointer on the graph."""
+    c.set_settings(window_width=640, window_height=600)
+    app = App(c, language=language, extra_env={"GTK_THEME": theme} if theme else None)
+    app.wait_window()
+    for expression in ("2^10", "sqrt(2)"):
+        app.focus_entry()
+        app.wait_local_connected()
+        app.evaluate(expression)
+    pcgraph.show_log(app)
+    app.focus_entry()
+    pcgraph.plot(app, "sin(x)/x", "<Control>g")
+    pcgraph.plot(app, "cos(x)")
+    pcgraph.hide_log(app)
+    time.sleep(0.5)
+    node = pcgraph.view(app)
+    x, y = node.position
+    w, h = node.size
+    for dx in (0, 1):
+        pcgui.rawinput.absoluteMotion(x + w * 3 // 5 + dx, y + h // 3)
+    wait_until(lambda: pcgui.text_of(pcgraph.status(app)).startswith("x = "), 5,
+               "the values under the pointer", state=lambda: pcgui.text_of(pcgraph.status(app)))
+    time.sleep(0.5)
+    w, h = pcgraph.shoot_window(app, os.path.join(DIR, name))
+    print(f"# {os.path.join(DIR, name)}: {w}x{h}", file=OUT)
+
+
+def graph_en(c):
+    graph(c, "graph-en.png")
+
+
+def graph_ru(c):
+    graph(c, "graph-ru.png", "ru")
+
+
+def graph_en_dark(c):
+    graph(c, "graph-en-dark.png", theme="Adwaita:dark")
+
+
+def graph_ru_dark(c):
+    graph(c, "graph-ru-dark.png", "ru", "Adwaita:dark")
+
+
 SHOTS = [main_en, main_ru, error, log, connection_en, connection_remote_ru_dark,
          connection_remote_en, connection_remote_en_dark, connection_remote_ru,
          format_fraction_en_min, format_fraction_ru_dark_min, format_fixed_ru_max,
          format_auto_en_dark_max, format_menu_en, format_menu_ru_dark, preferences_en,
-         preferences_ru_dark]
+         preferences_ru_dark, graph_en, graph_ru, graph_en_dark, graph_ru_dark]
 
 
 def main(argv):

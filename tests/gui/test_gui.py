@@ -22,10 +22,13 @@ else:
 os.dup2(2, 1)
 sys.stdout = sys.stderr
 
+import math  # noqa: E402
 import signal  # noqa: E402
+import subprocess  # noqa: E402
 
 sys.dont_write_bytecode = True
 
+import pcgraph  # noqa: E402
 import pcgui  # noqa: E402
 from pcgui import App, Case, Failure, check, combo, key, type_text, wait_until  # noqa: E402
 
@@ -731,6 +734,266 @@ def not_a_number_in_words(c):
         labels = app.row_labels("1/0")
         check((words, True) in labels, f"the row of 1/0 shows {labels}")
         check(app.quit() == 0, "pipecalc did not quit cleanly")
+
+
+# ---- The graph pane (issue 14) -------------------------------------------
+
+def graph_app(c, language=None, expression="sin(x)"):
+    # Tall enough for the results, a graph of a good height and the log.
+    c.set_settings(window_width=600, window_height=760)
+    app = App(c, language=language)
+    app.wait_window()
+    pcgraph.open_graph(c, app, expression)
+    return app
+
+
+@case
+def graph_sin(c):
+    """sin(x), Ctrl+G: the curve is drawn where sin says, column by column;
+    one sample per pixel."""
+    app = graph_app(c)
+    shot = pcgraph.Shot(app, os.path.join(c.dir, "sin.png"))
+    x_from, x_to, y_from, y_to = shot.range
+    check(abs(x_from + 10) < 1e-6 and abs(x_to - 10) < 1e-6, f"the view is not x from -10 to 10: {shot.range}")
+    checked = 0
+    for i in range(14):
+        column = int(shot.w * (0.12 + 0.8 * i / 13))
+        expected = shot.row_of(math.sin(shot.x_at(column)))
+        rows = shot.curve_rows(column, pcgraph.BLUE)
+        check(rows, f"no curve in column {column} (x = {shot.x_at(column):.3f}); "
+                    f"sin there is at row {expected:.1f}")
+        near = [r for r in rows if abs(r - expected) <= 4]
+        far = [r for r in rows if abs(r - expected) > 8]
+        check(near, f"column {column}: the curve is at rows {rows}, sin(x) at {expected:.1f}")
+        check(not far, f"column {column}: curve pixels at rows {far}, far from sin(x) at {expected:.1f}")
+        checked += 1
+    requests = pcgraph.sample_requests(app)
+    check(requests and requests[-1][2] == shot.w,
+          f"the last request asked for {requests[-1:]} points, the graph is {shot.w} pixels wide")
+    c.note(f"{checked} columns on sin(x), {shot.w}x{shot.h} graph, {requests[-1][2]} points")
+
+
+@case
+def graph_tan_asymptotes(c):
+    """tan(x): no vertical line across the view at π/2 + kπ; the curve
+    on both sides of each."""
+    app = graph_app(c, expression="tan(x)")
+    shot = pcgraph.Shot(app, os.path.join(c.dir, "tan.png"))
+    x_from, x_to, _, _ = shot.range
+    seen = 0
+    for k in range(-4, 4):
+        asymptote = math.pi / 2 + k * math.pi
+        column = shot.column_of(asymptote)
+        if column < 60 or column > shot.w - 30:
+            continue
+        seen += 1
+        for dc in range(-3, 4):
+            col = int(round(column)) + dc
+            middle = [r for r in shot.curve_rows(col, pcgraph.BLUE)
+                      if shot.h * 0.25 < r < shot.h * 0.75]
+            check(not middle, f"a line across the asymptote at x = {asymptote:.4f}: column {col} "
+                              f"has curve pixels at rows {middle}")
+        for side in (-25, 25):
+            check(shot.curve_rows(int(round(column)) + side, pcgraph.BLUE),
+                  f"no curve {side} pixels from the asymptote at {asymptote:.4f}")
+    check(seen >= 4, f"only {seen} asymptotes in view {shot.range}")
+    c.note(f"{seen} asymptotes checked")
+
+
+@case
+def graph_zoom_pan(c):
+    """Scroll zooms around the pointer, a drag pans, + and − and Ctrl+0
+    with the focus on the graph; each asks the server again (the log
+    shows the `sample` requests), a handful of requests per gesture."""
+    app = graph_app(c)
+    node = pcgraph.view(app)
+    x, y = node.position
+    w, h = node.size
+    x0 = pcgraph.view_range(app)
+
+    before, sent = pcgraph.value_lines(app), len(pcgraph.sample_requests(app))
+    px, py = x + w // 4, y + h // 2
+    pointer_x = x0[0] + (w // 4 + 0.5) / w * (x0[1] - x0[0])
+    for _ in range(3):
+        pcgui.rawinput.click(px, py, button=4)
+        time.sleep(0.05)
+    pcgraph.wait_resample(app, before, "a new sample after zooming in")
+    x1 = pcgraph.view_range(app)
+    check(x1[1] - x1[0] < (x0[1] - x0[0]) * 0.7, f"scrolling up did not zoom in: {x0} → {x1}")
+    still = x1[0] + (w // 4 + 0.5) / w * (x1[1] - x1[0])
+    check(abs(still - pointer_x) < (x1[1] - x1[0]) / w * 3,
+          f"the point under the pointer moved from x = {pointer_x} to {still}")
+    last = pcgraph.sample_requests(app)[-1]
+    check(abs(last[0] - x1[0]) < 1e-3 * (x1[1] - x1[0]) + 1e-5 and abs(last[1] - x1[1]) < 1e-3 * (x1[1] - x1[0]) + 1e-5,
+          f"the last request {last} is not for the view {x1}")
+    zoom_requests = len(pcgraph.sample_requests(app)) - sent
+
+    before, sent = pcgraph.value_lines(app), len(pcgraph.sample_requests(app))
+    pcgui.rawinput.drag((x + w // 2, y + h // 2), (x + w // 2 - 100, y + h // 2))
+    pcgraph.wait_resample(app, before, "a new sample after dragging")
+    x2 = pcgraph.view_range(app)
+    moved = (x2[0] - x1[0]) / (x1[1] - x1[0]) * w
+    check(90 <= moved <= 110, f"a drag of 100 pixels to the left moved the view {moved:.1f} pixels")
+    drag_requests = len(pcgraph.sample_requests(app)) - sent
+
+    before = pcgraph.value_lines(app)
+    pressed = time.monotonic()
+    pcgui.key("minus")
+    wait_until(lambda: pcgraph.value_lines(app) > before, 15, "a new sample after −")
+    answered = time.monotonic() - pressed
+    time.sleep(0.5)
+    x3 = pcgraph.view_range(app)
+    check(x3[1] - x3[0] > (x2[1] - x2[0]) * 1.1, f"− did not zoom out: {x2} → {x3}")
+    before = pcgraph.value_lines(app)
+    pcgui.key("Right")
+    pcgraph.wait_resample(app, before, "a new sample after →")
+    before = pcgraph.value_lines(app)
+    pcgui.combo("<Control>0")
+    pcgraph.wait_resample(app, before, "a new sample after Ctrl+0")
+    x4 = pcgraph.view_range(app)
+    check(abs(x4[0] + 10) < 1e-9 and abs(x4[1] - 10) < 1e-9, f"Ctrl+0 did not reset the view: {x4}")
+    check(zoom_requests <= 6 and drag_requests <= 6,
+          f"{zoom_requests} requests for 3 scroll clicks, {drag_requests} for one drag: not debounced")
+    c.note(f"requests: {zoom_requests} for 3 scroll clicks, {drag_requests} for a drag; "
+           f"− to its {w} values in the log: {answered * 1000:.0f} ms (a 60 ms pause, the "
+           f"round trip, and reading the log over AT-SPI)")
+
+    # The value under the pointer.
+    pcgui.rawinput.absoluteMotion(x + w // 2, y + h // 2)
+    text = wait_until(lambda: pcgui.text_of(pcgraph.status(app)).startswith("x = ")
+                      and pcgui.text_of(pcgraph.status(app)), 5, "the value under the pointer",
+                      state=lambda: pcgui.text_of(pcgraph.status(app)))
+    check("sin(x) = " in text, f"the status line says {text!r}")
+
+
+@case
+def graph_export(c):
+    """Export writes a PNG (GdkPixbuf loads it, the graph's size) and an
+    SVG (rsvg-convert renders it, with the curve's colour in it)."""
+    app = graph_app(c)
+    # The file chooser opens in the home folder (no Pictures folder here).
+    png = os.path.join(c.dir, "home", "graph.png")
+    svg = os.path.join(c.dir, "home", "graph.svg")
+    pcgraph.export(app, png)
+    picture = pcgraph.GdkPixbuf.Pixbuf.new_from_file(png)
+    w, h = pcgraph.view(app).size
+    check((picture.get_width(), picture.get_height()) == (w, h),
+          f"the PNG is {picture.get_width()}x{picture.get_height()}, the graph {w}x{h}")
+    pcgraph.export(app, svg)
+    with open(svg, encoding="utf-8") as f:
+        text = f.read()
+    check("<svg" in text, "the SVG has no <svg element")
+    rendered = os.path.join(c.dir, "svg.png")
+    result = subprocess.run(["rsvg-convert", "-o", rendered, svg], capture_output=True, timeout=30)
+    check(result.returncode == 0, f"rsvg-convert failed: {result.stderr!r}")
+    picture = pcgraph.GdkPixbuf.Pixbuf.new_from_file(rendered)
+    check(picture.get_width() == w, f"the SVG renders {picture.get_width()} wide, the graph is {w}")
+    check("rgb(20.784314%,51.764706%,89.411765%)" in text or "#3584e4" in text.lower(),
+          "the SVG does not draw in the curve's colour")
+
+
+@case
+def graph_russian(c):
+    """In Russian: the pane's controls and the drawing's description."""
+    app = graph_app(c, "ru")
+    t = app.strings
+    for name in ("Add to the graph", "Reset the view", "Export the graph"):
+        check(app.button(t.translated(name)) is not None, f"no button {t(name)!r}")
+    check(app.button(t.translated("Graph")) is not None, "no Graph toggle in Russian")
+    description = pcgraph.view(app).description
+    prefix = t.translated("Graph of %s; x from %s to %s, y from %s to %s").split("%s")[0]
+    check(description.startswith(prefix + "sin(x)"), f"the graph's description is {description!r}")
+    status = pcgui.text_of(pcgraph.status(app))
+    check(status == t.translated("Drag to move, scroll to zoom; the values under the pointer show here"),
+          f"the status line says {status!r}")
+
+
+@case
+def graph_session_variables(c):
+    """a = 3, then a*sin(x) peaks at 3; a = 1 re-plots it peaking at 1."""
+    c.set_settings(window_width=600, window_height=760)
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_local_connected()
+    check(app.evaluate("a = 3") == "3", "a = 3 did not give 3")
+    pcgraph.show_log(app)
+    app.focus_entry()
+    pcgraph.plot(app, "a*sin(x)", "<Control>g")
+    pcgraph.rest_pointer(app)
+    time.sleep(0.5)
+
+    def peak():
+        shot = pcgraph.Shot(app, os.path.join(c.dir, "peak.png"))
+        top = min((r for col in range(60, shot.w - 10, 3) for r in shot.curve_rows(col, pcgraph.BLUE)),
+                  default=None)
+        check(top is not None, "no curve on the graph")
+        return shot.y_at(top), (shot.range[3] - shot.range[2]) / shot.h
+
+    value, per_pixel = peak()
+    check(abs(value - 3) <= 3 * per_pixel, f"a*sin(x) with a = 3 peaks at {value:.3f}")
+    before = pcgraph.value_lines(app)
+    app.focus_entry()
+    check(app.evaluate("a = 1") == "1", "a = 1 did not give 1")
+    pcgraph.wait_resample(app, before, "the graph sampled again after a = 1")
+    pcgraph.rest_pointer(app)
+    time.sleep(0.5)
+    value, per_pixel = peak()
+    check(abs(value - 1) <= 3 * per_pixel, f"a*sin(x) with a = 1 peaks at {value:.3f}")
+
+
+@case
+def graph_error(c):
+    """An expression the server refuses: the legend says why, in the
+    results list's words, with the position."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_local_connected()
+    pcgraph.show_log(app)
+    app.focus_entry()
+    pcgui.type_text("sin(x)+*2")
+    wait_until(lambda: app.entry_text() == "sin(x)+*2", 5, "the entry to hold sin(x)+*2")
+    pcgui.combo("<Control>g")
+    expected = app.strings("Unexpected operator “%1$s” at character %2$d").replace("%1$s", "*").replace("%2$d", "8")
+    wait_until(lambda: pcgui.find(app.frame(), lambda n: n.roleName == "label"
+                                  and pcgui.text_of(n) == expected and pcgui.is_showing(n)),
+               15, f"the error {expected!r} in the legend")
+
+
+@case
+def graph_extremes(c):
+    """What breaks graphs elsewhere: zoomed in and out to the limits,
+    curves with no finite value, with values at the edge of doubles, and
+    a flood of keys. The window keeps answering and asks the server only
+    for what doubles can tell apart."""
+    app = graph_app(c, expression="1/0")
+    for expression in ("x > 0 ? 1e308 : -1e308", "sqrt(-1-x^2)", "tan(x)*1e300"):
+        pcgraph.plot(app, expression)
+    node = pcgraph.view(app)
+    pcgui.click(node)   # the focus, for the keys
+    for _ in range(160):
+        pcgui.key("plus")
+    time.sleep(1.0)
+    x_from, x_to, y_from, y_to = pcgraph.view_range(app)
+    check(0 < x_to - x_from < 1e-6, f"160 × + did not zoom in to the limit: x from {x_from} to {x_to}")
+    for _ in range(320):
+        pcgui.key("minus")
+    time.sleep(1.0)
+    x_from, x_to, y_from, y_to = pcgraph.view_range(app)
+    check(all(math.isfinite(v) for v in (x_from, x_to, y_from, y_to)) and x_to - x_from > 1e10,
+          f"320 × − gave the view {x_from, x_to, y_from, y_to}")
+    for _ in range(40):
+        pcgui.key("Right")
+    before = pcgraph.value_lines(app)
+    pcgui.combo("<Control>0")
+    pcgraph.wait_resample(app, before, "a new sample after Ctrl+0")
+    app.focus_entry()
+    check(app.evaluate("2+2") == "4", "the window stopped answering after the extremes")
+    requests = pcgraph.sample_requests(app)
+    check(all(math.isfinite(a) and math.isfinite(b) and a < b for a, b, _ in requests),
+          f"a request with a range doubles cannot hold: {[r for r in requests if not r[0] < r[1]]}")
+    c.note(f"{len(requests)} sample requests for {160 + 320 + 40 + 1} keys on 4 curves")
 
 
 # ---- Running -----------------------------------------------------------
