@@ -29,6 +29,9 @@ test_packages=(
   # .exe tests, zip for the bundle.
   mingw-w64 libz-mingw-w64-dev dpkg-dev make cmake xz-utils
   wine wine64 zip unzip
+  # Issue 13: systemd-socket-activate and systemd-analyze (the activation
+  # test and the units' checks), haproxy (the scale-out test).
+  systemd haproxy
 )
 
 wanted=("${build_packages[@]}")
