@@ -77,7 +77,8 @@ arm_idle_timer (App *app)
       g_source_destroy (app->idle_timer);
       g_clear_pointer (&app->idle_timer, g_source_unref);
     }
-  app->idle_timer = g_timeout_source_new_seconds (app->exit_idle);
+  /* Not _seconds(): its wake-ups are coalesced, up to a second late. */
+  app->idle_timer = g_timeout_source_new (app->exit_idle * 1000);
   g_source_set_callback (app->idle_timer, idle_timer_cb, app, NULL);
   g_source_set_static_name (app->idle_timer, "[pipecalc] exit-idle");
   g_source_attach (app->idle_timer, NULL);
