@@ -50,7 +50,7 @@ envs=(-E PIPECALC_TRANSPORT_PATH -E ASAN_OPTIONS -E UBSAN_OPTIONS -E LSAN_OPTION
       -E G_SLICE -E G_DEBUG -E LC_ALL)
 cli () { timeout 20 "$PIPECALC_CLI" --timeout 10 "$@" 2>&1; }
 
-echo "1..9"
+echo "1..10"
 
 # 1-2. A unix and a TCP socket, named, evaluated through; the log says
 # which descriptors came from systemd.
@@ -186,5 +186,25 @@ else
 fi
 kill "$activator" 2>/dev/null
 wait "$activator" 2>/dev/null
+
+# 10. The user unit's socket (pipecalcd.socket): the default address in
+# a folder made as DirectoryMode=0700 makes it, the socket 0600. The CLI
+# with no address reaches the activated server there, and starts no
+# private server of its own.
+runtime="$work/runtime"
+mkdir -m 700 "$runtime" "$runtime/pipecalc"
+timeout 60 systemd-socket-activate -l "$runtime/pipecalc/socket" --fdname=unix "${envs[@]}" \
+  "$PIPECALCD" --exit-idle=30 >"$work/user.log" 2>&1 &
+pids+=($!)
+wait_for "$work/user.log" "Listening on $runtime/pipecalc/socket" || true
+chmod 600 "$runtime/pipecalc/socket"
+out=$(XDG_RUNTIME_DIR="$runtime" cli '7*6')
+if [ "$out" = 42 ] && wait_for "$work/user.log" "session 1: closed" \
+   && [ "$(ls "$runtime/pipecalc")" = socket ]; then
+  ok "the CLI's default address reaches the activated server"
+else
+  not_ok "the CLI's default address reaches the activated server" "got: $out" \
+    "$(ls -la "$runtime/pipecalc")" "$(cat "$work/user.log")"
+fi
 
 exit $failed
