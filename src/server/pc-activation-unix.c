@@ -15,8 +15,8 @@
 #include "pc-activation.h"
 
 /* Makes @passed->socket of its descriptor, which must be a listening
- * stream socket: anything else (a datagram socket, a FIFO from
- * ListenFIFO=, a closed descriptor) is a mistake in the unit that the
+ * stream socket: anything else (a datagram socket, a named pipe or a
+ * file, a closed descriptor) is a mistake in the unit that the
  * admin must hear about, not something to serve half of. */
 static gboolean
 wrap_socket (PcPassedSocket  *passed,
@@ -46,7 +46,7 @@ wrap_socket (PcPassedSocket  *passed,
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                    _("Socket activation: descriptor %d (“%s”) is not a socket "
-                     "(a FIFO or a file?); pipecalcd serves stream sockets "
+                     "(a pipe or a file?); pipecalcd serves stream sockets "
                      "only (ListenStream=)"),
                    passed->fd, passed->name);
       return FALSE;
