@@ -50,7 +50,7 @@ envs=(-E PIPECALC_TRANSPORT_PATH -E ASAN_OPTIONS -E UBSAN_OPTIONS -E LSAN_OPTION
       -E G_SLICE -E G_DEBUG -E LC_ALL)
 cli () { timeout 20 "$PIPECALC_CLI" --timeout 10 "$@" 2>&1; }
 
-echo "1..10"
+echo "1..11"
 
 # 1-2. A unix and a TCP socket, named, evaluated through; the log says
 # which descriptors came from systemd.
@@ -184,8 +184,39 @@ if [ ${#lost[@]} = 0 ] && [ "$starts" -ge 2 ] && kill -0 "$activator" 2>/dev/nul
 else
   not_ok "no client is lost around --exit-idle" "lost: ${lost[*]:-none}, starts: $starts" "$(cat "$work/activator.log")"
 fi
+# 9b. The same race, forced: the server is stopped (SIGSTOP) just before
+# its deadline, a client connects and sends while it is stopped, and the
+# server resumes past the deadline, with the timer due and the client
+# waiting at once. The client is answered (GLib dispatches the accept
+# first, so this server serves it; had the timer gone first, the
+# connection would have waited in the queue for the next server, as in
+# test 9).
+raced=()
+for round in 1 2 3; do
+  out=$(cli -c "unix:$sock" "$round+100")
+  [ "$out" = $((round + 100)) ] || raced+=("round $round first client: $out")
+  server=$(pgrep -P "$activator" | head -1)
+  # The CLI exits a few tenths of a second after its session closed.
+  sleep 0.5
+  kill -STOP "$server" 2>/dev/null
+  cli -c "unix:$sock" "$round+200" >"$work/raced-$round" &
+  client=$!
+  sleep 0.6
+  kill -CONT "$server" 2>/dev/null
+  wait "$client"
+  out=$(cat "$work/raced-$round")
+  [ "$out" = $((round + 200)) ] || raced+=("round $round raced client: $out")
+  sleep 1.5
+done
 kill "$activator" 2>/dev/null
 wait "$activator" 2>/dev/null
+
+if [ ${#raced[@]} = 0 ]; then
+  ok "a client that connects while the server passes its idle deadline is answered (3 rounds)"
+else
+  not_ok "a client that connects while the server passes its idle deadline is answered" "${raced[@]}" \
+    "$(cat "$work/activator.log")"
+fi
 
 # 10. The user unit's socket (pipecalcd.socket): the default address in
 # a folder made as DirectoryMode=0700 makes it, the socket 0600. The CLI
