@@ -18,7 +18,8 @@ G_BEGIN_DECLS
  *    PcListenOptions carries the TLS certificate; PcAddress.tls,
  *    compose_address()'s @tls and PC_TRANSPORT_FLAG_TLS.
  * 4: adopt() serves on a listening socket made by someone else (systemd's
- *    socket activation). */
+ *    socket activation); n_pending() counts connections not handed over
+ *    yet (pipecalcd --exit-idle). */
 #define PC_TRANSPORT_ABI_VERSION 4
 
 /* The one symbol every transport module exports. */
@@ -227,6 +228,14 @@ typedef struct
                                  PcTransportIncomingFunc  incoming,
                                  gpointer                 user_data,
                                  GError                 **error);
+
+  /* How many connections @listener has accepted but not handed to its
+   * @incoming yet (a TLS client that has not spoken, or whose TLS
+   * connection is being set up): clients all the same, so a server does
+   * not exit for being idle (--exit-idle) while one is on its way. On the
+   * listener's main context; never blocks. Optional: %NULL when every
+   * connection is handed over as soon as it is accepted. */
+  guint (*n_pending) (PcTransportListener *listener);
 } PcTransportOps;
 
 typedef const PcTransportOps *(*PcTransportEntryFunc) (void);

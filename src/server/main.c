@@ -50,6 +50,8 @@ finished_cb (PcServer *server,
   g_main_loop_quit (app->loop);
 }
 
+static void arm_idle_timer (App *app);
+
 static gboolean
 idle_timer_cb (gpointer user_data)
 {
@@ -59,6 +61,13 @@ idle_timer_cb (gpointer user_data)
   /* A client came meanwhile: its leaving arms the timer again. */
   if (!pc_server_is_idle (app->server))
     return G_SOURCE_REMOVE;
+  /* One is on its way in (a TLS handshake): count again, since it may
+   * yet fail without ever being a session that could re-arm us. */
+  if (pc_server_get_n_pending (app->server) > 0)
+    {
+      arm_idle_timer (app);
+      return G_SOURCE_REMOVE;
+    }
   /* A client connecting now is not lost: it waits in the queue of the
    * socket, which systemd keeps listening on, and starts the next
    * server. Only our copies of the descriptors close. */

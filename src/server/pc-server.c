@@ -668,6 +668,21 @@ pc_server_adopt (PcServer    *self,
   return add_listener (self, address_text, socket, said, error);
 }
 
+guint
+pc_server_get_n_pending (PcServer *self)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < self->listeners->len; i++)
+    {
+      Listener *listener = g_ptr_array_index (self->listeners, i);
+
+      if (listener->ops->n_pending != NULL)
+        n += listener->ops->n_pending (listener->listener);
+    }
+  return n;
+}
+
 gboolean
 pc_server_is_idle (PcServer *self)
 {

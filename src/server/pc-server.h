@@ -58,6 +58,9 @@ gboolean  pc_server_adopt    (PcServer             *self,
 /* No connection is open: the server emits "idle" (on its context) each
  * time this becomes true again, until pc_server_shutdown(). */
 gboolean  pc_server_is_idle  (PcServer             *self);
+/* Connections the listeners accepted but have not made sessions of yet
+ * (TLS clients on their way in): they count as clients too. */
+guint     pc_server_get_n_pending  (PcServer       *self);
 guint     pc_server_get_n_sessions (PcServer       *self);
 guint     pc_server_get_n_workers  (PcServer       *self);
 void      pc_server_shutdown (PcServer             *self);

@@ -50,7 +50,7 @@ envs=(-E PIPECALC_TRANSPORT_PATH -E ASAN_OPTIONS -E UBSAN_OPTIONS -E LSAN_OPTION
       -E G_SLICE -E G_DEBUG -E LC_ALL)
 cli () { timeout 20 "$PIPECALC_CLI" --timeout 10 "$@" 2>&1; }
 
-echo "1..11"
+echo "1..12"
 
 # 1-2. A unix and a TCP socket, named, evaluated through; the log says
 # which descriptors came from systemd.
@@ -236,6 +236,47 @@ if [ "$out" = 42 ] && wait_for "$work/user.log" "session 1: closed" \
 else
   not_ok "the CLI's default address reaches the activated server" "got: $out" \
     "$(ls -la "$runtime/pipecalc")" "$(cat "$work/user.log")"
+fi
+
+# 12. A TCP socket named "tls" speaks TLS, and a TLS client on its way in
+# (the server waits for its first bytes, then sets up TLS on a thread)
+# keeps an --exit-idle=1 server from exiting under it: the client that
+# activates the server is answered even when the server is ready before
+# the client has sent its first bytes (the client below waits 1.5 s).
+if command -v openssl >/dev/null; then
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
+    -addext subjectAltName=IP:127.0.0.1,DNS:localhost -days 1 \
+    -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+  port=$(free_port)
+  timeout 60 systemd-socket-activate -l "127.0.0.1:$port" --fdname=tls "${envs[@]}" \
+    "$PIPECALCD" --tls-cert "$work/cert.pem" --tls-key "$work/key.pem" --exit-idle=1 \
+    >"$work/tls.log" 2>&1 &
+  tls=$!
+  pids+=($tls)
+  wait_for "$work/tls.log" "Listening on 127.0.0.1:$port" || true
+  # A slow client: connects (which starts the server), says nothing for
+  # 1.5 s, then speaks TLS.
+  out=$(python3 - "$port" "$work/cert.pem" <<'PY'
+import socket, ssl, sys, time
+raw = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+time.sleep(1.5)
+context = ssl.create_default_context(cafile=sys.argv[2])
+with context.wrap_socket(raw, server_hostname="localhost") as tls:
+    tls.sendall(b"3*14\n")
+    print(tls.makefile().readline().strip())
+PY
+  )
+  wait "$tls"
+  status=$?
+  if [ "$out" = 42 ] && [ "$status" = 0 ] \
+     && grep -q "listening on tcp://127.0.0.1:$port?tls=1 (TCP), from systemd (fd 3, name \"tls\")" "$work/tls.log"; then
+    ok "a socket named tls speaks TLS; a slow TLS client is not dropped by --exit-idle"
+  else
+    not_ok "a socket named tls speaks TLS; a slow TLS client is not dropped by --exit-idle" \
+      "got: $out, exit $status" "$(cat "$work/tls.log")"
+  fi
+else
+  skip "a socket named tls speaks TLS" "openssl is missing (tools/install-deps.sh test installs it)"
 fi
 
 exit $failed

@@ -24,6 +24,8 @@ typedef struct
   gpointer                 user_data;
   /* Connections whose client has not spoken yet (Waiting*, owning). */
   GHashTable              *waiting;
+  /* Connections being wrapped on GIO's pool (main context only). */
+  guint                    wrapping;
   /* Failed and silent clients come at a client's will: logged at a
    * bounded rate, as the server's own refusals are. */
   PcLogLimit               log_limit;
@@ -465,6 +467,7 @@ wrapped_cb (GObject      *source,
   g_autoptr(GIOStream) tls = NULL;
   g_autoptr(GError) error = NULL;
 
+  wrapping->wrapper->wrapping--;
   tls = g_task_propagate_pointer (G_TASK (result), &error);
   if (tls == NULL)
     {
@@ -498,6 +501,7 @@ start_wrapping (TlsWrapper *wrapper,
   Wrapping *wrapping = g_new0 (Wrapping, 1);
 
   wrapping->wrapper = tls_wrapper_ref (wrapper);
+  wrapper->wrapping++;
   wrapping->stream = stream;
   wrapping->peer = g_strdup (peer);
   wrapping->account = g_strdup (account);
@@ -720,6 +724,16 @@ tcp_adopt (const PcAddress         *address,
   if (listener == NULL)
     return NULL;
   return start_listener (listener, address, options, incoming, user_data);
+}
+
+static guint
+tcp_n_pending (PcTransportListener *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  if (self->tls == NULL)
+    return 0;
+  return g_hash_table_size (self->tls->waiting) + self->tls->wrapping;
 }
 
 static void
@@ -967,6 +981,7 @@ static const PcTransportOps tcp_ops = {
   .connect_async = tcp_connect_async,
   .connect_finish = tcp_connect_finish,
   .adopt = tcp_adopt,
+  .n_pending = tcp_n_pending,
 };
 
 const PcTransportOps *
