@@ -364,6 +364,17 @@ else
   bench/wine-npipe.sh --csv "$csv"
 fi
 
+# ---- 8. behind HAProxy -----------------------------------------------------------
+
+# TCP ping-pong straight to one pipecalcd and through HAProxy in front of
+# 1, 2 and 3 (bench/haproxy.sh; its own table in bench/results/haproxy.md
+# when run alone). Without haproxy it says in one line that it skips.
+if [ $quick -eq 1 ]; then
+  PIPECALC_BENCH_BUILD=$build bench/haproxy.sh --quick --csv "$csv"
+else
+  PIPECALC_BENCH_BUILD=$build bench/haproxy.sh --csv "$csv"
+fi
+
 # ---- The table and the charts ----------------------------------------------------
 
 machine="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), Linux $(uname -r); load average $load_before before the run"

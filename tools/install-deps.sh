@@ -37,6 +37,9 @@ test_packages=(
   # The install test (tests/test-install.sh) finds the window and reads
   # its title and icon.
   xdotool x11-utils
+  # Issue 13: systemd-socket-activate and systemd-analyze (the activation
+  # test and the units' checks), haproxy (the scale-out test).
+  systemd haproxy
 )
 # The Debian package stage of ./test.sh (tests/test-debian-package.sh):
 # dpkg-buildpackage with debhelper, lintian on the result.

@@ -48,6 +48,40 @@ pc_socket_listener_new (void)
   return listener;
 }
 
+GSocketListener *
+pc_socket_listener_adopt (GSocket        *socket,
+                          GSocketFamily   family,
+                          const char     *address_text,
+                          GError        **error)
+{
+  g_autoptr(GSocketListener) listener = NULL;
+  GSocketFamily got = g_socket_get_family (socket);
+
+  g_return_val_if_fail (G_IS_SOCKET (socket), NULL);
+
+  /* IPv4 and IPv6 are one transport's. */
+  if (got == G_SOCKET_FAMILY_IPV6)
+    got = G_SOCKET_FAMILY_IPV4;
+  if (family == G_SOCKET_FAMILY_IPV6)
+    family = G_SOCKET_FAMILY_IPV4;
+  if (got != family || g_socket_get_socket_type (socket) != G_SOCKET_TYPE_STREAM)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Cannot serve on the socket given for %s: it is not a "
+                     "stream socket of that kind"), address_text);
+      return NULL;
+    }
+
+  listener = pc_socket_listener_new ();
+  if (!g_socket_listener_add_socket (listener, socket, NULL, error))
+    {
+      g_prefix_error (error, _("Cannot serve on the socket given for %s: "),
+                      address_text);
+      return NULL;
+    }
+  return g_steal_pointer (&listener);
+}
+
 static PcSocketAcceptor *
 acceptor_ref (PcSocketAcceptor *self)
 {

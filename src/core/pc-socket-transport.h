@@ -20,6 +20,15 @@ typedef struct _PcSocketAcceptor PcSocketAcceptor;
 /* Returns a new GSocketListener with the backlog above. */
 GSocketListener  *pc_socket_listener_new            (void);
 
+/* Returns a new GSocketListener (see above) accepting on @socket, a stream
+ * socket of @family (IPv4 and IPv6 count as one) that is already bound
+ * and listening (adopt() of the transport ops), or %NULL with @error in
+ * G_IO_ERROR when it is not. The message names @address_text. */
+GSocketListener  *pc_socket_listener_adopt          (GSocket                 *socket,
+                                                     GSocketFamily            family,
+                                                     const char              *address_text,
+                                                     GError                 **error);
+
 /* Starts accepting on every socket of @listener on the caller's
  * thread-default main context. Each accepted connection gets TCP_NODELAY
  * when it is TCP and is handed to @incoming with a description of the peer

@@ -16,8 +16,11 @@ G_BEGIN_DECLS
  * 3: listeners say who the peer is (PcPeer) for per-user limits;
  *    connect_async() takes PcConnectOptions (whom the client trusts);
  *    PcListenOptions carries the TLS certificate; PcAddress.tls,
- *    compose_address()'s @tls and PC_TRANSPORT_FLAG_TLS. */
-#define PC_TRANSPORT_ABI_VERSION 3
+ *    compose_address()'s @tls and PC_TRANSPORT_FLAG_TLS.
+ * 4: adopt() serves on a listening socket made by someone else (systemd's
+ *    socket activation); n_pending() counts connections not handed over
+ *    yet (pipecalcd --exit-idle). */
+#define PC_TRANSPORT_ABI_VERSION 4
 
 /* The one symbol every transport module exports. */
 #define PC_TRANSPORT_ENTRY_POINT "pc_transport_module_get_ops"
@@ -206,6 +209,33 @@ typedef struct
    * when nobody listens, G_IO_ERROR_CANCELLED). Required. */
   GIOStream *(*connect_finish) (GAsyncResult  *result,
                                 GError       **error);
+
+  /* Serves on @socket, a socket already bound and listening that another
+   * program made and handed over (systemd's socket activation), like
+   * listen() does on one it made: @incoming for each connection, on the
+   * caller's thread-default main context. @address is the address the
+   * caller made of the socket's local address (a path, a host and port;
+   * ?tls=1 when it wants TLS, with options->tls_certificate). Takes its own
+   * reference on @socket; close_listener() closes the listener's copy of
+   * the descriptor and never removes a file: the socket belongs to its
+   * maker. Refuses (G_IO_ERROR) a socket of another family, and what
+   * listen() would refuse for @address (a non-loopback address without
+   * options->allow_remote). Never blocks. Optional: %NULL for transports
+   * whose listeners are not sockets. */
+  PcTransportListener *(*adopt) (const PcAddress         *address,
+                                 GSocket                 *socket,
+                                 const PcListenOptions   *options,
+                                 PcTransportIncomingFunc  incoming,
+                                 gpointer                 user_data,
+                                 GError                 **error);
+
+  /* How many connections @listener has accepted but not handed to its
+   * @incoming yet (a TLS client that has not spoken, or whose TLS
+   * connection is being set up): clients all the same, so a server does
+   * not exit for being idle (--exit-idle) while one is on its way. On the
+   * listener's main context; never blocks. Optional: %NULL when every
+   * connection is handed over as soon as it is accepted. */
+  guint (*n_pending) (PcTransportListener *listener);
 } PcTransportOps;
 
 typedef const PcTransportOps *(*PcTransportEntryFunc) (void);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <glib/gi18n-lib.h>
 
+#include "pc-activation.h"
 #include "pc-evaluator.h"
 #include "pc-log.h"
 #include "pc-paths.h"
@@ -21,6 +22,8 @@ typedef struct
   GMainLoop *loop;
   PcServer  *server;
   int        signals_seen;
+  guint      exit_idle;     /* seconds; 0: never */
+  GSource   *idle_timer;
 } App;
 
 static gboolean
@@ -45,6 +48,84 @@ finished_cb (PcServer *server,
              App      *app)
 {
   g_main_loop_quit (app->loop);
+}
+
+static void arm_idle_timer (App *app);
+
+static gboolean
+idle_timer_cb (gpointer user_data)
+{
+  App *app = user_data;
+
+  g_clear_pointer (&app->idle_timer, g_source_unref);
+  /* A client came meanwhile: its leaving arms the timer again. */
+  if (!pc_server_is_idle (app->server))
+    return G_SOURCE_REMOVE;
+  /* One is on its way in (a TLS handshake): count again, since it may
+   * yet fail without ever being a session that could re-arm us. */
+  if (pc_server_get_n_pending (app->server) > 0)
+    {
+      arm_idle_timer (app);
+      return G_SOURCE_REMOVE;
+    }
+  /* A client connecting now is not lost: it waits in the queue of the
+   * socket, which systemd keeps listening on, and starts the next
+   * server. Only our copies of the descriptors close. */
+  g_message ("no client for %u s: exiting; systemd keeps the sockets and "
+             "starts pipecalcd again for the next client", app->exit_idle);
+  pc_server_shutdown (app->server);
+  return G_SOURCE_REMOVE;
+}
+
+/* (Re)starts the count of --exit-idle seconds. */
+static void
+arm_idle_timer (App *app)
+{
+  if (app->idle_timer != NULL)
+    {
+      g_source_destroy (app->idle_timer);
+      g_clear_pointer (&app->idle_timer, g_source_unref);
+    }
+  /* Not _seconds(): its wake-ups are coalesced, up to a second late. */
+  app->idle_timer = g_timeout_source_new (app->exit_idle * 1000);
+  g_source_set_callback (app->idle_timer, idle_timer_cb, app, NULL);
+  g_source_set_static_name (app->idle_timer, "[pipecalc] exit-idle");
+  g_source_attach (app->idle_timer, NULL);
+}
+
+static void
+idle_cb (PcServer *server,
+         App      *app)
+{
+  arm_idle_timer (app);
+}
+
+/* Serves on the sockets systemd passed, each with the transport of its
+ * kind; the log says which, by descriptor and name. */
+static gboolean
+adopt_passed_sockets (PcServer   *server,
+                      GPtrArray  *passed,
+                      GPtrArray  *addresses,
+                      GError    **error)
+{
+  for (guint i = 0; i < passed->len; i++)
+    {
+      PcPassedSocket *one = g_ptr_array_index (passed, i);
+      g_autofree char *address = pc_activation_socket_address (one, error);
+      g_autofree char *origin = NULL;
+
+      if (address == NULL)
+        return FALSE;
+      origin = g_strdup_printf ("from systemd (fd %d, name \"%s\")", one->fd, one->name);
+      if (!pc_server_adopt (server, address, one->socket, origin, error))
+        {
+          g_prefix_error (error, _("Socket activation: descriptor %d (“%s”): "),
+                          one->fd, one->name);
+          return FALSE;
+        }
+      g_ptr_array_add (addresses, g_steal_pointer (&address));
+    }
+  return TRUE;
 }
 
 static int
@@ -168,11 +249,16 @@ security_load (Security  *security,
 static gboolean
 check_tls_used (PcTransports        *transports,
                 const char * const  *listen,
+                GPtrArray           *passed,
                 const Security      *security,
                 GError             **error)
 {
   if (security->certificate == NULL)
     return TRUE;
+  /* A TCP socket systemd passes under the name "tls" speaks TLS. */
+  for (guint i = 0; i < passed->len; i++)
+    if (g_strcmp0 (((PcPassedSocket *) g_ptr_array_index (passed, i))->name, "tls") == 0)
+      return TRUE;
   for (guint i = 0; listen != NULL && listen[i] != NULL; i++)
     {
       g_autoptr(PcAddress) address = pc_transports_parse_address (transports, listen[i], NULL);
@@ -183,7 +269,8 @@ check_tls_used (PcTransports        *transports,
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                _("--tls-cert is given but no listener uses TLS; listen on an "
                  "address that asks for it, such as --listen "
-                 "“tcp://0.0.0.0:7878?tls=1”"));
+                 "“tcp://0.0.0.0:7878?tls=1”, or pass a socket named "
+                 "“tls” (FileDescriptorName=tls)"));
   return FALSE;
 }
 
@@ -248,12 +335,15 @@ main (int   argc,
   int max_incomplete_per_user = 64;
   int request_timeout = 30;
   int send_timeout = 60;
+  int exit_idle = 0;
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(PcTransports) transports = NULL;
   g_auto(Security) security = { .auth_timeout = 30 };
   g_autoptr(PcServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GPtrArray) passed = NULL;
+  g_autoptr(GPtrArray) addresses = g_ptr_array_new_with_free_func (g_free);
   PcServerConfig config;
   App app = { 0, };
   const GOptionEntry entries[] = {
@@ -302,6 +392,10 @@ main (int   argc,
       N_("The certificate (PEM) that listeners asking for TLS (tcp://HOST:PORT?tls=1) present"), N_("FILE") },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &security.tls_key,
       N_("The private key (PEM) of --tls-cert"), N_("FILE") },
+    { "exit-idle", 0, 0, G_OPTION_ARG_INT, &exit_idle,
+      N_("With sockets passed by systemd (socket activation): exit after S "
+         "seconds with no client; systemd starts the server again for the "
+         "next one (default 0: never)"), "S" },
     { "list-transports", 0, 0, G_OPTION_ARG_NONE, &show_list,
       N_("List the transports found and exit"), NULL },
     { "version", 'V', 0, G_OPTION_ARG_NONE, &show_version,
@@ -374,6 +468,11 @@ main (int   argc,
                     "between 0 and 604800 seconds\n"));
       return 1;
     }
+  if (exit_idle < 0 || exit_idle > 7 * 24 * 3600)
+    {
+      g_printerr (_("pipecalcd: --exit-idle must be between 0 and 604800 seconds\n"));
+      return 1;
+    }
 
   if (!security_load (&security, &error))
     {
@@ -396,7 +495,15 @@ main (int   argc,
   if (show_list)
     return list_transports (transports);
 
-  if (!check_tls_used (transports, (const char * const *) listen, &security, &error))
+  /* systemd's socket activation: listening sockets passed as fd 3, 4, … */
+  passed = pc_activation_take_sockets (&error);
+  if (passed == NULL)
+    {
+      g_printerr ("pipecalcd: %s\n", error->message);
+      return 1;
+    }
+
+  if (!check_tls_used (transports, (const char * const *) listen, passed, &security, &error))
     {
       g_printerr ("pipecalcd: %s\n", error->message);
       return 1;
@@ -427,7 +534,13 @@ main (int   argc,
   pc_quit_signal_add (signal_cb, &app);
   g_info ("serving sessions on %u worker threads", pc_server_get_n_workers (server));
 
-  if (listen == NULL || listen[0] == NULL)
+  if (!adopt_passed_sockets (server, passed, addresses, &error))
+    {
+      g_printerr ("pipecalcd: %s\n", error->message);
+      return 1;
+    }
+  /* Activated with no --listen: the passed sockets only. */
+  if ((listen == NULL || listen[0] == NULL) && passed->len == 0)
     {
       g_autofree char *address = default_listen_address (transports, &error);
 
@@ -445,13 +558,31 @@ main (int   argc,
       }
   for (guint i = 0; listen != NULL && listen[i] != NULL; i++)
     warn_if_exposed (transports, listen[i], &security);
+  for (guint i = 0; i < addresses->len; i++)
+    warn_if_exposed (transports, g_ptr_array_index (addresses, i), &security);
 
   loop = g_main_loop_new (NULL, FALSE);
   app.loop = loop;
   g_signal_connect (server, "finished", G_CALLBACK (finished_cb), &app);
+  /* Exiting when idle is for a server systemd starts again on demand; one
+   * started by hand would just be gone. */
+  if (exit_idle > 0 && passed->len == 0)
+    g_message ("--exit-idle applies only to sockets passed by systemd; "
+               "without them the server stays");
+  else if (exit_idle > 0)
+    {
+      app.exit_idle = (guint) exit_idle;
+      g_signal_connect (server, "idle", G_CALLBACK (idle_cb), &app);
+      arm_idle_timer (&app);
+    }
   g_message ("pipecalcd %s ready", PACKAGE_VERSION);
   g_main_loop_run (loop);
 
+  if (app.idle_timer != NULL)
+    {
+      g_source_destroy (app.idle_timer);
+      g_clear_pointer (&app.idle_timer, g_source_unref);
+    }
   /* Closes any listener left (after a second signal) and removes its files. */
   pc_server_shutdown (server);
   g_clear_object (&server);

@@ -94,7 +94,7 @@ struct _PcServer
   gboolean        shutting_down;
 };
 
-enum { SIGNAL_FINISHED, N_SIGNALS };
+enum { SIGNAL_FINISHED, SIGNAL_IDLE, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (PcServer, pc_server, G_TYPE_OBJECT)
@@ -180,6 +180,10 @@ pc_server_class_init (PcServerClass *klass)
   signals[SIGNAL_FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                                            NULL, G_TYPE_NONE, 0);
+  /* The last connection (session or refused one) has closed. */
+  signals[SIGNAL_IDLE] = g_signal_new ("idle", G_TYPE_FROM_CLASS (klass),
+                                       G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                       NULL, G_TYPE_NONE, 0);
 }
 
 static void session_closed_cb (PcSession *session,
@@ -327,6 +331,8 @@ closed_in_server_cb (gpointer data)
   /* The message holds its own reference, so dropping the table's is safe. */
   if (!g_hash_table_remove (self->sessions, closed->session))
     g_hash_table_remove (self->refusing, closed->session);
+  if (!self->shutting_down && pc_server_is_idle (self))
+    g_signal_emit (self, signals[SIGNAL_IDLE], 0);
   check_finished (self);
   return G_SOURCE_REMOVE;
 }
@@ -589,10 +595,14 @@ incoming_cb (GIOStream    *stream,
   admit (self, session, peer, self->sessions, start_in_worker_cb);
 }
 
-gboolean
-pc_server_listen (PcServer    *self,
-                  const char  *address_text,
-                  GError     **error)
+/* Listens on @address_text, or serves on @socket (made by someone else)
+ * at that address when it is not %NULL. */
+static gboolean
+add_listener (PcServer    *self,
+              const char  *address_text,
+              GSocket     *socket,
+              const char  *origin,
+              GError     **error)
 {
   g_autoptr(PcAddress) address = pc_transports_parse_address (self->transports, address_text,
                                                               error);
@@ -608,22 +618,75 @@ pc_server_listen (PcServer    *self,
   ops = pc_transports_lookup (self->transports, address->scheme, error);
   if (ops == NULL)
     return FALSE;
+  if (socket != NULL && ops->adopt == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("The %s transport cannot serve on a socket it did not make (%s)"),
+                   ops->scheme, address->text);
+      return FALSE;
+    }
 
   listener = g_new0 (Listener, 1);
   listener->server = self;
   listener->ops = ops;
   listener->address = g_steal_pointer (&address);
-  listener->listener = ops->listen (listener->address, &options, incoming_cb,
-                                    listener, error);
+  if (socket != NULL)
+    listener->listener = ops->adopt (listener->address, socket, &options, incoming_cb,
+                                     listener, error);
+  else
+    listener->listener = ops->listen (listener->address, &options, incoming_cb,
+                                      listener, error);
   if (listener->listener == NULL)
     {
       listener_free (listener);
       return FALSE;
     }
-  g_info ("listening on %s (%s)", listener->address->text,
-          pc_transport_display_name (ops));
+  g_info ("listening on %s (%s)%s", listener->address->text,
+          pc_transport_display_name (ops), origin);
   g_ptr_array_add (self->listeners, listener);
   return TRUE;
+}
+
+gboolean
+pc_server_listen (PcServer    *self,
+                  const char  *address_text,
+                  GError     **error)
+{
+  return add_listener (self, address_text, NULL, "", error);
+}
+
+gboolean
+pc_server_adopt (PcServer    *self,
+                 const char  *address_text,
+                 GSocket     *socket,
+                 const char  *origin,
+                 GError     **error)
+{
+  g_autofree char *said = g_strdup_printf (", %s", origin);
+
+  g_return_val_if_fail (G_IS_SOCKET (socket), FALSE);
+  return add_listener (self, address_text, socket, said, error);
+}
+
+guint
+pc_server_get_n_pending (PcServer *self)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < self->listeners->len; i++)
+    {
+      Listener *listener = g_ptr_array_index (self->listeners, i);
+
+      if (listener->ops->n_pending != NULL)
+        n += listener->ops->n_pending (listener->listener);
+    }
+  return n;
+}
+
+gboolean
+pc_server_is_idle (PcServer *self)
+{
+  return g_hash_table_size (self->sessions) == 0 && g_hash_table_size (self->refusing) == 0;
 }
 
 guint

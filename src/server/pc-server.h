@@ -45,6 +45,22 @@ PcServer *pc_server_new      (PcTransports         *transports,
 gboolean  pc_server_listen   (PcServer             *self,
                               const char           *address,
                               GError              **error);
+/* Serves on @socket, bound and listening, made by another program
+ * (systemd's socket activation), at @address_text (what the transport
+ * calls it, see pc_activation_socket_address()); @origin says where it
+ * came from in the log ("from systemd, fd 3 “unix”"). Closing it never
+ * removes a socket file. */
+gboolean  pc_server_adopt    (PcServer             *self,
+                              const char           *address_text,
+                              GSocket              *socket,
+                              const char           *origin,
+                              GError              **error);
+/* No connection is open: the server emits "idle" (on its context) each
+ * time this becomes true again, until pc_server_shutdown(). */
+gboolean  pc_server_is_idle  (PcServer             *self);
+/* Connections the listeners accepted but have not made sessions of yet
+ * (TLS clients on their way in): they count as clients too. */
+guint     pc_server_get_n_pending  (PcServer       *self);
 guint     pc_server_get_n_sessions (PcServer       *self);
 guint     pc_server_get_n_workers  (PcServer       *self);
 void      pc_server_shutdown (PcServer             *self);

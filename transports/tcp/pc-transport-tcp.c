@@ -24,6 +24,8 @@ typedef struct
   gpointer                 user_data;
   /* Connections whose client has not spoken yet (Waiting*, owning). */
   GHashTable              *waiting;
+  /* Connections being wrapped on GIO's pool (main context only). */
+  guint                    wrapping;
   /* Failed and silent clients come at a client's will: logged at a
    * bounded rate, as the server's own refusals are. */
   PcLogLimit               log_limit;
@@ -465,6 +467,7 @@ wrapped_cb (GObject      *source,
   g_autoptr(GIOStream) tls = NULL;
   g_autoptr(GError) error = NULL;
 
+  wrapping->wrapper->wrapping--;
   tls = g_task_propagate_pointer (G_TASK (result), &error);
   if (tls == NULL)
     {
@@ -498,6 +501,7 @@ start_wrapping (TlsWrapper *wrapper,
   Wrapping *wrapping = g_new0 (Wrapping, 1);
 
   wrapping->wrapper = tls_wrapper_ref (wrapper);
+  wrapper->wrapping++;
   wrapping->stream = stream;
   wrapping->peer = g_strdup (peer);
   wrapping->account = g_strdup (account);
@@ -587,6 +591,47 @@ tls_incoming_cb (GIOStream    *stream,
   g_hash_table_add (wrapper->waiting, waiting);
 }
 
+static gboolean
+check_tls_certificate (const PcAddress        *address,
+                       const PcListenOptions  *options,
+                       GError                **error)
+{
+  if (address->tls && (options == NULL || options->tls_certificate == NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Cannot listen at %s: TLS needs a certificate "
+                     "(pipecalcd --tls-cert FILE --tls-key FILE)"),
+                   address->text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Accepts on @listener, through the TLS handshake when @address asks. */
+static PcTransportListener *
+start_listener (GSocketListener         *listener,
+                const PcAddress         *address,
+                const PcListenOptions   *options,
+                PcTransportIncomingFunc  incoming,
+                gpointer                 user_data)
+{
+  PcTransportListener *self = g_new0 (PcTransportListener, 1);
+
+  if (address->tls)
+    {
+      self->tls = g_new0 (TlsWrapper, 1);
+      g_ref_count_init (&self->tls->ref_count);
+      self->tls->certificate = g_object_ref (options->tls_certificate);
+      self->tls->incoming = incoming;
+      self->tls->user_data = user_data;
+      self->tls->waiting = g_hash_table_new_full (NULL, NULL, waiting_free, NULL);
+      self->acceptor = pc_socket_acceptor_start (listener, tls_incoming_cb, self->tls);
+    }
+  else
+    self->acceptor = pc_socket_acceptor_start (listener, incoming, user_data);
+  return self;
+}
+
 static PcTransportListener *
 tcp_listen (const PcAddress         *address,
             const PcListenOptions   *options,
@@ -598,7 +643,6 @@ tcp_listen (const PcAddress         *address,
   GList *addresses = NULL;
   gboolean ipv6_optional = FALSE;
   gboolean ok = TRUE;
-  PcTransportListener *self;
 
   g_return_val_if_fail (address != NULL, NULL);
   g_return_val_if_fail (incoming != NULL, NULL);
@@ -611,14 +655,8 @@ tcp_listen (const PcAddress         *address,
       return NULL;
     }
 
-  if (address->tls && (options == NULL || options->tls_certificate == NULL))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("Cannot listen at %s: TLS needs a certificate "
-                     "(pipecalcd --tls-cert FILE --tls-key FILE)"),
-                   address->text);
-      return NULL;
-    }
+  if (!check_tls_certificate (address, options, error))
+    return NULL;
 
   addresses = addresses_for_host (address, &ipv6_optional, error);
   if (addresses == NULL)
@@ -641,20 +679,61 @@ tcp_listen (const PcAddress         *address,
       return NULL;
     }
 
-  self = g_new0 (PcTransportListener, 1);
-  if (address->tls)
+  return start_listener (listener, address, options, incoming, user_data);
+}
+
+/* A socket systemd bound: its address is what it is, so there is nothing
+ * to resolve or bind, only the same checks as listen() makes of its own. */
+static PcTransportListener *
+tcp_adopt (const PcAddress         *address,
+           GSocket                 *socket,
+           const PcListenOptions   *options,
+           PcTransportIncomingFunc  incoming,
+           gpointer                 user_data,
+           GError                 **error)
+{
+  g_autoptr(GSocketListener) listener = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+  GList *addresses;
+  gboolean ok;
+
+  g_return_val_if_fail (address != NULL, NULL);
+  g_return_val_if_fail (G_IS_SOCKET (socket), NULL);
+  g_return_val_if_fail (incoming != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_tls_certificate (address, options, error))
+    return NULL;
+  local = g_socket_get_local_address (socket, error);
+  if (local == NULL)
+    return NULL;
+  if (!G_IS_INET_SOCKET_ADDRESS (local))
     {
-      self->tls = g_new0 (TlsWrapper, 1);
-      g_ref_count_init (&self->tls->ref_count);
-      self->tls->certificate = g_object_ref (options->tls_certificate);
-      self->tls->incoming = incoming;
-      self->tls->user_data = user_data;
-      self->tls->waiting = g_hash_table_new_full (NULL, NULL, waiting_free, NULL);
-      self->acceptor = pc_socket_acceptor_start (listener, tls_incoming_cb, self->tls);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Cannot serve on the socket given for %s: it is not a "
+                     "stream socket of that kind"), address->text);
+      return NULL;
     }
-  else
-    self->acceptor = pc_socket_acceptor_start (listener, incoming, user_data);
-  return self;
+  addresses = g_list_append (NULL, g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
+  ok = check_remote_allowed (address, options, addresses, error);
+  g_list_free (addresses);
+  if (!ok)
+    return NULL;
+
+  listener = pc_socket_listener_adopt (socket, G_SOCKET_FAMILY_IPV4, address->text, error);
+  if (listener == NULL)
+    return NULL;
+  return start_listener (listener, address, options, incoming, user_data);
+}
+
+static guint
+tcp_n_pending (PcTransportListener *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  if (self->tls == NULL)
+    return 0;
+  return g_hash_table_size (self->tls->waiting) + self->tls->wrapping;
 }
 
 static void
@@ -901,6 +980,8 @@ static const PcTransportOps tcp_ops = {
   .close_listener = tcp_close_listener,
   .connect_async = tcp_connect_async,
   .connect_finish = tcp_connect_finish,
+  .adopt = tcp_adopt,
+  .n_pending = tcp_n_pending,
 };
 
 const PcTransportOps *

@@ -266,6 +266,32 @@ unix_listen (const PcAddress         *address,
   return self;
 }
 
+/* The socket file is its maker's (systemd keeps listening on it after we
+ * exit), so the listener has no path and leaves the file alone. */
+static PcTransportListener *
+unix_adopt (const PcAddress         *address,
+            GSocket                 *socket,
+            const PcListenOptions   *options,
+            PcTransportIncomingFunc  incoming,
+            gpointer                 user_data,
+            GError                 **error)
+{
+  g_autoptr(GSocketListener) listener = NULL;
+  PcTransportListener *self;
+
+  g_return_val_if_fail (address != NULL, NULL);
+  g_return_val_if_fail (G_IS_SOCKET (socket), NULL);
+  g_return_val_if_fail (incoming != NULL, NULL);
+
+  listener = pc_socket_listener_adopt (socket, G_SOCKET_FAMILY_UNIX, address->text, error);
+  if (listener == NULL)
+    return NULL;
+
+  self = g_new0 (PcTransportListener, 1);
+  self->acceptor = pc_socket_acceptor_start (listener, incoming, user_data);
+  return self;
+}
+
 static void
 unix_close_listener (PcTransportListener *self)
 {
@@ -273,7 +299,8 @@ unix_close_listener (PcTransportListener *self)
 
   /* Remove the file before closing the socket: a server starting now then
    * finds the path free instead of a stale socket to probe. */
-  pc_file_remove_if_same (self->path, &self->id);
+  if (self->path != NULL)
+    pc_file_remove_if_same (self->path, &self->id);
 
   pc_socket_acceptor_stop (self->acceptor);
   g_free (self->path);
@@ -427,6 +454,7 @@ static const PcTransportOps unix_ops = {
   .close_listener = unix_close_listener,
   .connect_async = unix_connect_async,
   .connect_finish = unix_connect_finish,
+  .adopt = unix_adopt,
 };
 
 const PcTransportOps *
