@@ -72,11 +72,12 @@ for pkg in "${packages[@]}"; do
   debs+=("$(ls "$tmp"/build/"${pkg}"_*.deb)")
 done
 
-# lintian: no error and no warning (its one info tag is overridden with
-# the reason, debian/pipecalc-common.lintian-overrides).
+# lintian: no error and no warning (its info tags are overridden with
+# the reasons, debian/*.lintian-overrides).
 lintian --pedantic --display-info "$tmp"/build/*.changes >"$tmp/lintian.log" 2>&1 || true
 grep -v 'running with root privileges' "$tmp/lintian.log" >"$tmp/log" || true
 echo "# lintian: $(grep -c '^E:' "$tmp/log" || true) errors, $(grep -c '^W:' "$tmp/log" || true) warnings, $(grep -c '^[IPX]:' "$tmp/log" || true) other tags"
+grep '^[EWIPX]:' "$tmp/log" | sed 's/^/#   /' || true
 if ! grep -q '^[EW]:' "$tmp/log"; then ok "lintian: no error, no warning"; else not_ok "lintian: no error, no warning"; fi
 
 installed=1
@@ -84,7 +85,7 @@ check "apt-get install the four packages" \
   env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${debs[@]}"
 dpkg -L "${packages[@]}" 2>/dev/null | sort -u >"$tmp/files"
 
-check "the installed files: programs, plugins, translation, desktop file, metainfo, icons, schema, man pages" \
+check "the installed files: programs, plugins, translation, desktop file, metainfo, icons, schema, man pages, systemd units" \
   bash -c 'for f in /usr/bin/pipecalcd /usr/bin/pipecalc-cli /usr/bin/pipecalc \
              /usr/share/locale/ru/LC_MESSAGES/pipecalc.mo \
              /usr/share/applications/$1.desktop /usr/share/metainfo/$1.metainfo.xml \
@@ -92,7 +93,10 @@ check "the installed files: programs, plugins, translation, desktop file, metain
              /usr/share/icons/hicolor/symbolic/apps/$1-symbolic.svg \
              /usr/share/glib-2.0/schemas/$1.gschema.xml \
              /usr/share/man/man1/pipecalcd.1.gz /usr/share/man/man1/pipecalc-cli.1.gz \
-             /usr/share/man/man1/pipecalc.1.gz; do
+             /usr/share/man/man1/pipecalc.1.gz \
+             /usr/lib/systemd/user/pipecalcd.socket /usr/lib/systemd/user/pipecalcd.service \
+             /usr/lib/systemd/system/pipecalcd-tcp.socket \
+             /usr/lib/systemd/system/pipecalcd-tcp.service; do
            grep -qx "$f" "$2" || { echo "not installed: $f"; exit 1; }; done
          ls /usr/lib/*/pipecalc/transports/libpctransport-unix.so' sh "$id" "$tmp/files"
 
