@@ -48,6 +48,9 @@ static const struct
   { "invalid-parameter", TRUE, N_("Invalid parameter “%1$s” at character %2$d") },
   { "broken-function", TRUE, N_("Function “%1$s” uses a variable or function that no longer exists (character %2$d)") },
   { "too-many-computations", FALSE, N_("The calculation takes too many steps (character %d)") },
+  /* A graph's expression (the sample method) */
+  { "several-results", FALSE, N_("A graph takes one expression, not several (comma at character %d)") },
+  { "assignment", FALSE, N_("A graph cannot assign or define anything (“=” at character %d)") },
 };
 
 /* The formats come from the table above through gettext; msgfmt --check

@@ -959,6 +959,17 @@ def graph_error(c):
     wait_until(lambda: pcgui.find(app.frame(), lambda n: n.roleName == "label"
                                   and pcgui.text_of(n) == expected and pcgui.is_showing(n)),
                15, f"the error {expected!r} in the legend")
+    # What a graph refuses that the results list takes: an assignment.
+    app.focus_entry()
+    pcgui.key("Escape")
+    wait_until(lambda: app.entry_text() == "", 5, "the entry to be cleared")
+    pcgui.type_text("a = x")
+    wait_until(lambda: app.entry_text() == "a = x", 5, "the entry to hold a = x")
+    pcgui.combo("<Control>Return")
+    expected = app.strings("A graph cannot assign or define anything (“=” at character %d)").replace("%d", "3")
+    wait_until(lambda: pcgui.find(app.frame(), lambda n: n.roleName == "label"
+                                  and pcgui.text_of(n) == expected and pcgui.is_showing(n)),
+               15, f"the error {expected!r} in the legend")
 
 
 @case
