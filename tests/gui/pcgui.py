@@ -514,28 +514,43 @@ class App:
         return [row.name for row in self.results().children
                 if row is not None and row.roleName == "list item"]
 
+    def _row_prefixes(self, expression):
+        # The formats a screen reader reads a row by: "%s = %s" (a value,
+        # or "…" while waiting), "%s, error: %s" (an error).
+        return [self.strings(f).replace("%s", expression, 1).split("%s")[0]
+                for f in ("%s = %s", "%s, error: %s")]
+
     def _row_prefix(self, expression):
-        # TRANSLATORS' format "%s = %s": how a screen reader reads a row.
-        return self.strings("%s = %s").replace("%s", expression, 1).split("%s")[0]
+        return self._row_prefixes(expression)[0]
+
+    def _row_outcome(self, name, expression):
+        for prefix in self._row_prefixes(expression):
+            if name.startswith(prefix):
+                return name[len(prefix):]
+        return None
 
     def outcome(self, expression, index=-1):
         """What the row of expression shows: its value or error message,
         "…" while it waits for the server, None if there is no such row."""
-        prefix = self._row_prefix(expression)
-        matching = [r for r in self.rows() if r.startswith(prefix)]
+        matching = [o for o in (self._row_outcome(r, expression) for r in self.rows()) if o is not None]
         if not matching:
             return None
-        return matching[index][len(prefix):]
+        return matching[index]
 
     def wait_outcome(self, expression, timeout=15):
         """Waits for the row of expression to have its answer."""
         return wait_until(lambda: (self.outcome(expression) or "…") != "…" and self.outcome(expression),
                           timeout, f"an answer in the row of {expression!r}", state=self.rows)
 
+    def row(self, expression):
+        """The last row of expression, None if there is none."""
+        rows = [row for row in self.results().children
+                if row is not None and self._row_outcome(row.name, expression) is not None]
+        return rows[-1] if rows else None
+
     def row_labels(self, expression):
-        prefix = self._row_prefix(expression)
         for row in self.results().children:
-            if row is not None and row.name.startswith(prefix):
+            if row is not None and self._row_outcome(row.name, expression) is not None:
                 return [(text_of(n), is_showing(n)) for n in find_all(row, lambda n: n.roleName == "label")]
         return []
 

@@ -1007,6 +1007,227 @@ def graph_extremes(c):
     c.note(f"{len(requests)} sample requests for {160 + 320 + 40 + 1} keys on 4 curves")
 
 
+# ---- Theme colours and accessibility (issue 16, items 5 and 6) ----------
+
+def relative_luminance(rgb):
+    """WCAG 2.x relative luminance of an sRGB colour (0-255 channels)."""
+    def linear(channel):
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (linear(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a, b):
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_and_background(shot):
+    """The background (the commonest colour) and the text's colour (the
+    commonest of the pixels farthest from it: the glyphs' cores, not
+    their anti-aliased edges) of a screenshot of a line of text."""
+    counts = {}
+    for row in range(shot.h):
+        for column in range(shot.w):
+            p = shot.pixel(column, row)
+            counts[p] = counts.get(p, 0) + 1
+    background = max(counts, key=counts.get)
+
+    def distance(p):
+        return sum((p[i] - background[i]) ** 2 for i in range(3))
+
+    far = max(distance(p) for p in counts)
+    check(far > 0, "the text's area is one flat colour: no text in it")
+    core = {p: n for p, n in counts.items() if distance(p) >= 0.5 * far}
+    return max(core, key=core.get), background
+
+
+class NodeShot(pcgraph.Shot):
+    """A screenshot of any accessible's area (pcgraph.Shot's pixels)."""
+
+    def __init__(self, node, path):  # noqa: super().__init__ is the graph's
+        self.x, self.y = node.position
+        self.w, self.h = node.size
+        subprocess.run(["import", "-window", "root", "-crop", f"{self.w}x{self.h}+{self.x}+{self.y}",
+                        "+repage", "-strip", path], check=True, timeout=30)
+        self.pixbuf = pcgraph.GdkPixbuf.Pixbuf.new_from_file(path)
+        self.pixels = self.pixbuf.get_pixels()
+        self.stride = self.pixbuf.get_rowstride()
+        self.channels = self.pixbuf.get_n_channels()
+
+
+def error_contrast(c, theme):
+    """1+*2 in theme: the error message's text against its row's
+    background, measured from a screenshot; returns the ratio."""
+    app = App(c, extra_env={"GTK_THEME": theme})
+    app.wait_window()
+    app.focus_entry()
+    message = app.evaluate("1+*2")
+    row = app.row("1+*2")
+    label = wait_until(lambda: pcgui.find(row, lambda n: n.roleName == "label" and pcgui.is_showing(n)
+                                          and pcgui.text_of(n) == message),
+                       5, f"the label {message!r} in the error row")
+    # The pointer off the rows (no hover colour), the drawing settled.
+    pcgui.rawinput.absoluteMotion(*pcgui.center(app.header_labels()[0]))
+    time.sleep(1.0)
+    shot = NodeShot(label, os.path.join(c.dir, "error-label.png"))
+    text, background = text_and_background(shot)
+    ratio = contrast_ratio(text, background)
+    c.note(f"{theme}: error text #{bytes(text).hex()} on #{bytes(background).hex()}, contrast {ratio:.2f}:1")
+    check(ratio >= 4.5, f"in {theme} the error text #{bytes(text).hex()} on #{bytes(background).hex()} "
+          f"has a contrast of {ratio:.2f}:1; WCAG asks at least 4.5:1")
+    return ratio
+
+
+@case
+def error_contrast_dark(c):
+    """Adwaita:dark: the error text reads at a contrast of 4.5:1 or more."""
+    error_contrast(c, "Adwaita:dark")
+
+
+@case
+def error_contrast_light(c):
+    """Adwaita: the error text reads at a contrast of 4.5:1 or more."""
+    error_contrast(c, "Adwaita")
+
+
+# What a keyboard user can land on and a screen reader must name.
+CONTROL_ROLES = {"push button", "toggle button", "text", "password text", "spin button", "combo box",
+                 "check box", "radio button", "list item", "menu item", "switch", "slider",
+                 "toggle", "check menu item", "radio menu item", "entry", "icon", "list box",
+                 "table", "tree table", "drawing area"}
+
+
+def nameless(node, where):
+    """The focusable controls under node without an accessible name, and
+    icons named by their icon file rather than their purpose."""
+    offenders = []
+    for n in [node] + list(pcgui.descendants(node)):
+        try:
+            role = n.roleName
+            name = (n.name or "").strip()
+            if role == "icon" and name.endswith("-symbolic"):
+                offenders.append(f"{where}: {role} named {name!r}")
+            elif (role in CONTROL_ROLES and pcgui.is_showing(n)
+                  and pcgui.has_state(n, pcgui.pyatspi.STATE_FOCUSABLE) and not name):
+                parent = n.parent
+                offenders.append(f"{where}: {role} in {parent.roleName} {parent.name!r}"
+                                 + (f" (labelled {pcgui.label_of(n)!r})" if pcgui.label_of(n) else ""))
+        except pcgui._TRANSIENT:
+            continue
+    return offenders
+
+
+def open_menu_dialog(app, label):
+    """Main menu → label (with its mnemonic); returns the dialog's node."""
+    pcgui.click(app.button(app.strings("Main menu")))
+    name = app.strings(label).replace("_", "")
+    item = wait_until(lambda: pcgui.find(app.frame(), lambda n: n.roleName == "push button"
+                                         and n.name == name and pcgui.is_showing(n)),
+                      5, f"{name} in the main menu")
+    pcgui.click(item)
+    return wait_until(lambda: next((n for n in app.node.children if n is not None
+                                    and n.roleName == "dialog" and pcgui.is_showing(n)), None),
+                      10, f"the dialog of {name}")
+
+
+def close_dialog(app, dialog):
+    key("Escape")
+    wait_until(lambda: not pcgui.is_showing(dialog), 5, "the dialog to close")
+
+
+@case
+def accessible_names(c):
+    """Every focusable control of the window (with the graph pane and the
+    log showing), the Connection dialog (its remote fields showing) and
+    the Preferences dialog has an accessible name; the token's reveal
+    icon is named by its purpose."""
+    c.set_settings(window_width=600, window_height=760)
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_local_connected()
+    app.evaluate("2+2")
+    app.evaluate("1+*2")
+    pcgraph.show_log(app)
+    app.focus_entry()
+    key("Escape")
+    pcgraph.plot(app, "sin(x)", "<Control>g")
+    offenders = nameless(app.frame(), "window")
+
+    dialog = open_menu_dialog(app, "_Connection…")
+    remote = pcgui.dialog_control(dialog, "radio button", app.strings("_Remote server").replace("_", ""))
+    pcgui.click(remote)
+    host = pcgui.dialog_control(dialog, "text", app.strings("_Host").replace("_", ""))
+    wait_until(lambda: pcgui.has_state(host, pcgui.pyatspi.STATE_SENSITIVE), 5, "the remote fields enabled")
+    offenders += nameless(dialog, "connection dialog")
+    token = pcgui.dialog_control(dialog, "password text", app.strings("Access to_ken").replace("_", ""))
+    icons = [n.name for n in token.children if n is not None and n.roleName == "icon"]
+    if app.strings("Show the token") not in icons:
+        offenders.append(f"the token field's icons are named {icons}, not {app.strings('Show the token')!r}")
+    close_dialog(app, dialog)
+
+    dialog = open_menu_dialog(app, "_Preferences")
+    offenders += nameless(dialog, "preferences dialog")
+    close_dialog(app, dialog)
+    check(not offenders, "controls without an accessible name:\n" + "\n".join(offenders))
+
+
+def focused(node):
+    return pcgui.find(node, lambda n: pcgui.has_state(n, pcgui.pyatspi.STATE_FOCUSED))
+
+
+def within(node, ancestor):
+    while node is not None:
+        if node == ancestor:
+            return True
+        node = node.parent
+    return False
+
+
+@case
+def row_tab_stops(c):
+    """Results: Tab on a row leaves it at once (one Tab stop per row, not
+    one per label inside it); Down moves to the next row; an error row
+    reads "1+*2, error: …"."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.evaluate("2+2")
+    message = app.evaluate("1+*2")
+    expected = app.strings("%s, error: %s") % ("1+*2", message)
+    names = app.rows()
+    problems = []
+    if expected not in names:
+        problems.append(f"the error row reads {names[-1]!r}, not {expected!r}")
+
+    first = app.row("2+2")
+    first.queryComponent().grabFocus()
+    wait_until(lambda: pcgui.has_state(first, pcgui.pyatspi.STATE_FOCUSED), 5, "the first row focused")
+    presses = 0
+    while presses < 6:
+        key("Tab")
+        presses += 1
+        time.sleep(0.4)
+        now = focused(app.frame())
+        if now is None or not within(now, first):
+            break
+    if presses != 1:
+        problems.append(f"{presses} Tab presses to leave the row of 2+2; one Tab stop per row")
+    check(not problems, "; ".join(problems))
+
+    first.queryComponent().grabFocus()
+    wait_until(lambda: pcgui.has_state(first, pcgui.pyatspi.STATE_FOCUSED), 5, "the first row focused")
+    key("Down")
+    second = app.row("1+*2")
+    wait_until(lambda: pcgui.has_state(second, pcgui.pyatspi.STATE_FOCUSED), 5,
+               "Down to move to the next row", state=lambda: focused(app.frame()))
+    # Copy works as before: Ctrl+C on the focused row copies its value.
+    copy_row(app, "2+2")
+    wait_until(lambda: clipboard_text() == "4", 5, "4 on the clipboard", state=clipboard_text)
+
+
 # ---- Running -----------------------------------------------------------
 
 class CaseTimeout(BaseException):
