@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "pc-accessible.h"
 #include "pc-client.h"
 #include "pc-connection-dialog.h"
 #include "pc-secret.h"
@@ -473,6 +474,8 @@ token_icon_press_cb (PcConnectionDialog   *self,
                                      visible ? "view-conceal-symbolic" : "view-reveal-symbolic");
   gtk_entry_set_icon_tooltip_text (entry, position,
                                    visible ? _("Hide the token") : _("Show the token"));
+  pc_accessible_name_entry_icon (entry, position,
+                                 visible ? _("Hide the token") : _("Show the token"));
 }
 
 /* ---- Settings --------------------------------------------------------- */
@@ -758,6 +761,8 @@ static void
 pc_connection_dialog_init (PcConnectionDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  pc_accessible_name_from_labels (GTK_WIDGET (self));
+  pc_accessible_name_entry_icon (self->token_entry, GTK_ENTRY_ICON_SECONDARY, _("Show the token"));
 }
 
 GtkWidget *

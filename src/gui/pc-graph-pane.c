@@ -8,6 +8,7 @@
 #include <cairo-svg.h>
 #include <glib/gi18n-lib.h>
 
+#include "pc-accessible.h"
 #include "pc-error-text.h"
 #include "pc-graph-pane.h"
 #include "pc-graph-view.h"
@@ -101,6 +102,22 @@ pc_graph_expression_assigns (const char *expression)
 
 /* ---- Sampling --------------------------------------------------------- */
 
+/* The legend's item, a Tab stop, reads as its expression, and as the
+ * result rows read when the server refuses it. */
+static void
+name_curve_item (Curve      *curve,
+                 const char *message)
+{
+  GtkWidget *child = gtk_widget_get_parent (curve->item);
+  g_autofree char *name = NULL;
+
+  if (child == NULL)
+    return;
+  name = message != NULL ? pc_accessible_error_name (curve->expression, message)
+                         : g_strdup (curve->expression);
+  atk_object_set_name (gtk_widget_get_accessible (child), name);
+}
+
 static void
 set_curve_error (PcGraphPane *self,
                  Curve       *curve,
@@ -109,6 +126,7 @@ set_curve_error (PcGraphPane *self,
   gtk_label_set_text (curve->error_label, message != NULL ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (curve->error_label), message != NULL);
   gtk_widget_set_tooltip_text (GTK_WIDGET (curve->error_label), message);
+  name_curve_item (curve, message);
 }
 
 static void
@@ -380,6 +398,7 @@ pc_graph_pane_add (PcGraphPane *self,
   curve->id = pc_graph_view_add_curve (self->view, curve->expression, curve->colour);
   curve->item = legend_item (self, curve);
   gtk_container_add (GTK_CONTAINER (self->legend), curve->item);
+  name_curve_item (curve, NULL);
   g_ptr_array_add (self->curves, curve);
   g_free (self->hint);
   self->hint = g_strdup (_("Drag to move, scroll to zoom; the values under the pointer show here"));

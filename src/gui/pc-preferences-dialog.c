@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "pc-accessible.h"
 #include "pc-preferences-dialog.h"
 
 struct _PcPreferencesDialog
@@ -60,6 +61,7 @@ static void
 pc_preferences_dialog_init (PcPreferencesDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  pc_accessible_name_from_labels (GTK_WIDGET (self));
 }
 
 GtkWidget *

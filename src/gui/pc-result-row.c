@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "pc-accessible.h"
 #include "pc-result-row.h"
 
 struct _PcResultRow
@@ -41,12 +42,37 @@ pc_result_row_finalize (GObject *object)
   G_OBJECT_CLASS (pc_result_row_parent_class)->finalize (object);
 }
 
+/* One Tab stop per row: Tab enters the row itself, never its labels,
+ * and the next Tab moves on. The labels stay selectable and focusable
+ * by the pointer (a click, then Ctrl+C, copies what is selected), and a
+ * Tab from a label so focused leaves the row too. */
+static gboolean
+pc_result_row_focus (GtkWidget        *widget,
+                     GtkDirectionType  direction)
+{
+  if (gtk_widget_has_focus (widget))
+    return FALSE;
+  if (gtk_container_get_focus_child (GTK_CONTAINER (widget)) != NULL)
+    {
+      if (direction == GTK_DIR_TAB_BACKWARD || direction == GTK_DIR_LEFT)
+        {
+          gtk_widget_grab_focus (widget);
+          return TRUE;
+        }
+      return FALSE;
+    }
+  /* Entering the row: the row, not a label inside it (the list box's
+   * own code, which also moves its cursor). */
+  return GTK_WIDGET_CLASS (pc_result_row_parent_class)->focus (widget, GTK_DIR_DOWN);
+}
+
 static void
 pc_result_row_class_init (PcResultRowClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->finalize = pc_result_row_finalize;
+  widget_class->focus = pc_result_row_focus;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/pipecalc/PipeCalc/pc-result-row.ui");
   gtk_widget_class_bind_template_child (widget_class, PcResultRow, expression_label);
@@ -101,6 +127,19 @@ pc_result_row_set_value (PcResultRow *self,
   set_accessible_name (self, value);
 }
 
+/* The theme's colour of error text (style.css: label.error), as Pango
+ * markup writes a colour: the failing character is marked in it. */
+static char *
+error_colour (PcResultRow *self)
+{
+  GtkStyleContext *context = gtk_widget_get_style_context (GTK_WIDGET (self->error_label));
+  GdkRGBA colour;
+
+  gtk_style_context_get_color (context, gtk_style_context_get_state (context), &colour);
+  return g_strdup_printf ("#%02x%02x%02x", (int) (colour.red * 255 + 0.5),
+                          (int) (colour.green * 255 + 0.5), (int) (colour.blue * 255 + 0.5));
+}
+
 void
 pc_result_row_set_error (PcResultRow *self,
                          const char  *message,
@@ -125,13 +164,19 @@ pc_result_row_set_error (PcResultRow *self,
       g_autofree char *before = g_markup_escape_text (self->expression, start - self->expression);
       g_autofree char *marked = g_markup_escape_text (start, end - start);
       g_autofree char *after = g_markup_escape_text (end, -1);
+      g_autofree char *colour = error_colour (self);
       g_autofree char *markup =
-        g_strdup_printf ("%s<span underline=\"error\" background=\"#f8d7da\" foreground=\"#a51d2d\" weight=\"bold\">%s</span>%s",
-                         before, marked[0] != '\0' ? marked : " ", after);
+        g_strdup_printf ("%s<span underline=\"error\" background=\"%s\" bgalpha=\"20%%\" "
+                         "foreground=\"%s\" weight=\"bold\">%s</span>%s",
+                         before, colour, colour, marked[0] != '\0' ? marked : " ", after);
 
       gtk_label_set_markup (self->expression_label, markup);
     }
-  set_accessible_name (self, message);
+  {
+    g_autofree char *name = pc_accessible_error_name (self->expression, message);
+
+    atk_object_set_name (gtk_widget_get_accessible (GTK_WIDGET (self)), name);
+  }
 }
 
 /* Longest exact digits written under the value; longer ones are in the

@@ -1215,6 +1215,9 @@ def row_tab_stops(c):
             break
     if presses != 1:
         problems.append(f"{presses} Tab presses to leave the row of 2+2; one Tab stop per row")
+    elif now is None or now != app.row("1+*2"):
+        problems.append(f"Tab from the row of 2+2 went to {now and (now.roleName, now.name)}, "
+                        "not the next row")
     check(not problems, "; ".join(problems))
 
     first.queryComponent().grabFocus()
