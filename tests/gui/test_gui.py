@@ -1231,6 +1231,29 @@ def row_tab_stops(c):
     wait_until(lambda: clipboard_text() == "4", 5, "4 on the clipboard", state=clipboard_text)
 
 
+@case
+def error_row_russian(c):
+    """In Russian an error row reads "1+*2, ошибка: …" and the token's
+    reveal icon is named in Russian."""
+    app = App(c, language="ru")
+    app.wait_window()
+    app.focus_entry()
+    message = app.evaluate("1+*2")
+    expected = app.strings.translated("%s, error: %s") % ("1+*2", message)
+    check(expected in app.rows(), f"the error row reads {app.rows()[-1]!r}, not {expected!r}")
+    dialog = open_menu_dialog(app, "_Connection…")
+    remote = pcgui.dialog_control(dialog, "radio button",
+                                  app.strings.translated("_Remote server").replace("_", ""))
+    pcgui.click(remote)
+    token = pcgui.dialog_control(dialog, "password text",
+                                 app.strings.translated("Access to_ken").replace("_", ""))
+    icons = [n.name for n in token.children if n is not None and n.roleName == "icon"]
+    check(app.strings.translated("Show the token") in icons, f"the token field's icons are named {icons}")
+    offenders = nameless(dialog, "connection dialog")
+    close_dialog(app, dialog)
+    check(not offenders, "controls without an accessible name:\n" + "\n".join(offenders))
+
+
 # ---- Running -----------------------------------------------------------
 
 class CaseTimeout(BaseException):
