@@ -7,7 +7,8 @@ connection dialog (connection-en.png; connection-remote-ru-dark.png in
 Russian, in the dark theme, with the remote fields showing; and, to look
 at, not in the docs: the remote fields in English light and dark and in
 Russian light), the graph pane (graph-en.png, graph-ru.png and both in the
-dark theme).
+dark theme), and, to look at, the error row in the dark theme
+(error-dark.png).
 
 Run through the runner, which provides the display and the private session:
   PIPECALC_SCREENSHOTS=docs/screenshots tests/gui/run-gui-tests.sh [BUILDDIR]
@@ -87,13 +88,18 @@ def main_ru(c):
     main_window(c, "main-ru.png", "ru")
 
 
-def error(c):
-    app = start(c)
+def error(c, name="error.png", theme=None):
+    app = start(c, theme=theme)
     app.evaluate("2^10")
     app.evaluate("1+*2")
     wait_until(lambda: app.entry_text() == "1+*2", 5, "the expression back in the entry")
     settle(app)
-    shoot(app, "error.png")
+    shoot(app, name)
+
+
+def error_dark(c):
+    """To look at, not in the docs: the error colours in the dark theme."""
+    error(c, "error-dark.png", "Adwaita:dark")
 
 
 def log(c):
@@ -289,7 +295,8 @@ SHOTS = [main_en, main_ru, error, log, connection_en, connection_remote_ru_dark,
          connection_remote_en, connection_remote_en_dark, connection_remote_ru,
          format_fraction_en_min, format_fraction_ru_dark_min, format_fixed_ru_max,
          format_auto_en_dark_max, format_menu_en, format_menu_ru_dark, preferences_en,
-         preferences_ru_dark, graph_en, graph_ru, graph_en_dark, graph_ru_dark]
+         preferences_ru_dark, graph_en, graph_ru, graph_en_dark, graph_ru_dark,
+         error_dark]
 
 
 def main(argv):
