@@ -209,6 +209,44 @@ def quit_stops_private_server(c):
 
 
 @case
+def socket_activated_server(c):
+    """`systemctl --user start pipecalcd.socket`, as systemd would do it
+    (systemd-socket-activate holding the default address): the window's
+    first connection starts pipecalcd through the socket, the window uses
+    it and starts no private server of its own (issue 13)."""
+    socket_dir = os.path.join(c.dir, "runtime", "pipecalc")
+    os.makedirs(socket_dir, mode=0o700, exist_ok=True)
+    os.chmod(os.path.join(c.dir, "runtime"), 0o700)
+    address = os.path.join(socket_dir, "socket")
+    log = open(os.path.join(c.dir, "activated-pipecalcd.log"), "wb")
+    env = pcgui.sanitizer_env(c.base_env(), gui=False)
+    activator = subprocess.Popen(["systemd-socket-activate", "-l", address,
+                                  pcgui.PIPECALCD, "--verbose", "--exit-idle=30"],
+                                 env=env, stdin=subprocess.DEVNULL, stdout=log,
+                                 stderr=subprocess.STDOUT, start_new_session=True)
+    log.close()
+
+    def stop():
+        if activator.poll() is None:
+            os.killpg(activator.pid, signal.SIGTERM)
+            activator.wait(timeout=10)
+    c.cleanups.append(stop)
+    wait_until(lambda: os.path.exists(address), 10, f"systemd-socket-activate listening at {address}")
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_local_connected()
+    answer = app.evaluate("2^10")
+    check(answer == "1024", f"2^10 gave {answer!r} through the activated server")
+    check(not app.note_servers(), f"the window started a private server: {sorted(app.servers)}")
+    with open(os.path.join(c.dir, "activated-pipecalcd.log"), encoding="utf-8", errors="replace") as f:
+        served = f.read()
+    check("from systemd" in served and "2^10" in served,
+          f"the activated pipecalcd did not serve the window; its log: {served[-600:]!r}")
+    check(app.quit() == 0, "pipecalc did not quit cleanly")
+
+
+@case
 def combo_newest_first(c):
     """a, b, a: the combo box lists a then b, once each."""
     app = App(c)
