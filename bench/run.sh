@@ -61,7 +61,7 @@ fi
 # Only what is measured: the GUI is built when its start-up is timed.
 targets=$(meson introspect "$build" --targets | python3 -c '
 import json, os, sys
-wanted = {"pipecalcd", "pipecalc-cli", "pipecalc-bench", "pc-reference-server"}
+wanted = {"pipecalcd", "pipecalc-cli", "pipecalc-bench", "pc-reference-server", "pc-sample-bench"}
 if sys.argv[1] == "0":
     wanted |= {"pipecalc", "gui_schemas"}
 for t in json.load(sys.stdin):
