@@ -243,6 +243,22 @@ pc_test_server_free (PcTestServer *server)
   g_free (server);
 }
 
+gint64
+pc_test_server_status_kb (PcTestServer *server,
+                          const char   *field)
+{
+  const char *pid = g_subprocess_get_identifier (server->process);
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status", pid);
+  g_autofree char *text = NULL;
+  const char *line;
+
+  g_assert_nonnull (pid);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  line = strstr (text, field);
+  g_assert_nonnull (line);
+  return g_ascii_strtoll (line + strlen (field), NULL, 10);
+}
+
 int
 pc_test_run (const char * const *argv,
              const char * const *env_overrides,

@@ -38,6 +38,10 @@ void          pc_test_wait_accepting    (const char   *address,
 /* SIGTERM, then waits; returns the exit status. */
 int           pc_test_server_stop       (PcTestServer *server);
 void          pc_test_server_free       (PcTestServer *server);
+/* A line of the running server's /proc/PID/status ("VmHWM:"), in kB;
+ * Linux only. */
+gint64        pc_test_server_status_kb  (PcTestServer *server,
+                                         const char   *field);
 
 /* A blocking connection made with the transport's own connect_async on a
  * private main context, so it works from any thread. %NULL on failure. */

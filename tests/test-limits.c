@@ -54,22 +54,6 @@ connect_to (Fixture *fixture)
   return stream;
 }
 
-/* A line of /proc/PID/status, in kB. */
-static gint64
-status_kb (Fixture    *fixture,
-           const char *field)
-{
-  const char *pid = g_subprocess_get_identifier (fixture->server->process);
-  g_autofree char *path = g_strdup_printf ("/proc/%s/status", pid);
-  g_autofree char *text = NULL;
-  const char *line;
-
-  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  line = strstr (text, field);
-  g_assert_nonnull (line);
-  return g_ascii_strtoll (line + strlen (field), NULL, 10);
-}
-
 /* Defines @n variables whose names are @name_len characters long, many
  * per request, and checks every request succeeded. */
 static void
@@ -140,7 +124,7 @@ wait_until_settled (Fixture *fixture)
 
   while (still < 10 && g_get_monotonic_time () < deadline)
     {
-      gint64 rss = status_kb (fixture, "VmRSS:");
+      gint64 rss = pc_test_server_status_kb (fixture->server, "VmRSS:");
 
       still = rss == last ? still + 1 : 0;
       last = rss;
@@ -170,11 +154,11 @@ test_batch_memory (Fixture       *fixture,
     g_string_append_printf (batch, "%s{\"jsonrpc\":\"2.0\",\"id\":%u,\"method\":\"vars\"}",
                             i > 0 ? "," : "", i);
   g_string_append (batch, "]\n");
-  idle_kb = status_kb (fixture, "VmHWM:");
+  idle_kb = pc_test_server_status_kb (fixture->server, "VmHWM:");
 
   pc_test_send (attacker, batch->str);
   wait_until_settled (fixture);
-  peak_kb = status_kb (fixture, "VmHWM:");
+  peak_kb = pc_test_server_status_kb (fixture->server, "VmHWM:");
   g_test_message ("batch of 1000 vars calls (~100 KB each) never read: peak RSS %"
                   G_GINT64_FORMAT " kB above idle (%" G_GINT64_FORMAT " kB)",
                   peak_kb - idle_kb, idle_kb);

@@ -230,21 +230,6 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->dir);
 }
 
-static gint64
-status_kb (Fixture    *fixture,
-           const char *field)
-{
-  const char *pid = g_subprocess_get_identifier (fixture->server->process);
-  g_autofree char *path = g_strdup_printf ("/proc/%s/status", pid);
-  g_autofree char *text = NULL;
-  const char *line;
-
-  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  line = strstr (text, field);
-  g_assert_nonnull (line);
-  return g_ascii_strtoll (line + strlen (field), NULL, 10);
-}
-
 static GIOStream *
 connect_to (Fixture *fixture)
 {
@@ -283,7 +268,7 @@ test_million (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(PcSampleOutcome) outcome = NULL;
   g_auto(PcWait) wait = PC_WAIT_INIT;
-  gint64 idle_kb = status_kb (fixture, "VmHWM:");
+  gint64 idle_kb = pc_test_server_status_kb (fixture->server, "VmHWM:");
   gint64 peak_kb;
   gint64 start = g_get_monotonic_time ();
   const guint checked[] = { 0, 1, 123456, 499999, 500000, 999998, 999999 };
@@ -292,7 +277,7 @@ test_million (Fixture       *fixture,
   outcome = pc_client_sample_finish (client, pc_wait_run (&wait, NULL, 0), &error);
   g_assert_no_error (error);
   g_assert_nonnull (outcome);
-  peak_kb = status_kb (fixture, "VmHWM:");
+  peak_kb = pc_test_server_status_kb (fixture->server, "VmHWM:");
   g_test_message ("1 000 000 points in %" G_GINT64_FORMAT " ms; server peak RSS %"
                   G_GINT64_FORMAT " kB above idle (%" G_GINT64_FORMAT " kB)",
                   (g_get_monotonic_time () - start) / 1000, peak_kb - idle_kb, idle_kb);
@@ -352,14 +337,14 @@ test_stalled_reader (Fixture       *fixture,
   g_autoptr(GIOStream) attacker = connect_to (fixture);
   g_autoptr(GIOStream) other = NULL;
   g_autofree char *pong = NULL;
-  gint64 idle_kb = status_kb (fixture, "VmHWM:");
+  gint64 idle_kb = pc_test_server_status_kb (fixture->server, "VmHWM:");
   gint64 peak_kb;
   gint64 start;
 
   pc_test_send (attacker, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"sample\",\"params\":"
                           "{\"expr\":\"sin(x)\",\"from\":0,\"to\":1,\"points\":1000000}}\n");
   g_usleep (G_USEC_PER_SEC);
-  peak_kb = status_kb (fixture, "VmHWM:");
+  peak_kb = pc_test_server_status_kb (fixture->server, "VmHWM:");
   g_test_message ("a million points never read: peak RSS %" G_GINT64_FORMAT " kB above idle",
                   peak_kb - idle_kb);
   g_assert_cmpint (peak_kb - idle_kb, <, 10 * 1024);
