@@ -161,6 +161,96 @@ test_missing_file (Fixture       *fixture,
   g_assert_cmpuint (pc_history_get_length (history), ==, 0);
 }
 
+/* Results are kept beside their expressions and come back after a
+ * restart; entering an expression again forgets its old result. */
+static void
+test_results (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(PcHistory) history = pc_history_new (fixture->path, 100, TRUE);
+  g_autoptr(PcHistory) reread = pc_history_new (fixture->path, 100, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *long_result = g_strnfill (PC_HISTORY_MAX_RESULT + 100, '7');
+  const char *expected[] = { "1/0", "big", "a = 3", "2+2", NULL };
+
+  pc_history_add (history, "2+2", &error);
+  g_assert_true (pc_history_set_result (history, "2+2", "4", &error));
+  pc_history_add (history, "a = 3", &error);
+  /* Tabs and newlines in a result cannot break the file's lines. */
+  g_assert_true (pc_history_set_result (history, "a = 3", "3\t\n", &error));
+  pc_history_add (history, "big", &error);
+  g_assert_true (pc_history_set_result (history, "big", long_result, &error));
+  pc_history_add (history, "1/0", &error);
+  /* Not in the history: nothing changes. */
+  g_assert_true (pc_history_set_result (history, "nowhere", "1", &error));
+  g_assert_no_error (error);
+
+  g_assert_true (pc_history_load (reread, &error));
+  g_assert_no_error (error);
+  assert_items (reread, expected);
+  g_assert_null (pc_history_get_result (reread, 0));
+  g_assert_cmpuint (strlen (pc_history_get_result (reread, 1)), ==, PC_HISTORY_MAX_RESULT);
+  g_assert_cmpstr (pc_history_get_result (reread, 2), ==, "3");
+  g_assert_cmpstr (pc_history_get_result (reread, 3), ==, "4");
+  g_assert_true (g_file_get_contents (fixture->path, &contents, NULL, NULL));
+  g_assert_true (g_str_has_suffix (contents, "\n2+2\t4\n"));
+
+  pc_history_add (history, "2+2", &error);
+  g_assert_null (pc_history_get_result (history, 0));
+}
+
+/* A file written before results were kept (one expression a line) loads. */
+static void
+test_old_format (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(PcHistory) history = pc_history_new (fixture->path, 100, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sub = g_path_get_dirname (fixture->path);
+  g_autofree char *huge = g_strnfill (PC_HISTORY_MAX_LINE + 1, '1');
+  g_autofree char *text = g_strdup_printf ("sin(\n3*7\n%s\n\t5\n11+1\n", huge);
+  const char *expected[] = { "sin(", "3*7", "11+1", NULL };
+
+  g_mkdir_with_parents (sub, 0700);
+  g_file_set_contents (fixture->path, text, -1, NULL);
+  g_assert_true (pc_history_load (history, &error));
+  g_assert_no_error (error);
+  /* An overlong line and a result without an expression are damage. */
+  assert_items (history, expected);
+  for (guint i = 0; i < 3; i++)
+    g_assert_null (pc_history_get_result (history, i));
+}
+
+/* Clear, then Undo: the whole history comes back, results and file
+ * included, after whatever was entered in between. */
+static void
+test_clear_and_restore (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(PcHistory) history = pc_history_new (fixture->path, 3, TRUE);
+  g_autoptr(PcHistory) reread = pc_history_new (fixture->path, 3, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *saved = NULL;
+  const char *expected[] = { "new", "b", "a", NULL };
+
+  pc_history_add (history, "x", NULL);
+  pc_history_add (history, "a", NULL);
+  pc_history_set_result (history, "a", "1", NULL);
+  pc_history_add (history, "b", NULL);
+  saved = pc_history_serialize (history);
+  g_assert_true (pc_history_clear (history, &error));
+  g_assert_false (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+  pc_history_add (history, "new", NULL);
+  g_assert_true (pc_history_restore (history, saved, &error));
+  g_assert_no_error (error);
+  /* Within max-size: the oldest, x, stays out. */
+  assert_items (history, expected);
+  g_assert_true (pc_history_load (reread, &error));
+  assert_items (reread, expected);
+  g_assert_cmpstr (pc_history_get_result (reread, 2), ==, "1");
+}
+
 static void
 test_targets (void)
 {
@@ -226,6 +316,10 @@ main (int   argc,
               test_not_persistent_and_clear, tear_down);
   g_test_add ("/history/damaged-file", Fixture, NULL, set_up, test_damaged_file, tear_down);
   g_test_add ("/history/missing-file", Fixture, NULL, set_up, test_missing_file, tear_down);
+  g_test_add ("/history/results", Fixture, NULL, set_up, test_results, tear_down);
+  g_test_add ("/history/old-format", Fixture, NULL, set_up, test_old_format, tear_down);
+  g_test_add ("/history/clear-and-restore", Fixture, NULL, set_up,
+              test_clear_and_restore, tear_down);
   g_test_add_func ("/gui/targets", test_targets);
   return g_test_run ();
 }
