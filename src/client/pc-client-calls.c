@@ -533,3 +533,131 @@ pc_client_sample_finish (PcClient      *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* ---- catalog (functions, whole) ------------------------------------------- */
+
+#define CATALOG_MAX_PER_KIND 4096
+
+void
+pc_catalog_free (PcCatalog *catalog)
+{
+  if (catalog == NULL)
+    return;
+  for (guint i = 0; i < catalog->n_entries; i++)
+    {
+      g_free (catalog->entries[i].name);
+      g_free (catalog->entries[i].description);
+    }
+  g_free (catalog->entries);
+  g_free (catalog);
+}
+
+static void
+catalog_add (GArray        *entries,
+             PcCatalogKind  kind,
+             const char    *name,
+             int            n_args,
+             const char    *description,
+             double         value)
+{
+  PcCatalogEntry entry = {
+    .kind = kind,
+    .name = g_strdup (name),
+    .n_args = n_args,
+    .description = g_strdup (description),
+    .value = value,
+  };
+
+  g_array_append_val (entries, entry);
+}
+
+/* {"name", "args", "description" or "text"} objects of an array. */
+static void
+catalog_add_calls (GArray        *entries,
+                   PcCatalogKind  kind,
+                   json_t        *array,
+                   const char    *text_member)
+{
+  json_t *one;
+  gsize i;
+
+  json_array_foreach (array, i, one)
+    {
+      const char *name = json_string_value (json_object_get (one, "name"));
+      json_t *args = json_object_get (one, "args");
+
+      if (i >= CATALOG_MAX_PER_KIND)
+        break;
+      if (name == NULL || name[0] == '\0' || !g_utf8_validate (name, -1, NULL))
+        continue;
+      catalog_add (entries, kind, name,
+                   json_is_integer (args) ? (int) CLAMP (json_integer_value (args), -1, 1000) : -1,
+                   json_string_value (json_object_get (one, text_member)), 0);
+    }
+}
+
+static void
+catalog_reply_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PcClientReply) reply = finish_call (PC_CLIENT (source), result, &error);
+  GArray *entries;
+  PcCatalog *catalog;
+  json_t *functions, *operators, *constants, *one;
+  const char *key;
+  gsize i;
+
+  if (reply == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  functions = json_object_get (reply->result, "functions");
+  if (!json_is_array (functions))
+    {
+      g_task_return_error (task, bad_reply ("functions"));
+      return;
+    }
+  entries = g_array_new (FALSE, TRUE, sizeof (PcCatalogEntry));
+  catalog_add_calls (entries, PC_CATALOG_FUNCTION, functions, "description");
+  operators = json_object_get (reply->result, "operators");
+  json_array_foreach (operators, i, one)
+    if (i < CATALOG_MAX_PER_KIND && json_is_string (one)
+        && g_utf8_validate (json_string_value (one), -1, NULL))
+      catalog_add (entries, PC_CATALOG_OPERATOR, json_string_value (one), -1, NULL, 0);
+  constants = json_object_get (reply->result, "constants");
+  i = 0;
+  json_object_foreach (constants, key, one)
+    if (i++ < CATALOG_MAX_PER_KIND && json_is_number (one) && g_utf8_validate (key, -1, NULL))
+      catalog_add (entries, PC_CATALOG_CONSTANT, key, -1, NULL, json_number_value (one));
+  catalog_add_calls (entries, PC_CATALOG_USER, json_object_get (reply->result, "user"), "text");
+
+  catalog = g_new0 (PcCatalog, 1);
+  catalog->n_entries = entries->len;
+  catalog->entries = (PcCatalogEntry *) (void *) g_array_free (entries, FALSE);
+  g_task_return_pointer (task, catalog, (GDestroyNotify) pc_catalog_free);
+}
+
+void
+pc_client_catalog_async (PcClient            *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, pc_client_catalog_async);
+  pc_client_call_async (self, "functions", NULL, cancellable, catalog_reply_cb, task);
+}
+
+PcCatalog *
+pc_client_catalog_finish (PcClient      *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -224,4 +224,44 @@ GError     *pc_client_timeout_error_new (guint                 seconds);
 /* Closes the connection and stops the private server, if any. */
 void        pc_client_close          (PcClient             *self);
 
+/* The server's whole catalogue (the `functions` method), for a browser:
+ * one entry per built-in function, operator, constant and function of
+ * this session, in the server's order. */
+typedef enum
+{
+  PC_CATALOG_FUNCTION,
+  PC_CATALOG_OPERATOR,
+  PC_CATALOG_CONSTANT,
+  PC_CATALOG_USER,       /* a function the session defined */
+} PcCatalogKind;
+
+typedef struct
+{
+  PcCatalogKind  kind;
+  char          *name;
+  int            n_args;       /* -1: any number, or not a function */
+  char          *description;  /* the server's English text (a user
+                                * function's definition), or %NULL */
+  double         value;        /* constants */
+} PcCatalogEntry;
+
+typedef struct
+{
+  PcCatalogEntry *entries;
+  guint           n_entries;
+} PcCatalog;
+
+void pc_catalog_free (PcCatalog *catalog);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcCatalog, pc_catalog_free)
+
+/* Fails as the other calls do; entries of the wrong shape are skipped, at
+ * most 4096 of each kind are kept. */
+void           pc_client_catalog_async    (PcClient             *self,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+PcCatalog     *pc_client_catalog_finish   (PcClient             *self,
+                                           GAsyncResult         *result,
+                                           GError              **error);
+
 G_END_DECLS

@@ -591,3 +591,47 @@ pc_connection_sample_finish (PcConnection  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* ---- Catalogue -------------------------------------------------------- */
+
+static void
+catalog_reply_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  PcCatalog *catalog = pc_client_catalog_finish (PC_CLIENT (source), result, &error);
+
+  if (catalog == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, catalog, (GDestroyNotify) pc_catalog_free);
+}
+
+void
+pc_connection_catalog_async (PcConnection        *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, pc_connection_catalog_async);
+  if (self->state != PC_CONNECTION_CONNECTED || self->client == NULL)
+    {
+      g_task_return_new_error (task, PC_CLIENT_ERROR, PC_CLIENT_ERROR_NOT_CONNECTED,
+                               "%s", _("Not connected to a server"));
+      return;
+    }
+  pc_client_catalog_async (self->client, cancellable, catalog_reply_cb, g_object_ref (task));
+}
+
+PcCatalog *
+pc_connection_catalog_finish (PcConnection  *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

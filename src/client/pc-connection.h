@@ -87,4 +87,16 @@ PcSampleOutcome *pc_connection_sample_finish (PcConnection        *self,
                                               GAsyncResult        *result,
                                               GError             **error);
 
+/* The server's catalogue (pc_client_catalog_async()), asked in the
+ * connection's session; fails at once with PC_CLIENT_ERROR_NOT_CONNECTED
+ * when not connected. The "functions" signal says when it is worth
+ * asking again. */
+void             pc_connection_catalog_async  (PcConnection        *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+PcCatalog       *pc_connection_catalog_finish (PcConnection        *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
 G_END_DECLS

@@ -7,8 +7,12 @@
 #include <glib/gi18n-lib.h>
 
 #include "pc-error-text.h"
+#include "pc-function-help.h"
 #include "pc-graph-pane.h"
+#include "pc-keypad.h"
 #include "pc-result-row.h"
+#include "pc-side-panel.h"
+#include "pc-toast.h"
 #include "pc-window.h"
 
 /* The log keeps this many lines; older ones are dropped. */
@@ -33,23 +37,29 @@ struct _PcWindow
   GtkBox          *log_box;
   GtkTextView     *log_view;
   PcGraphPane     *graph_pane;
+  PcSidePanel     *side_panel;
+  PcKeypad        *keypad;
+  PcToast         *toast;
 
   GSettings       *settings;
   PcConnection    *connection;
   PcHistory       *history;
   GtkListStore    *completion_store;
-  GStrv            function_names;
 
   GCancellable    *cancellable;   /* every request in flight */
   guint            in_flight;
   int              history_index; /* -1: not walking the history */
   char            *draft;         /* what was typed before walking it */
   gboolean         setting_text;  /* the entry changes because of us */
+  gboolean         completion_quiet; /* ...and completion offers nothing */
   gboolean         follow_results;
   int              saved_width;   /* the size to remember, saved on close */
   int              saved_height;
   gulong           handlers[4];
   PcNumberFormat   format;        /* how results are shown (settings) */
+  PcCatalog       *catalog;       /* the server's, for the panel and completion */
+  GCancellable    *catalog_cancellable;
+  char            *cleared_history; /* what Undo brings back, while the toast shows */
 };
 
 G_DEFINE_FINAL_TYPE (PcWindow, pc_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -229,21 +239,125 @@ connection_notify_cb (PcConnection *connection,
 
 /* ---- History and completion ------------------------------------------- */
 
+/* The completion's columns: the name shown and matched, its description,
+ * what choosing it types, and how far back the cursor goes then. */
+enum { COMPLETION_NAME, COMPLETION_DESCRIPTION, COMPLETION_INSERT, COMPLETION_BACK };
+
+static gboolean
+is_name (const char *text)
+{
+  if (!g_ascii_isalpha (text[0]) && text[0] != '_')
+    return FALSE;
+  for (const char *c = text; *c != '\0'; c++)
+    if (!g_ascii_isalnum (*c) && *c != '_')
+      return FALSE;
+  return TRUE;
+}
+
+static void
+add_completion (PcWindow   *self,
+                GHashTable *seen,
+                const char *name,
+                const char *description,
+                gboolean    is_function)
+{
+  g_autofree char *insert = NULL;
+
+  /* Each name once: sin the function, not also sin( from a history of
+   * failed attempts. */
+  if (!is_name (name) || !g_hash_table_add (seen, g_strdup (name)))
+    return;
+  insert = is_function ? g_strdup_printf ("%s()", name) : g_strdup (name);
+  gtk_list_store_insert_with_values (self->completion_store, NULL, -1,
+                                     COMPLETION_NAME, name,
+                                     COMPLETION_DESCRIPTION, description ? description : "",
+                                     COMPLETION_INSERT, insert,
+                                     COMPLETION_BACK, is_function ? 1 : 0, -1);
+}
+
+/* Names only (functions, constants, the session's functions, names typed
+ * into the history such as a variable): completion finishes the word at
+ * the cursor; whole expressions are the history's (Up, the side panel). */
 static void
 refill_completion (PcWindow *self)
 {
   const char * const *items = pc_history_get_items (self->history);
-  GtkTreeIter iter;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   gtk_list_store_clear (self->completion_store);
-  for (guint i = 0; items[i] != NULL; i++)
-    gtk_list_store_insert_with_values (self->completion_store, &iter, -1, 0, items[i], -1);
-  for (guint i = 0; self->function_names != NULL && self->function_names[i] != NULL; i++)
+  for (guint i = 0; self->catalog != NULL && i < self->catalog->n_entries; i++)
     {
-      g_autofree char *call = g_strdup_printf ("%s(", self->function_names[i]);
+      const PcCatalogEntry *entry = &self->catalog->entries[i];
 
-      gtk_list_store_insert_with_values (self->completion_store, &iter, -1, 0, call, -1);
+      if (entry->kind == PC_CATALOG_OPERATOR)
+        continue;
+      add_completion (self, seen, entry->name,
+                      entry->kind == PC_CATALOG_USER
+                      ? entry->description
+                      : pc_function_help_describe (entry->name, entry->description),
+                      entry->kind == PC_CATALOG_FUNCTION || entry->kind == PC_CATALOG_USER);
     }
+  for (guint i = 0; items[i] != NULL; i++)
+    add_completion (self, seen, items[i], NULL, FALSE);
+}
+
+/* The name being typed: from the start of the word before the cursor to
+ * the cursor; %NULL when the cursor follows no name character. */
+static char *
+word_at_cursor (PcWindow *self,
+                int      *start)
+{
+  const char *text = gtk_entry_get_text (self->expression_entry);
+  int cursor = gtk_editable_get_position (GTK_EDITABLE (self->expression_entry));
+  const char *end = g_utf8_offset_to_pointer (text, cursor);
+  const char *begin = end;
+
+  while (begin > text && (g_ascii_isalnum (begin[-1]) || begin[-1] == '_'))
+    begin--;
+  if (begin == end)
+    return NULL;
+  if (start != NULL)
+    *start = (int) g_utf8_pointer_to_offset (text, begin);
+  return g_strndup (begin, end - begin);
+}
+
+static gboolean
+completion_match_cb (GtkEntryCompletion *completion,
+                     const char         *key,
+                     GtkTreeIter        *iter,
+                     gpointer            user_data)
+{
+  PcWindow *self = user_data;
+  g_autofree char *word = NULL;
+  g_autofree char *name = NULL;
+
+  /* Text the window put there (a history walk) asks for nothing. */
+  if (self->completion_quiet || (word = word_at_cursor (self, NULL)) == NULL)
+    return FALSE;
+  gtk_tree_model_get (GTK_TREE_MODEL (self->completion_store), iter, COMPLETION_NAME, &name, -1);
+  return name != NULL && g_str_has_prefix (name, word);
+}
+
+static void insert_at_cursor (PcWindow   *self,
+                              const char *text,
+                              int         back);
+
+static gboolean
+completion_selected_cb (GtkEntryCompletion *completion,
+                        GtkTreeModel       *model,
+                        GtkTreeIter        *iter,
+                        PcWindow           *self)
+{
+  g_autofree char *insert = NULL;
+  g_autofree char *word = NULL;
+  int back = 0, start = 0;
+
+  gtk_tree_model_get (model, iter, COMPLETION_INSERT, &insert, COMPLETION_BACK, &back, -1);
+  if ((word = word_at_cursor (self, &start)) != NULL)
+    gtk_editable_delete_text (GTK_EDITABLE (self->expression_entry), start,
+                              start + g_utf8_strlen (word, -1));
+  insert_at_cursor (self, insert, back);
+  return TRUE;
 }
 
 static void
@@ -262,13 +376,41 @@ history_changed_cb (PcHistory *history,
 }
 
 static void
+catalog_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  PcCatalog *catalog = pc_connection_catalog_finish (PC_CONNECTION (source), result, &error);
+  PcWindow *self;
+
+  if (catalog == NULL)
+    return;  /* cancelled (the window is gone), or the connection was lost */
+  self = user_data;
+  g_clear_pointer (&self->catalog, pc_catalog_free);
+  self->catalog = catalog;
+  pc_side_panel_set_catalog (self->side_panel, catalog);
+  refill_completion (self);
+}
+
+/* Asks for the catalogue again: on every connection, and after a
+ * definition (the session's own functions are in it). */
+static void
+refresh_catalog (PcWindow *self)
+{
+  if (self->catalog_cancellable != NULL)
+    g_cancellable_cancel (self->catalog_cancellable);
+  g_clear_object (&self->catalog_cancellable);
+  self->catalog_cancellable = g_cancellable_new ();
+  pc_connection_catalog_async (self->connection, self->catalog_cancellable, catalog_cb, self);
+}
+
+static void
 functions_cb (PcConnection *connection,
               GStrv         names,
               PcWindow     *self)
 {
-  g_strfreev (self->function_names);
-  self->function_names = g_strdupv (names);
-  refill_completion (self);
+  refresh_catalog (self);
 }
 
 static void
@@ -276,9 +418,33 @@ set_entry_text (PcWindow   *self,
                 const char *text)
 {
   self->setting_text = TRUE;
+  self->completion_quiet = TRUE;
   gtk_entry_set_text (self->expression_entry, text);
   gtk_editable_set_position (GTK_EDITABLE (self->expression_entry), -1);
   self->setting_text = FALSE;
+}
+
+/* Types @text at the entry's cursor as the keyboard would: over the
+ * selection if there is one; then the cursor goes @back characters back
+ * (inside the parentheses of "sin()"). The entry gets the focus back
+ * without selecting everything. */
+static void
+insert_at_cursor (PcWindow   *self,
+                  const char *text,
+                  int         back)
+{
+  GtkEditable *editable = GTK_EDITABLE (self->expression_entry);
+  int start, end, position;
+
+  if (text == NULL)
+    return;
+  if (!gtk_widget_has_focus (GTK_WIDGET (self->expression_entry)))
+    gtk_entry_grab_focus_without_selecting (self->expression_entry);
+  if (gtk_editable_get_selection_bounds (editable, &start, &end))
+    gtk_editable_delete_text (editable, start, end);
+  position = gtk_editable_get_position (editable);
+  gtk_editable_insert_text (editable, text, -1, &position);
+  gtk_editable_set_position (editable, MAX (position - back, 0));
 }
 
 static void
@@ -323,6 +489,7 @@ entry_changed_cb (PcWindow *self)
   clear_error_mark (self);
   if (!self->setting_text)
     {
+      self->completion_quiet = FALSE;
       /* Typing ends a walk through the history. */
       self->history_index = -1;
       g_clear_pointer (&self->draft, g_free);
@@ -396,6 +563,18 @@ scroll_to_row (PcWindow      *self,
                                  self);
 }
 
+/* The history keeps the result as the row shows it. */
+static void
+remember_result (PcWindow    *self,
+                 PcResultRow *row)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!pc_history_set_result (self->history, pc_result_row_get_expression (row),
+                              pc_result_row_get_value (row), &error))
+    append_log (self, "! ", error->message);
+}
+
 static void
 eval_cb (GObject      *source,
          GAsyncResult *result,
@@ -421,6 +600,7 @@ eval_cb (GObject      *source,
     {
       pc_result_row_set_values (request->row, outcome->values, outcome->n_values,
                                 outcome->exact, &self->format);
+      remember_result (self, request->row);
       /* a = 3 changes what a*sin(x) looks like. */
       if (pc_graph_expression_assigns (outcome->expression))
         pc_graph_pane_refresh (self->graph_pane);
@@ -428,6 +608,9 @@ eval_cb (GObject      *source,
   else if (outcome->error_code == 0)
     {
       pc_result_row_set_value (request->row, outcome->text);
+      remember_result (self, request->row);
+      /* f(x) = x^2 defines a function: the catalogue lists it. */
+      refresh_catalog (self);
     }
   else
     {
@@ -615,6 +798,13 @@ number_format_changed_cb (GSettings  *settings,
 
 /* ---- Actions ---------------------------------------------------------- */
 
+/* Clear History asks nothing: it clears at once, file included, and the
+ * toast offers Undo for a few seconds, which writes it all back. Cleared
+ * at once rather than when the toast goes: a window closed or killed
+ * during the toast then leaves what the person asked for, an empty
+ * history, and never an old one they thought was gone. */
+#define CLEAR_HISTORY_UNDO_SECONDS 5
+
 static void
 clear_history_activated (GSimpleAction *action,
                          GVariant      *parameter,
@@ -622,10 +812,115 @@ clear_history_activated (GSimpleAction *action,
 {
   PcWindow *self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autofree char *saved = pc_history_serialize (self->history);
 
+  if (pc_history_get_length (self->history) == 0)
+    return;
   if (!pc_history_clear (self->history, &error))
     append_log (self, "! ", error->message);
   self->history_index = -1;
+  /* A second clear during the toast: its Undo brings back both. */
+  if (self->cleared_history != NULL)
+    {
+      char *both = g_strconcat (saved, self->cleared_history, NULL);
+
+      g_free (self->cleared_history);
+      self->cleared_history = both;
+    }
+  else
+    self->cleared_history = g_steal_pointer (&saved);
+  pc_toast_show (self->toast, _("History cleared"), CLEAR_HISTORY_UNDO_SECONDS);
+}
+
+static void
+toast_undo_cb (PcWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *saved = g_steal_pointer (&self->cleared_history);
+
+  if (saved != NULL && !pc_history_restore (self->history, saved, &error))
+    append_log (self, "! ", error->message);
+  gtk_entry_grab_focus_without_selecting (self->expression_entry);
+}
+
+static void
+toast_dismissed_cb (PcWindow *self)
+{
+  g_clear_pointer (&self->cleared_history, g_free);
+}
+
+/* ---- Side panel and keypad -------------------------------------------- */
+
+static void
+show_panel_changed (GSimpleAction *action,
+                    GVariant      *state,
+                    gpointer       user_data)
+{
+  PcWindow *self = user_data;
+  gboolean show = g_variant_get_boolean (state);
+
+  g_simple_action_set_state (action, state);
+  gtk_widget_set_visible (GTK_WIDGET (self->side_panel), show);
+  if (show != g_settings_get_boolean (self->settings, "show-panel"))
+    g_settings_set_boolean (self->settings, "show-panel", show);
+}
+
+static void
+show_keypad_changed (GSimpleAction *action,
+                     GVariant      *state,
+                     gpointer       user_data)
+{
+  PcWindow *self = user_data;
+  gboolean show = g_variant_get_boolean (state);
+
+  g_simple_action_set_state (action, state);
+  gtk_widget_set_visible (GTK_WIDGET (self->keypad), show);
+  if (show != g_settings_get_boolean (self->settings, "show-keypad"))
+    g_settings_set_boolean (self->settings, "show-keypad", show);
+}
+
+static void
+panel_insert_cb (PcSidePanel *panel,
+                 const char  *text,
+                 int          back,
+                 PcWindow    *self)
+{
+  insert_at_cursor (self, text, back);
+}
+
+static void
+panel_reuse_cb (PcSidePanel *panel,
+                const char  *expression,
+                PcWindow    *self)
+{
+  set_entry_text (self, expression);
+  self->history_index = -1;
+  gtk_entry_grab_focus_without_selecting (self->expression_entry);
+}
+
+static void
+keypad_backspace_cb (PcWindow *self)
+{
+  GtkEditable *editable = GTK_EDITABLE (self->expression_entry);
+  int start, end;
+
+  if (gtk_editable_get_selection_bounds (editable, &start, &end))
+    gtk_editable_delete_text (editable, start, end);
+  else if ((start = gtk_editable_get_position (editable)) > 0)
+    gtk_editable_delete_text (editable, start - 1, start);
+}
+
+static void
+keypad_clear_cb (PcWindow *self)
+{
+  set_entry_text (self, "");
+  self->history_index = -1;
+}
+
+static void
+keypad_evaluate_cb (PcWindow *self)
+{
+  evaluate (self);
 }
 
 static void
@@ -711,6 +1006,8 @@ static const GActionEntry win_actions[] = {
   { .name = "show-log", .state = "false", .change_state = show_log_changed },
   { .name = "show-graph", .state = "false", .change_state = show_graph_changed },
   { .name = "graph-add", .activate = graph_add_activated },
+  { .name = "show-panel", .state = "false", .change_state = show_panel_changed },
+  { .name = "show-keypad", .state = "false", .change_state = show_keypad_changed },
 };
 
 /* ---- Life cycle ------------------------------------------------------- */
@@ -734,7 +1031,11 @@ pc_window_dispose (GObject *object)
   g_clear_object (&self->history);
   g_clear_object (&self->settings);
   g_clear_object (&self->completion_store);
-  g_clear_pointer (&self->function_names, g_strfreev);
+  if (self->catalog_cancellable != NULL)
+    g_cancellable_cancel (self->catalog_cancellable);
+  g_clear_object (&self->catalog_cancellable);
+  g_clear_pointer (&self->catalog, pc_catalog_free);
+  g_clear_pointer (&self->cleared_history, g_free);
   g_clear_pointer (&self->draft, g_free);
   G_OBJECT_CLASS (pc_window_parent_class)->dispose (object);
 }
@@ -776,6 +1077,9 @@ pc_window_class_init (PcWindowClass *klass)
   widget_class->unrealize = pc_window_unrealize;
 
   g_type_ensure (PC_TYPE_GRAPH_PANE);
+  g_type_ensure (PC_TYPE_SIDE_PANEL);
+  g_type_ensure (PC_TYPE_KEYPAD);
+  g_type_ensure (PC_TYPE_TOAST);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/pipecalc/PipeCalc/pc-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PcWindow, header_bar);
@@ -792,6 +1096,9 @@ pc_window_class_init (PcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PcWindow, log_box);
   gtk_widget_class_bind_template_child (widget_class, PcWindow, log_view);
   gtk_widget_class_bind_template_child (widget_class, PcWindow, graph_pane);
+  gtk_widget_class_bind_template_child (widget_class, PcWindow, side_panel);
+  gtk_widget_class_bind_template_child (widget_class, PcWindow, keypad);
+  gtk_widget_class_bind_template_child (widget_class, PcWindow, toast);
   gtk_widget_class_bind_template_callback (widget_class, entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_key_press_cb);
@@ -884,12 +1191,25 @@ pc_window_new (GtkApplication *app,
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
 
-  self->completion_store = gtk_list_store_new (1, G_TYPE_STRING);
+  self->completion_store = gtk_list_store_new (4, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
+                                               G_TYPE_INT);
   completion = gtk_entry_completion_new ();
   gtk_entry_completion_set_model (completion, GTK_TREE_MODEL (self->completion_store));
-  gtk_entry_completion_set_text_column (completion, 0);
+  gtk_entry_completion_set_text_column (completion, COMPLETION_NAME);
+  gtk_entry_completion_set_match_func (completion, completion_match_cb, self, NULL);
   gtk_entry_completion_set_inline_completion (completion, FALSE);
-  gtk_entry_completion_set_popup_single_match (completion, FALSE);
+  gtk_entry_completion_set_popup_single_match (completion, TRUE);
+  {
+    GtkCellRenderer *renderer = gtk_cell_renderer_text_new ();
+
+    /* The description, dim, beside the name. */
+    g_object_set (renderer, "foreground-rgba", &(GdkRGBA) { 0.5, 0.5, 0.5, 1.0 },
+                  "ellipsize", PANGO_ELLIPSIZE_END, "width-chars", 30, NULL);
+    gtk_cell_layout_pack_start (GTK_CELL_LAYOUT (completion), renderer, TRUE);
+    gtk_cell_layout_add_attribute (GTK_CELL_LAYOUT (completion), renderer, "text",
+                                   COMPLETION_DESCRIPTION);
+  }
+  g_signal_connect (completion, "match-selected", G_CALLBACK (completion_selected_cb), self);
   gtk_entry_set_completion (self->expression_entry, completion);
   g_object_unref (completion);
 
@@ -907,6 +1227,37 @@ pc_window_new (GtkApplication *app,
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->results_scroll), "value-changed",
                            G_CALLBACK (results_value_changed_cb), self, 0);
   history_changed_cb (self->history, self);
+
+  /* Issue 16: the side panel, the keypad and Clear History's toast. */
+  {
+    const char *panel_accels[] = { "F9", NULL };
+    const char *keypad_accels[] = { "<Control>k", NULL };
+
+    gtk_application_set_accels_for_action (app, "win.show-panel", panel_accels);
+    gtk_application_set_accels_for_action (app, "win.show-keypad", keypad_accels);
+    g_action_group_change_action_state (G_ACTION_GROUP (self), "show-panel",
+                                        g_variant_new_boolean (g_settings_get_boolean (self->settings,
+                                                                                       "show-panel")));
+    g_action_group_change_action_state (G_ACTION_GROUP (self), "show-keypad",
+                                        g_variant_new_boolean (g_settings_get_boolean (self->settings,
+                                                                                       "show-keypad")));
+    pc_side_panel_set_history (self->side_panel, self->history);
+    g_signal_connect_object (self->side_panel, "insert", G_CALLBACK (panel_insert_cb), self, 0);
+    g_signal_connect_object (self->side_panel, "reuse", G_CALLBACK (panel_reuse_cb), self, 0);
+    g_signal_connect_object (self->keypad, "insert", G_CALLBACK (panel_insert_cb), self, 0);
+    g_signal_connect_object (self->keypad, "backspace", G_CALLBACK (keypad_backspace_cb), self,
+                             G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->keypad, "clear", G_CALLBACK (keypad_clear_cb), self,
+                             G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->keypad, "evaluate", G_CALLBACK (keypad_evaluate_cb), self,
+                             G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->toast, "undo", G_CALLBACK (toast_undo_cb), self,
+                             G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self,
+                             G_CONNECT_SWAPPED);
+    if (pc_connection_get_state (self->connection) == PC_CONNECTION_CONNECTED)
+      refresh_catalog (self);
+  }
   update_subtitle (self);
   update_busy (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->expression_entry));

@@ -1294,6 +1294,270 @@ def error_row_russian(c):
 
 # ---- Running -----------------------------------------------------------
 
+# ---- Issue 16: panel ----
+# The side panel (Variables, Functions, History), completion, Clear
+# History's Undo, the keypad.
+
+def panel_show(app):
+    """F9 with the entry focused; returns the panel once it shows."""
+    name = app.strings("Side panel")
+    combo("F9")
+    return wait_until(lambda: pcgui.find(app.frame(), lambda n: n.roleName == "panel" and n.name == name
+                                         and pcgui.is_showing(n)),
+                      5, "the side panel to show")
+
+
+def panel_page(app, panel, title):
+    """Clicks the stack switcher's button of a page."""
+    name = app.strings(title)
+    tab = wait_until(lambda: pcgui.find(panel, lambda n: n.roleName in ("radio button", "toggle button")
+                                        and n.name == name and pcgui.is_showing(n)),
+                     5, f"the {name!r} page's button")
+    pcgui.click(tab)
+    return tab
+
+
+def panel_rows(app, panel, list_name):
+    """The names of the showing rows of the panel's list list_name."""
+    name = app.strings(list_name)
+    listbox = pcgui.find(panel, lambda n: n.roleName == "list box" and n.name == name)
+    if listbox is None:
+        return []
+    return [n.name for n in listbox.children if n is not None and n.roleName == "list item"
+            and pcgui.is_showing(n)]
+
+
+def panel_row(app, panel, list_name, row_name):
+    name = app.strings(list_name)
+    listbox = pcgui.find(panel, lambda n: n.roleName == "list box" and n.name == name)
+    return pcgui.find(listbox, lambda n: n.roleName == "list item" and n.name == row_name
+                      and pcgui.is_showing(n))
+
+
+def caret(app):
+    return app.entry().queryText().caretOffset
+
+
+@case
+def panel_remembered(c):
+    """F9 shows the side panel; after a restart it is still there; F9
+    again hides it, and that too is remembered. Hidden by default."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    name = app.strings("Side panel")
+    check(pcgui.find(app.frame(), lambda n: n.roleName == "panel" and n.name == name
+                     and pcgui.is_showing(n)) is None, "the side panel shows by default")
+    panel_show(app)
+    check(app.quit() == 0, "pipecalc did not quit cleanly")
+    again = App(c)
+    again.wait_window()
+    wait_until(lambda: pcgui.find(again.frame(), lambda n: n.roleName == "panel" and n.name == name
+                                  and pcgui.is_showing(n)), 10, "the side panel after a restart")
+    again.focus_entry()
+    combo("F9")
+    wait_until(lambda: pcgui.find(again.frame(), lambda n: n.roleName == "panel" and n.name == name
+                                  and pcgui.is_showing(n)) is None, 5, "F9 to hide the side panel")
+    check(c.gsettings("get", pcgui.SCHEMA, "show-panel") == "false", "show-panel is not false after F9")
+
+
+def functions_search(c, language, query, description):
+    app = App(c, language=language)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_local_connected()
+    type_text("2*")
+    panel = panel_show(app)
+    panel_page(app, panel, "Functions")
+    search = pcgui.find(panel, lambda n: n.roleName == "text" and n.name == app.strings("Search functions"))
+    check(search is not None, "no search field on the Functions page")
+    search.queryEditableText().setTextContents(query)
+    want = f"sqrt(): {description}"
+    row = wait_until(lambda: panel_row(app, panel, "Functions", want), 10,
+                     f"the row {want!r} after searching {query!r}",
+                     state=lambda: panel_rows(app, panel, "Functions"))
+    shown = panel_rows(app, panel, "Functions")
+    check(len(shown) <= 3, f"searching {query!r} leaves {len(shown)} rows: {shown}")
+    pcgui.click(row)
+    wait_until(lambda: app.entry_text() == "2*sqrt()", 5, "sqrt() typed after 2*", state=app.entry_text)
+    wait_until(lambda: pcgui.has_state(app.entry(), pcgui.pyatspi.STATE_FOCUSED), 5,
+               "the focus back in the entry")
+    check(caret(app) == len("2*sqrt("), f"the cursor is at {caret(app)}, not inside sqrt()")
+    type_text("16")
+    key("Return")
+    answer = app.wait_outcome("2*sqrt(16)")
+    check(answer == "8", f"2*sqrt(16) gave {answer!r}")
+
+
+@case
+def panel_functions_ru(c):
+    """In Russian, the Functions page finds sqrt by "квадратный" (its
+    description, translated) and a click types sqrt() at the cursor with
+    the cursor between the parentheses."""
+    functions_search(c, "ru", "квадратный", "квадратный корень")
+
+
+@case
+def panel_functions_en(c):
+    """In English, the Functions page finds sqrt by "square"."""
+    functions_search(c, None, "square", "square root")
+
+
+@case
+def panel_history(c):
+    """The History page shows 2+2 with its result 4, also after a
+    restart; a click puts 2+2 back in the entry, with the focus."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    check(app.evaluate("2+2") == "4", "2+2 is not 4")
+    check(app.quit() == 0, "pipecalc did not quit cleanly")
+    with open(c.history_path, encoding="utf-8") as history:
+        saved = history.read()
+    check("2+2\t4\n" in saved, f"the history file holds {saved!r}, not 2+2 with 4")
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    panel = panel_show(app)
+    panel_page(app, panel, "History")
+    row = wait_until(lambda: panel_row(app, panel, "History", "2+2: = 4"), 5, "the row 2+2 = 4",
+                     state=lambda: panel_rows(app, panel, "History"))
+    pcgui.click(row)
+    wait_until(lambda: app.entry_text() == "2+2", 5, "2+2 in the entry", state=app.entry_text)
+    wait_until(lambda: pcgui.has_state(app.entry(), pcgui.pyatspi.STATE_FOCUSED), 5,
+               "the focus in the entry")
+
+
+def completion_cells(app):
+    cells = []
+    for window in app.node.children:
+        if window is None or not pcgui.is_showing(window) or window.roleName == "frame":
+            continue
+        cells += [n.name for n in pcgui.find_all(window, lambda n: n.roleName == "table cell")]
+    return cells
+
+
+@case
+def completion_once(c):
+    """After a failed sin( in the history, typing "si" offers sin once,
+    with its description; choosing it types sin() with the cursor
+    inside."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_local_connected()
+    app.evaluate("sin(")
+    key("Escape")
+    wait_until(lambda: app.entry_text() == "", 5, "the entry emptied", state=app.entry_text)
+    time.sleep(0.5)
+    type_text("si")
+    cells = wait_until(lambda: "sin" in completion_cells(app) and completion_cells(app), 10,
+                       "sin offered by completion", state=lambda: completion_cells(app))
+    check(cells.count("sin") == 1 and not [n for n in cells if n.startswith("sin(")],
+          f"completion offers {cells}")
+    check("sine (radians)" in cells, f"no description beside sin: {cells}")
+    key("Down")
+    for _ in range(cells.index("sin") // 2 if "sin" in cells else 0):
+        key("Down")
+    key("Return")
+    wait_until(lambda: app.entry_text() == "sin()", 5, "sin() from completion", state=app.entry_text)
+    check(caret(app) == 4, f"the cursor is at {caret(app)}, not inside sin()")
+
+
+def open_clear_history(app):
+    pcgui.click(app.button(app.strings("Main menu")))
+    name = app.strings("C_lear History").replace("_", "")
+    item = wait_until(lambda: pcgui.find(app.frame(), lambda n: n.roleName == "push button"
+                                         and n.name == name and pcgui.is_showing(n)),
+                      5, "Clear History in the main menu")
+    pcgui.click(item)
+
+
+def combo_items(app):
+    menu = pcgui.find(app.combo_box(), lambda n: n.roleName == "menu")
+    return [n.name for n in menu.children if n is not None]
+
+
+def undo_button(app):
+    name = app.strings("_Undo").replace("_", "")
+    return pcgui.find(app.frame(), lambda n: n.roleName == "push button" and n.name == name
+                      and pcgui.is_showing(n))
+
+
+@case
+def clear_history_undo(c):
+    """Clear History asks nothing, empties the combo box and the file, and
+    shows a notification whose Undo brings both back."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.evaluate("5+5")
+    app.evaluate("6*7")
+    open_clear_history(app)
+    wait_until(lambda: not combo_items(app), 5, "the combo box to empty", state=lambda: combo_items(app))
+    check(not [n for n in app.node.children if n is not None and n.roleName in ("dialog", "alert")
+               and pcgui.is_showing(n)], "Clear History opened a dialog")
+    check(not os.path.exists(c.history_path) or "5+5" not in open(c.history_path).read(),
+          "5+5 is still in the history file after Clear History")
+    undo = wait_until(lambda: undo_button(app), 5, "the Undo notification")
+    pcgui.click(undo)
+    wait_until(lambda: combo_items(app) == ["6*7", "5+5"], 5, "Undo to bring the combo box back",
+               state=lambda: combo_items(app))
+    with open(c.history_path, encoding="utf-8") as history:
+        saved = history.read()
+    check(saved == "6*7\t42\n5+5\t10\n", f"the history file holds {saved!r} after Undo")
+    wait_until(lambda: undo_button(app) is None, 5, "the notification to go after Undo")
+
+
+@case
+def clear_history_no_undo(c):
+    """Clear History without Undo: once the notification is gone (about
+    5 s), the file is empty, and so is the history after a restart."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.evaluate("5+5")
+    open_clear_history(app)
+    wait_until(lambda: undo_button(app), 5, "the Undo notification")
+    started = time.monotonic()
+    wait_until(lambda: undo_button(app) is None, 15, "the notification to go by itself")
+    shown = time.monotonic() - started
+    check(3 <= shown <= 10 * pcgui.SCALE, f"the notification stayed {shown:.1f} s")
+    check(not os.path.exists(c.history_path) or open(c.history_path).read() == "",
+          "the history file is not empty after the notification")
+    check(app.quit() == 0, "pipecalc did not quit cleanly")
+    again = App(c)
+    again.wait_window()
+    again.focus_entry()
+    check(combo_items(again) == [], f"the combo box holds {combo_items(again)} after a restart")
+
+
+@case
+def keypad_seven_times_six(c):
+    """Ctrl+K shows the keypad; clicking 7 × 6 = gives 42, and the entry
+    keeps the keyboard focus all along; the keypad is remembered."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_local_connected()
+    combo("<Control>k")
+    pad = wait_until(lambda: pcgui.find(app.frame(), lambda n: n.name == app.strings("Keypad")
+                                        and n.roleName != "toggle button" and pcgui.is_showing(n)),
+                     5, "the keypad to show")
+    buttons = {n.name: n for n in pcgui.find_all(pad, lambda n: n.roleName == "push button")}
+    for name in ("seven", "times", "six"):
+        pcgui.click(buttons[app.strings(name)])
+        check(pcgui.has_state(app.entry(), pcgui.pyatspi.STATE_FOCUSED),
+              f"the entry lost the focus to the keypad's {name!r}")
+    wait_until(lambda: app.entry_text() == "7*6", 5, "7*6 typed by the keypad", state=app.entry_text)
+    small = [(name, node.size) for name, node in buttons.items() if min(node.size) < 44]
+    check(not small, f"keypad buttons smaller than 44 px: {small}")
+    pcgui.click(buttons[app.strings("equals")])
+    check(app.wait_outcome("7*6") == "42", "7*6 is not 42")
+    check(pcgui.has_state(app.entry(), pcgui.pyatspi.STATE_FOCUSED), "the entry lost the focus")
+    check(c.gsettings("get", pcgui.SCHEMA, "show-keypad") == "true", "show-keypad is not remembered")
+
+
 class CaseTimeout(BaseException):
     pass
 
