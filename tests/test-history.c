@@ -5,6 +5,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "pc-function-help.h"
 #include "pc-history.h"
 #include "pc-target.h"
 
@@ -251,6 +252,70 @@ test_clear_and_restore (Fixture       *fixture,
   g_assert_cmpstr (pc_history_get_result (reread, 2), ==, "1");
 }
 
+static PcFunctionInfo *
+function_info (const char *name,
+               const char *description,
+               const char *text)
+{
+  PcFunctionInfo *info = g_new0 (PcFunctionInfo, 1);
+
+  info->name = g_strdup (name);
+  info->args = 1;
+  info->description = g_strdup (description);
+  info->text = g_strdup (text);
+  return info;
+}
+
+/* Completion offers each name once, with its description: not sin( from
+ * a failed attempt beside the function sin, nor whole expressions. */
+static void
+test_completions (void)
+{
+  g_autoptr(PcCatalog) catalog = g_new0 (PcCatalog, 1);
+  const char *history[] = { "sin(", "a", "2+2", "sin", "pi", "zz top", NULL };
+  const char *expected[] = { "sin", "frob", "pi", "f", "a", NULL };
+  g_autoptr(GPtrArray) completions = NULL;
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_auto(GStrv) got = NULL;
+  double pi = G_PI;
+  const PcCompletion *sin_one, *frob, *f, *a;
+
+  catalog->functions = g_ptr_array_new_with_free_func ((GDestroyNotify) pc_function_info_free);
+  catalog->user = g_ptr_array_new_with_free_func ((GDestroyNotify) pc_function_info_free);
+  catalog->operators = g_ptr_array_new_with_free_func (g_free);
+  catalog->constant_names = g_ptr_array_new_with_free_func (g_free);
+  catalog->constant_values = g_array_new (FALSE, FALSE, sizeof (double));
+  g_ptr_array_add (catalog->functions, function_info ("sin", "the server's sine", NULL));
+  /* A function the window has no words for: the server's. */
+  g_ptr_array_add (catalog->functions, function_info ("frob", "frobnicate", NULL));
+  g_ptr_array_add (catalog->functions, function_info ("sin", "again", NULL));
+  g_ptr_array_add (catalog->operators, g_strdup ("+"));
+  g_ptr_array_add (catalog->constant_names, g_strdup ("pi"));
+  g_array_append_val (catalog->constant_values, pi);
+  g_ptr_array_add (catalog->user, function_info ("f", NULL, "f(x) = x^2"));
+
+  completions = pc_function_help_completions (catalog, history);
+  for (guint i = 0; i < completions->len; i++)
+    g_strv_builder_add (names, ((PcCompletion *) g_ptr_array_index (completions, i))->name);
+  got = g_strv_builder_end (names);
+  g_assert_cmpstrv (got, expected);
+  sin_one = g_ptr_array_index (completions, 0);
+  frob = g_ptr_array_index (completions, 1);
+  f = g_ptr_array_index (completions, 3);
+  a = g_ptr_array_index (completions, 4);
+  /* The window's words (the test runs untranslated), not the server's. */
+  g_assert_cmpstr (sin_one->description, ==, "sine (radians)");
+  g_assert_cmpstr (sin_one->insert, ==, "sin()");
+  g_assert_cmpint (sin_one->back, ==, 1);
+  g_assert_cmpstr (frob->description, ==, "frobnicate");
+  g_assert_cmpstr (f->description, ==, "f(x) = x^2");
+  g_assert_cmpstr (f->insert, ==, "f()");
+  g_assert_cmpstr (a->insert, ==, "a");
+  g_assert_cmpint (a->back, ==, 0);
+  g_assert_cmpstr (pc_function_help_describe ("sqrt", NULL), ==, "square root");
+  g_assert_null (pc_function_help_describe ("nosuch", NULL));
+}
+
 static void
 test_targets (void)
 {
@@ -321,5 +386,6 @@ main (int   argc,
   g_test_add ("/history/clear-and-restore", Fixture, NULL, set_up,
               test_clear_and_restore, tear_down);
   g_test_add_func ("/gui/targets", test_targets);
+  g_test_add_func ("/gui/completions", test_completions);
   return g_test_run ();
 }

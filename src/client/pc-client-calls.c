@@ -255,6 +255,9 @@ info_reply_cb (GObject      *source,
   info->limits.max_clients = int_member (limits, "max_clients", -1);
   info->limits.idle_timeout = int_member (limits, "idle_timeout", -1);
   info->limits.max_expression = int_member (limits, "max_expression", -1);
+  info->limits.max_batch = int_member (limits, "max_batch", -1);
+  info->limits.max_variables = int_member (limits, "max_variables", -1);
+  info->limits.vars_page = int_member (limits, "vars_page", -1);
   g_task_return_pointer (task, info, (GDestroyNotify) pc_server_info_free);
 }
 
@@ -377,6 +380,279 @@ pc_client_functions_finish (PcClient      *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- vars (paged) ------------------------------------------------------ */
+
+void
+pc_vars_page_free (PcVarsPage *page)
+{
+  if (page == NULL)
+    return;
+  g_strfreev (page->names);
+  g_free (page->values);
+  g_free (page->next);
+  g_free (page);
+}
+
+static void
+vars_reply_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PcClientReply) reply = finish_call (PC_CLIENT (source), result, &error);
+  g_autoptr(PcVarsPage) page = NULL;
+  json_t *vars;
+  json_t *next;
+  json_t *value;
+  const char *name;
+  guint i = 0;
+
+  if (reply == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  vars = json_object_get (reply->result, "vars");
+  next = json_object_get (reply->result, "next");
+  if (!json_is_object (vars) || !(json_is_null (next) || json_is_string (next)))
+    {
+      g_task_return_error (task, bad_reply ("vars"));
+      return;
+    }
+  page = g_new0 (PcVarsPage, 1);
+  page->names = g_new0 (char *, json_object_size (vars) + 1);
+  page->values = g_new0 (double, MAX (json_object_size (vars), 1));
+  json_object_foreach (vars, name, value)
+    {
+      if (!json_is_number (value) && !json_is_null (value))
+        {
+          g_task_return_error (task, bad_reply ("vars"));
+          return;
+        }
+      page->names[i] = g_strdup (name);
+      page->values[i] = json_is_number (value) ? json_number_value (value) : NAN;
+      i++;
+    }
+  page->n_variables = i;
+  page->next = g_strdup (json_string_value (next));
+  g_task_return_pointer (task, g_steal_pointer (&page), (GDestroyNotify) pc_vars_page_free);
+}
+
+void
+pc_client_vars_async (PcClient            *self,
+                      const char          *after,
+                      guint                limit,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  json_t *params = json_object ();
+
+  g_task_set_source_tag (task, pc_client_vars_async);
+  json_object_set_new (params, "limit", json_integer (CLAMP (limit, 1, G_MAXINT)));
+  if (after != NULL)
+    json_object_set_new (params, "after", pc_json_string (after));
+  pc_client_call_async (self, "vars", params, cancellable, vars_reply_cb, task);
+}
+
+PcVarsPage *
+pc_client_vars_finish (PcClient      *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- functions, the whole catalogue --------------------------------------- */
+
+void
+pc_function_info_free (PcFunctionInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->name);
+  g_free (info->description);
+  g_free (info->text);
+  g_free (info);
+}
+
+void
+pc_catalog_free (PcCatalog *catalog)
+{
+  if (catalog == NULL)
+    return;
+  g_clear_pointer (&catalog->functions, g_ptr_array_unref);
+  g_clear_pointer (&catalog->user, g_ptr_array_unref);
+  g_clear_pointer (&catalog->operators, g_ptr_array_unref);
+  g_clear_pointer (&catalog->constant_names, g_ptr_array_unref);
+  g_clear_pointer (&catalog->constant_values, g_array_unref);
+  g_free (catalog);
+}
+
+static void
+add_function_infos (GPtrArray *infos,
+                    json_t    *array)
+{
+  json_t *one;
+  gsize i;
+
+  json_array_foreach (array, i, one)
+    {
+      const char *name = json_string_value (json_object_get (one, "name"));
+      PcFunctionInfo *info;
+      gint64 args;
+
+      if (name == NULL)
+        continue;
+      args = int_member (one, "args", -1);
+      info = g_new0 (PcFunctionInfo, 1);
+      info->name = g_strdup (name);
+      info->args = args >= -1 && args <= G_MAXINT ? (int) args : -1;
+      info->description = dup_member (one, "description");
+      info->text = dup_member (one, "text");
+      g_ptr_array_add (infos, info);
+    }
+}
+
+static void
+catalog_reply_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PcClientReply) reply = finish_call (PC_CLIENT (source), result, &error);
+  g_autoptr(PcCatalog) catalog = NULL;
+  json_t *functions, *user, *operators, *constants, *one;
+  const char *name;
+  gsize i;
+
+  if (reply == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  functions = json_object_get (reply->result, "functions");
+  user = json_object_get (reply->result, "user");
+  operators = json_object_get (reply->result, "operators");
+  constants = json_object_get (reply->result, "constants");
+  /* "user" came with user functions; an older server has none. */
+  if (!json_is_array (functions) || (user != NULL && !json_is_array (user)))
+    {
+      g_task_return_error (task, bad_reply ("functions"));
+      return;
+    }
+  catalog = g_new0 (PcCatalog, 1);
+  catalog->functions = g_ptr_array_new_with_free_func ((GDestroyNotify) pc_function_info_free);
+  catalog->user = g_ptr_array_new_with_free_func ((GDestroyNotify) pc_function_info_free);
+  catalog->operators = g_ptr_array_new_with_free_func (g_free);
+  catalog->constant_names = g_ptr_array_new_with_free_func (g_free);
+  catalog->constant_values = g_array_new (FALSE, FALSE, sizeof (double));
+  add_function_infos (catalog->functions, functions);
+  add_function_infos (catalog->user, user);
+  json_array_foreach (operators, i, one)
+    if (json_is_string (one))
+      g_ptr_array_add (catalog->operators, g_strdup (json_string_value (one)));
+  json_object_foreach (constants, name, one)
+    {
+      double value = json_is_number (one) ? json_number_value (one) : NAN;
+
+      g_ptr_array_add (catalog->constant_names, g_strdup (name));
+      g_array_append_val (catalog->constant_values, value);
+    }
+  g_task_return_pointer (task, g_steal_pointer (&catalog), (GDestroyNotify) pc_catalog_free);
+}
+
+void
+pc_client_catalog_async (PcClient            *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, pc_client_catalog_async);
+  pc_client_call_async (self, "functions", NULL, cancellable, catalog_reply_cb, task);
+}
+
+PcCatalog *
+pc_client_catalog_finish (PcClient      *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- unset, reset --------------------------------------------------------- */
+
+static void
+true_reply_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PcClientReply) reply = finish_call (PC_CLIENT (source), result, &error);
+
+  if (reply == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (!json_is_true (reply->result))
+    g_task_return_error (task, bad_reply (g_task_get_task_data (task)));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+pc_client_unset_async (PcClient            *self,
+                       const char          *name,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  json_t *params = json_object ();
+
+  g_task_set_source_tag (task, pc_client_unset_async);
+  g_task_set_task_data (task, (gpointer) "unset", NULL);
+  json_object_set_new (params, "name", pc_json_string (name));
+  pc_client_call_async (self, "unset", params, cancellable, true_reply_cb, task);
+}
+
+gboolean
+pc_client_unset_finish (PcClient      *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+pc_client_reset_async (PcClient            *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, pc_client_reset_async);
+  g_task_set_task_data (task, (gpointer) "reset", NULL);
+  pc_client_call_async (self, "reset", NULL, cancellable, true_reply_cb, task);
+}
+
+gboolean
+pc_client_reset_finish (PcClient      *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ---- sample ------------------------------------------------------------- */
@@ -529,134 +805,6 @@ PcSampleOutcome *
 pc_client_sample_finish (PcClient      *self,
                          GAsyncResult  *result,
                          GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* ---- catalog (functions, whole) ------------------------------------------- */
-
-#define CATALOG_MAX_PER_KIND 4096
-
-void
-pc_catalog_free (PcCatalog *catalog)
-{
-  if (catalog == NULL)
-    return;
-  for (guint i = 0; i < catalog->n_entries; i++)
-    {
-      g_free (catalog->entries[i].name);
-      g_free (catalog->entries[i].description);
-    }
-  g_free (catalog->entries);
-  g_free (catalog);
-}
-
-static void
-catalog_add (GArray        *entries,
-             PcCatalogKind  kind,
-             const char    *name,
-             int            n_args,
-             const char    *description,
-             double         value)
-{
-  PcCatalogEntry entry = {
-    .kind = kind,
-    .name = g_strdup (name),
-    .n_args = n_args,
-    .description = g_strdup (description),
-    .value = value,
-  };
-
-  g_array_append_val (entries, entry);
-}
-
-/* {"name", "args", "description" or "text"} objects of an array. */
-static void
-catalog_add_calls (GArray        *entries,
-                   PcCatalogKind  kind,
-                   json_t        *array,
-                   const char    *text_member)
-{
-  json_t *one;
-  gsize i;
-
-  json_array_foreach (array, i, one)
-    {
-      const char *name = json_string_value (json_object_get (one, "name"));
-      json_t *args = json_object_get (one, "args");
-
-      if (i >= CATALOG_MAX_PER_KIND)
-        break;
-      if (name == NULL || name[0] == '\0' || !g_utf8_validate (name, -1, NULL))
-        continue;
-      catalog_add (entries, kind, name,
-                   json_is_integer (args) ? (int) CLAMP (json_integer_value (args), -1, 1000) : -1,
-                   json_string_value (json_object_get (one, text_member)), 0);
-    }
-}
-
-static void
-catalog_reply_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PcClientReply) reply = finish_call (PC_CLIENT (source), result, &error);
-  GArray *entries;
-  PcCatalog *catalog;
-  json_t *functions, *operators, *constants, *one;
-  const char *key;
-  gsize i;
-
-  if (reply == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  functions = json_object_get (reply->result, "functions");
-  if (!json_is_array (functions))
-    {
-      g_task_return_error (task, bad_reply ("functions"));
-      return;
-    }
-  entries = g_array_new (FALSE, TRUE, sizeof (PcCatalogEntry));
-  catalog_add_calls (entries, PC_CATALOG_FUNCTION, functions, "description");
-  operators = json_object_get (reply->result, "operators");
-  json_array_foreach (operators, i, one)
-    if (i < CATALOG_MAX_PER_KIND && json_is_string (one)
-        && g_utf8_validate (json_string_value (one), -1, NULL))
-      catalog_add (entries, PC_CATALOG_OPERATOR, json_string_value (one), -1, NULL, 0);
-  constants = json_object_get (reply->result, "constants");
-  i = 0;
-  json_object_foreach (constants, key, one)
-    if (i++ < CATALOG_MAX_PER_KIND && json_is_number (one) && g_utf8_validate (key, -1, NULL))
-      catalog_add (entries, PC_CATALOG_CONSTANT, key, -1, NULL, json_number_value (one));
-  catalog_add_calls (entries, PC_CATALOG_USER, json_object_get (reply->result, "user"), "text");
-
-  catalog = g_new0 (PcCatalog, 1);
-  catalog->n_entries = entries->len;
-  catalog->entries = (PcCatalogEntry *) (void *) g_array_free (entries, FALSE);
-  g_task_return_pointer (task, catalog, (GDestroyNotify) pc_catalog_free);
-}
-
-void
-pc_client_catalog_async (PcClient            *self,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, pc_client_catalog_async);
-  pc_client_call_async (self, "functions", NULL, cancellable, catalog_reply_cb, task);
-}
-
-PcCatalog *
-pc_client_catalog_finish (PcClient      *self,
-                          GAsyncResult  *result,
-                          GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);

@@ -87,6 +87,9 @@ typedef struct
   gint64 max_clients;
   gint64 idle_timeout;    /* seconds; 0: never */
   gint64 max_expression;  /* bytes per expression */
+  gint64 max_batch;       /* calls per batch */
+  gint64 max_variables;   /* variables per session */
+  gint64 vars_page;       /* variables per `vars` reply */
 } PcServerLimits;
 
 /* What the server says of itself (the `info` method). A string it does
@@ -217,45 +220,59 @@ GStrv          pc_client_functions_finish (PcClient             *self,
                                            GAsyncResult         *result,
                                            GError              **error);
 
-/* G_IO_ERROR_TIMED_OUT, worded as every call that waited @seconds for its
- * reply in vain is. */
-GError     *pc_client_timeout_error_new (guint                 seconds);
-
-/* Closes the connection and stops the private server, if any. */
-void        pc_client_close          (PcClient             *self);
-
-/* The server's whole catalogue (the `functions` method), for a browser:
- * one entry per built-in function, operator, constant and function of
- * this session, in the server's order. */
-typedef enum
-{
-  PC_CATALOG_FUNCTION,
-  PC_CATALOG_OPERATOR,
-  PC_CATALOG_CONSTANT,
-  PC_CATALOG_USER,       /* a function the session defined */
-} PcCatalogKind;
-
+/* One page of a session's variables (`vars` with "limit" and "after"):
+ * names in order, with their values (NAN where the server wrote null: a
+ * value that is not finite, which `vars` cannot tell apart). */
 typedef struct
 {
-  PcCatalogKind  kind;
-  char          *name;
-  int            n_args;       /* -1: any number, or not a function */
-  char          *description;  /* the server's English text (a user
-                                * function's definition), or %NULL */
-  double         value;        /* constants */
-} PcCatalogEntry;
+  guint    n_variables;
+  char   **names;        /* n_variables of them, %NULL-terminated */
+  double  *values;
+  char    *next;         /* pass as @after for the next page; %NULL after the last */
+} PcVarsPage;
 
+void pc_vars_page_free (PcVarsPage *page);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcVarsPage, pc_vars_page_free)
+
+/* Up to @limit (1 to the server's vars_page) variables after the name
+ * @after (%NULL: from the first), in name order, `ans` included. */
+void           pc_client_vars_async       (PcClient             *self,
+                                           const char           *after,
+                                           guint                 limit,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+PcVarsPage    *pc_client_vars_finish      (PcClient             *self,
+                                           GAsyncResult         *result,
+                                           GError              **error);
+
+/* One entry of the `functions` catalogue: a built-in function (with its
+ * English description) or one of the session's own (with the text of its
+ * definition). @args is -1 for a varying number. */
 typedef struct
 {
-  PcCatalogEntry *entries;
-  guint           n_entries;
+  char *name;
+  int   args;
+  char *description;     /* built-in functions; else %NULL */
+  char *text;            /* user functions: "f(x) = x^2"; else %NULL */
+} PcFunctionInfo;
+
+void pc_function_info_free (PcFunctionInfo *info);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcFunctionInfo, pc_function_info_free)
+
+/* The whole `functions` reply. Entries without a name are left out. */
+typedef struct
+{
+  GPtrArray *functions;  /* PcFunctionInfo*: the server's built-in ones */
+  GPtrArray *user;       /* PcFunctionInfo*: this session's, in name order */
+  GPtrArray *operators;  /* char* */
+  GPtrArray *constant_names;   /* char* */
+  GArray    *constant_values;  /* double, as many */
 } PcCatalog;
 
 void pc_catalog_free (PcCatalog *catalog);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcCatalog, pc_catalog_free)
 
-/* Fails as the other calls do; entries of the wrong shape are skipped, at
- * most 4096 of each kind are kept. */
 void           pc_client_catalog_async    (PcClient             *self,
                                            GCancellable         *cancellable,
                                            GAsyncReadyCallback   callback,
@@ -263,5 +280,32 @@ void           pc_client_catalog_async    (PcClient             *self,
 PcCatalog     *pc_client_catalog_finish   (PcClient             *self,
                                            GAsyncResult         *result,
                                            GError              **error);
+
+/* Removes the variable or user function @name (`unset`); a name the
+ * session does not have is PC_CLIENT_ERROR_REFUSED. */
+void           pc_client_unset_async      (PcClient             *self,
+                                           const char           *name,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+gboolean       pc_client_unset_finish     (PcClient             *self,
+                                           GAsyncResult         *result,
+                                           GError              **error);
+
+/* Forgets every variable and user function of the session (`reset`). */
+void           pc_client_reset_async      (PcClient             *self,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+gboolean       pc_client_reset_finish     (PcClient             *self,
+                                           GAsyncResult         *result,
+                                           GError              **error);
+
+/* G_IO_ERROR_TIMED_OUT, worded as every call that waited @seconds for its
+ * reply in vain is. */
+GError     *pc_client_timeout_error_new (guint                 seconds);
+
+/* Closes the connection and stops the private server, if any. */
+void        pc_client_close          (PcClient             *self);
 
 G_END_DECLS

@@ -30,12 +30,24 @@ struct _PcConnection
   char              *tls_ca_file;
 
   GQueue             waiting;     /* GTask*: evaluations for when connected */
+  guint              in_flight;   /* evaluations sent, not answered yet */
+
+  /* Sessions: every connection made is one. Until its server has said
+   * what it is (info) the session is being prepared, and evaluations
+   * wait; so they do while someone holds them. */
+  guint              session;
+  guint              connection_serial;
+  gboolean           preparing;
+  guint              holds;
+  PcServerLimits     limits;
+  gboolean           have_limits;
 };
 
-enum { PROP_0, PROP_STATE, PROP_RETRY_IN, N_PROPS };
+enum { PROP_0, PROP_STATE, PROP_RETRY_IN, PROP_SESSION, PROP_N_WAITING, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-enum { SIGNAL_LOG, SIGNAL_CONNECTED, SIGNAL_FUNCTIONS, N_SIGNALS };
+enum { SIGNAL_LOG, SIGNAL_CONNECTED, SIGNAL_FUNCTIONS, SIGNAL_SESSION_STARTED,
+       SIGNAL_EVALUATED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (PcConnection, pc_connection, G_TYPE_OBJECT)
@@ -76,6 +88,38 @@ set_state (PcConnection      *self,
 }
 
 static void
+push_waiting (PcConnection *self,
+              GTask        *task)
+{
+  g_queue_push_tail (&self->waiting, task);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_WAITING]);
+}
+
+static gboolean
+may_send (PcConnection *self)
+{
+  return self->state == PC_CONNECTION_CONNECTED && !self->preparing && self->holds == 0;
+}
+
+/* What was typed while disconnected goes now, in order. */
+static void
+send_waiting (PcConnection *self)
+{
+  gboolean any = FALSE;
+
+  while (may_send (self) && !g_queue_is_empty (&self->waiting))
+    {
+      GTask *task = g_queue_pop_head (&self->waiting);
+
+      any = TRUE;
+      send_eval (self, task);
+      g_object_unref (task);
+    }
+  if (any)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_WAITING]);
+}
+
+static void
 drop_client (PcConnection *self)
 {
   if (self->connect_cancellable != NULL)
@@ -95,13 +139,17 @@ fail_waiting (PcConnection *self,
               const char   *why)
 {
   GTask *task;
+  gboolean any = FALSE;
 
   while ((task = g_queue_pop_head (&self->waiting)) != NULL)
     {
+      any = TRUE;
       g_task_return_new_error (task, PC_CLIENT_ERROR, PC_CLIENT_ERROR_NOT_CONNECTED,
                                "%s", why);
       g_object_unref (task);
     }
+  if (any)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_WAITING]);
 }
 
 static void
@@ -142,6 +190,12 @@ pc_connection_get_property (GObject    *object,
     case PROP_RETRY_IN:
       g_value_set_uint (value, self->retry_in);
       break;
+    case PROP_SESSION:
+      g_value_set_uint (value, self->session);
+      break;
+    case PROP_N_WAITING:
+      g_value_set_uint (value, g_queue_get_length (&self->waiting));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -163,6 +217,12 @@ pc_connection_class_init (PcConnectionClass *klass)
   properties[PROP_RETRY_IN] =
     g_param_spec_uint ("retry-in", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SESSION] =
+    g_param_spec_uint ("session", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_WAITING] =
+    g_param_spec_uint ("n-waiting", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_LOG] =
@@ -174,6 +234,12 @@ pc_connection_class_init (PcConnectionClass *klass)
   signals[SIGNAL_FUNCTIONS] =
     g_signal_new ("functions", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRV);
+  signals[SIGNAL_SESSION_STARTED] =
+    g_signal_new ("session-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[SIGNAL_EVALUATED] =
+    g_signal_new ("evaluated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
 }
 
 static void
@@ -300,16 +366,45 @@ client_log_cb (PcClient     *client,
   g_signal_emit (self, signals[SIGNAL_LOG], 0, PC_CONNECTION_LOG_SERVER, line);
 }
 
+typedef struct
+{
+  PcConnection *self;    /* a strong reference */
+  guint         serial;  /* the connection the call was made on */
+} InfoCall;
+
+/* The session starts once its server has said what it is (or would not):
+ * the replay of definitions needs its limits. */
+static void
+start_session (PcConnection *self)
+{
+  self->preparing = FALSE;
+  self->session++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+  g_signal_emit (self, signals[SIGNAL_SESSION_STARTED], 0, self->session);
+  send_waiting (self);
+}
+
 static void
 info_cb (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  g_autoptr(PcConnection) self = user_data;
+  InfoCall *call = user_data;
+  g_autoptr(PcConnection) self = call->self;
+  gboolean current = call->serial == self->connection_serial
+                     && self->state == PC_CONNECTION_CONNECTED && self->preparing;
   g_autoptr(PcServerInfo) info = pc_client_info_finish (PC_CLIENT (source), result, NULL);
   g_autofree char *summary = NULL;
 
-  if (info == NULL)
+  g_free (call);
+  if (current && info != NULL)
+    {
+      self->limits = info->limits;
+      self->have_limits = TRUE;
+    }
+  if (current)
+    start_session (self);
+  if (info == NULL || !current)
     return;
   summary = g_strdup_printf ("%s %s, muparser %s",
                              info->server ? info->server : "?",
@@ -361,18 +456,18 @@ connected_cb (GObject      *source,
             pc_client_is_private (client) ? _("Connected to %s (a private server started for this window)")
                                           : _("Connected to %s"),
             pc_client_get_address (client));
+  self->connection_serial++;
+  self->preparing = TRUE;
+  self->have_limits = FALSE;
   set_state (self, PC_CONNECTION_CONNECTED);
-  pc_client_info_async (client, NULL, info_cb, g_object_ref (self));
+  {
+    InfoCall *call = g_new0 (InfoCall, 1);
+
+    call->self = g_object_ref (self);
+    call->serial = self->connection_serial;
+    pc_client_info_async (client, NULL, info_cb, call);
+  }
   pc_client_functions_async (client, NULL, functions_cb, g_object_ref (self));
-
-  /* What was typed while disconnected goes now, in order. */
-  while (self->state == PC_CONNECTION_CONNECTED && !g_queue_is_empty (&self->waiting))
-    {
-      GTask *task = g_queue_pop_head (&self->waiting);
-
-      send_eval (self, task);
-      g_object_unref (task);
-    }
 }
 
 static void
@@ -439,6 +534,18 @@ pc_connection_retry_now (PcConnection *self)
 }
 
 void
+pc_connection_reconnect_now (PcConnection *self)
+{
+  self->backoff = 1;
+  if (self->state != PC_CONNECTION_WAITING)
+    return;
+  log_line (self, PC_CONNECTION_LOG_EVENT, "%s", _("Reconnecting now"));
+  self->retry_in = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_IN]);
+  start_connecting (self);
+}
+
+void
 pc_connection_stop (PcConnection *self)
 {
   drop_client (self);
@@ -459,6 +566,8 @@ eval_reply_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   PcEvalOutcome *outcome = pc_client_eval_finish (PC_CLIENT (source), result, &error);
 
+  if (self->in_flight > 0)
+    self->in_flight--;
   if (outcome == NULL)
     {
       /* Lost in flight: it goes again after reconnecting, unless the
@@ -467,7 +576,7 @@ eval_reply_cb (GObject      *source,
           && !g_cancellable_is_cancelled (g_task_get_cancellable (task))
           && self->state != PC_CONNECTION_DISCONNECTED)
         {
-          g_queue_push_tail (&self->waiting, g_steal_pointer (&task));
+          push_waiting (self, g_steal_pointer (&task));
           return;
         }
       log_line (self, PC_CONNECTION_LOG_ERROR, "%s: %s", expression, error->message);
@@ -479,6 +588,7 @@ eval_reply_cb (GObject      *source,
   else
     log_line (self, PC_CONNECTION_LOG_RECEIVED, "← error %d: %s", outcome->error_code,
               outcome->message);
+  g_signal_emit (self, signals[SIGNAL_EVALUATED], 0, outcome->error_code == 0);
   g_task_return_pointer (task, outcome, (GDestroyNotify) pc_eval_outcome_free);
 }
 
@@ -489,6 +599,7 @@ send_eval (PcConnection *self,
   if (g_task_return_error_if_cancelled (task))
     return;
   log_line (self, PC_CONNECTION_LOG_SENT, "→ %s", (const char *) g_task_get_task_data (task));
+  self->in_flight++;
   pc_client_eval_async (self->client, g_task_get_task_data (task),
                         g_task_get_cancellable (task), eval_reply_cb, g_object_ref (task));
 }
@@ -504,13 +615,14 @@ pc_connection_eval_async (PcConnection        *self,
 
   g_task_set_source_tag (task, pc_connection_eval_async);
   g_task_set_task_data (task, g_strdup (expression), g_free);
-  if (self->state == PC_CONNECTION_CONNECTED)
+  if (may_send (self) && g_queue_is_empty (&self->waiting))
     send_eval (self, task);
   else
     {
-      log_line (self, PC_CONNECTION_LOG_EVENT,
-                _("Not connected: “%s” will be evaluated after reconnecting"), expression);
-      g_queue_push_tail (&self->waiting, g_steal_pointer (&task));
+      if (self->state != PC_CONNECTION_CONNECTED)
+        log_line (self, PC_CONNECTION_LOG_EVENT,
+                  _("Not connected: “%s” will be evaluated after reconnecting"), expression);
+      push_waiting (self, g_steal_pointer (&task));
     }
 }
 
@@ -592,7 +704,148 @@ pc_connection_sample_finish (PcConnection  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* ---- Catalogue -------------------------------------------------------- */
+/* ---- Sessions --------------------------------------------------------- */
+
+guint
+pc_connection_get_session (PcConnection *self)
+{
+  return self->session;
+}
+
+guint
+pc_connection_get_n_waiting (PcConnection *self)
+{
+  return g_queue_get_length (&self->waiting);
+}
+
+guint
+pc_connection_get_n_pending (PcConnection *self)
+{
+  return g_queue_get_length (&self->waiting) + self->in_flight;
+}
+
+const PcServerLimits *
+pc_connection_get_limits (PcConnection *self)
+{
+  return self->have_limits && self->state == PC_CONNECTION_CONNECTED ? &self->limits : NULL;
+}
+
+void
+pc_connection_hold (PcConnection *self)
+{
+  self->holds++;
+}
+
+void
+pc_connection_release (PcConnection *self)
+{
+  g_return_if_fail (self->holds > 0);
+  self->holds--;
+  send_waiting (self);
+}
+
+static gboolean
+in_session (PcConnection *self,
+            GTask        *task,
+            guint         session)
+{
+  if (self->state == PC_CONNECTION_CONNECTED && !self->preparing && self->client != NULL
+      && (session == 0 || session == self->session))
+    return TRUE;
+  g_task_return_new_error (task, PC_CLIENT_ERROR, PC_CLIENT_ERROR_NOT_CONNECTED,
+                           "%s", _("Not connected to a server"));
+  return FALSE;
+}
+
+static void
+eval_now_reply_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PcConnection *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  PcEvalOutcome *outcome = pc_client_eval_finish (PC_CLIENT (source), result, &error);
+
+  if (outcome == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (outcome->error_code == 0)
+    log_line (self, PC_CONNECTION_LOG_RECEIVED, "← %s", outcome->text);
+  else
+    log_line (self, PC_CONNECTION_LOG_RECEIVED, "← error %d: %s", outcome->error_code,
+              outcome->message);
+  g_task_return_pointer (task, outcome, (GDestroyNotify) pc_eval_outcome_free);
+}
+
+void
+pc_connection_eval_now_async (PcConnection        *self,
+                              guint                session,
+                              const char          *expression,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, pc_connection_eval_now_async);
+  if (!in_session (self, task, session))
+    return;
+  log_line (self, PC_CONNECTION_LOG_SENT, "→ %s", expression);
+  pc_client_eval_async (self->client, expression, cancellable, eval_now_reply_cb,
+                        g_steal_pointer (&task));
+}
+
+PcEvalOutcome *
+pc_connection_eval_now_finish (PcConnection  *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+vars_reply_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  PcVarsPage *page = pc_client_vars_finish (PC_CLIENT (source), result, &error);
+
+  if (page == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, page, (GDestroyNotify) pc_vars_page_free);
+}
+
+void
+pc_connection_vars_async (PcConnection        *self,
+                          const char          *after,
+                          guint                limit,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, pc_connection_vars_async);
+  if (in_session (self, task, 0))
+    pc_client_vars_async (self->client, after, limit, cancellable, vars_reply_cb,
+                          g_steal_pointer (&task));
+}
+
+PcVarsPage *
+pc_connection_vars_finish (PcConnection  *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
 
 static void
 catalog_reply_cb (GObject      *source,
@@ -600,11 +853,11 @@ catalog_reply_cb (GObject      *source,
                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
   PcCatalog *catalog = pc_client_catalog_finish (PC_CLIENT (source), result, &error);
 
   if (catalog == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
+    g_task_return_error (task, error);
   else
     g_task_return_pointer (task, catalog, (GDestroyNotify) pc_catalog_free);
 }
@@ -618,13 +871,9 @@ pc_connection_catalog_async (PcConnection        *self,
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, pc_connection_catalog_async);
-  if (self->state != PC_CONNECTION_CONNECTED || self->client == NULL)
-    {
-      g_task_return_new_error (task, PC_CLIENT_ERROR, PC_CLIENT_ERROR_NOT_CONNECTED,
-                               "%s", _("Not connected to a server"));
-      return;
-    }
-  pc_client_catalog_async (self->client, cancellable, catalog_reply_cb, g_object_ref (task));
+  if (in_session (self, task, 0))
+    pc_client_catalog_async (self->client, cancellable, catalog_reply_cb,
+                             g_steal_pointer (&task));
 }
 
 PcCatalog *
@@ -634,4 +883,76 @@ pc_connection_catalog_finish (PcConnection  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+boolean_reply_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PcConnection *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  gboolean done = g_task_get_source_tag (task) == pc_connection_unset_async
+                  ? pc_client_unset_finish (PC_CLIENT (source), result, &error)
+                  : pc_client_reset_finish (PC_CLIENT (source), result, &error);
+
+  if (!done)
+    {
+      log_line (self, PC_CONNECTION_LOG_ERROR, "%s", error->message);
+      g_task_return_error (task, error);
+      return;
+    }
+  log_line (self, PC_CONNECTION_LOG_RECEIVED, "← %s", "true");
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+pc_connection_unset_async (PcConnection        *self,
+                           const char          *name,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, pc_connection_unset_async);
+  if (!in_session (self, task, 0))
+    return;
+  log_line (self, PC_CONNECTION_LOG_SENT, "→ unset %s", name);
+  pc_client_unset_async (self->client, name, cancellable, boolean_reply_cb,
+                         g_steal_pointer (&task));
+}
+
+gboolean
+pc_connection_unset_finish (PcConnection  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+pc_connection_reset_async (PcConnection        *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, pc_connection_reset_async);
+  if (!in_session (self, task, 0))
+    return;
+  log_line (self, PC_CONNECTION_LOG_SENT, "→ %s", "reset");
+  pc_client_reset_async (self->client, cancellable, boolean_reply_cb, g_steal_pointer (&task));
+}
+
+gboolean
+pc_connection_reset_finish (PcConnection  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -48,6 +48,9 @@ void          pc_connection_set_credentials (PcConnection     *self,
 void          pc_connection_set_timeout  (PcConnection        *self,
                                           guint                seconds);
 void          pc_connection_retry_now    (PcConnection        *self);
+/* Reconnect now: while waiting to retry (or connecting), tries at once
+ * and starts the back-off again from 1 s. */
+void          pc_connection_reconnect_now (PcConnection       *self);
 void          pc_connection_stop         (PcConnection        *self);
 
 PcConnectionState pc_connection_get_state   (PcConnection     *self);
@@ -87,16 +90,77 @@ PcSampleOutcome *pc_connection_sample_finish (PcConnection        *self,
                                               GAsyncResult        *result,
                                               GError             **error);
 
-/* The server's catalogue (pc_client_catalog_async()), asked in the
- * connection's session; fails at once with PC_CLIENT_ERROR_NOT_CONNECTED
- * when not connected. The "functions" signal says when it is worth
- * asking again. */
-void             pc_connection_catalog_async  (PcConnection        *self,
-                                               GCancellable        *cancellable,
-                                               GAsyncReadyCallback  callback,
-                                               gpointer             user_data);
-PcCatalog       *pc_connection_catalog_finish (PcConnection        *self,
-                                               GAsyncResult        *result,
-                                               GError             **error);
+/* ---- Sessions ----------------------------------------------------------
+ *
+ * A session is a connection: every successful (re)connection starts a new
+ * one, which knows no variable or function of the last. Signals:
+ *   "session-started" (guint session): a new session is up and the server
+ *     has said what it is (pc_connection_get_limits()); emitted before the
+ *     evaluations kept while disconnected are sent, so a handler may
+ *     pc_connection_hold() them while it prepares the session;
+ *   "evaluated" (gboolean succeeded): an evaluation asked for with
+ *     pc_connection_eval_async() was answered (the session may have
+ *     changed).
+ * Properties: "session" (guint, 0 before the first), "n-waiting" (guint:
+ * evaluations kept for when connected). */
+guint         pc_connection_get_session   (PcConnection       *self);
+guint         pc_connection_get_n_waiting (PcConnection       *self);
+/* Evaluations sent and not answered yet, plus those waiting. */
+guint         pc_connection_get_n_pending (PcConnection       *self);
+/* The limits the current session's server announced, or %NULL before it
+ * has (or when it would not say). */
+const PcServerLimits *pc_connection_get_limits (PcConnection  *self);
+/* While held, evaluations wait even when connected; release sends them.
+ * Holds count; each hold is released once. */
+void          pc_connection_hold          (PcConnection       *self);
+void          pc_connection_release       (PcConnection       *self);
+
+/* Evaluates @expression at once in the session @session, ahead of the
+ * evaluations waiting: for preparing a session. Never kept for later:
+ * fails with PC_CLIENT_ERROR_NOT_CONNECTED when not connected or the
+ * session is another. Emits no "evaluated". */
+void           pc_connection_eval_now_async (PcConnection        *self,
+                                             guint                session,
+                                             const char          *expression,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+PcEvalOutcome *pc_connection_eval_now_finish (PcConnection       *self,
+                                              GAsyncResult       *result,
+                                              GError            **error);
+
+/* The calls below are made in the current session, never kept for later:
+ * not connected, they fail at once with PC_CLIENT_ERROR_NOT_CONNECTED. */
+void           pc_connection_vars_async     (PcConnection        *self,
+                                             const char          *after,
+                                             guint                limit,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+PcVarsPage    *pc_connection_vars_finish    (PcConnection        *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+void           pc_connection_catalog_async  (PcConnection        *self,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+PcCatalog     *pc_connection_catalog_finish (PcConnection        *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+void           pc_connection_unset_async    (PcConnection        *self,
+                                             const char          *name,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean       pc_connection_unset_finish   (PcConnection        *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+void           pc_connection_reset_async    (PcConnection        *self,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean       pc_connection_reset_finish   (PcConnection        *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
 
 G_END_DECLS

@@ -92,3 +92,113 @@ pc_function_help_describe (const char *name,
 
   return english != NULL ? _(english) : server_text;
 }
+
+void
+pc_function_help_foreach (const PcCatalog *catalog,
+                          PcCatalogFunc    func,
+                          gpointer         user_data)
+{
+  if (catalog == NULL)
+    return;
+  for (guint i = 0; catalog->functions != NULL && i < catalog->functions->len; i++)
+    {
+      const PcFunctionInfo *info = g_ptr_array_index (catalog->functions, i);
+
+      func (PC_CATALOG_FUNCTION, info->name,
+            pc_function_help_describe (info->name, info->description), user_data);
+    }
+  for (guint i = 0; catalog->operators != NULL && i < catalog->operators->len; i++)
+    {
+      const char *name = g_ptr_array_index (catalog->operators, i);
+
+      func (PC_CATALOG_OPERATOR, name, pc_function_help_describe (name, NULL), user_data);
+    }
+  for (guint i = 0; catalog->constant_names != NULL && i < catalog->constant_names->len; i++)
+    {
+      const char *name = g_ptr_array_index (catalog->constant_names, i);
+
+      func (PC_CATALOG_CONSTANT, name, pc_function_help_describe (name, NULL), user_data);
+    }
+  for (guint i = 0; catalog->user != NULL && i < catalog->user->len; i++)
+    {
+      const PcFunctionInfo *info = g_ptr_array_index (catalog->user, i);
+
+      func (PC_CATALOG_USER, info->name, info->text, user_data);
+    }
+}
+
+void
+pc_completion_free (PcCompletion *completion)
+{
+  if (completion == NULL)
+    return;
+  g_free (completion->name);
+  g_free (completion->description);
+  g_free (completion->insert);
+  g_free (completion);
+}
+
+static gboolean
+is_name (const char *text)
+{
+  if (!g_ascii_isalpha (text[0]) && text[0] != '_')
+    return FALSE;
+  for (const char *c = text; *c != '\0'; c++)
+    if (!g_ascii_isalnum (*c) && *c != '_')
+      return FALSE;
+  return TRUE;
+}
+
+typedef struct
+{
+  GPtrArray  *completions;
+  GHashTable *seen;
+} Collect;
+
+static void
+add_completion (Collect    *collect,
+                const char *name,
+                const char *description,
+                gboolean    is_function)
+{
+  PcCompletion *completion;
+
+  /* Each name once: sin the function, not also sin( from a history of
+   * failed attempts. */
+  if (name == NULL || !is_name (name) || !g_hash_table_add (collect->seen, g_strdup (name)))
+    return;
+  completion = g_new0 (PcCompletion, 1);
+  completion->name = g_strdup (name);
+  completion->description = g_strdup (description != NULL
+                                      && g_utf8_validate (description, -1, NULL) ? description : "");
+  completion->insert = is_function ? g_strdup_printf ("%s()", name) : g_strdup (name);
+  completion->back = is_function ? 1 : 0;
+  g_ptr_array_add (collect->completions, completion);
+}
+
+static void
+add_catalog_completion (PcCatalogKind  kind,
+                        const char    *name,
+                        const char    *description,
+                        gpointer       user_data)
+{
+  if (kind != PC_CATALOG_OPERATOR)
+    add_completion (user_data, name, description,
+                    kind == PC_CATALOG_FUNCTION || kind == PC_CATALOG_USER);
+}
+
+GPtrArray *
+pc_function_help_completions (const PcCatalog    *catalog,
+                              const char * const *history)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  Collect collect = {
+    .completions = g_ptr_array_new_with_free_func ((GDestroyNotify) pc_completion_free),
+    .seen = seen,
+  };
+
+  pc_function_help_foreach (catalog, add_catalog_completion, &collect);
+  for (guint i = 0; history != NULL && history[i] != NULL; i++)
+    add_completion (&collect, history[i], NULL, FALSE);
+  return collect.completions;
+}

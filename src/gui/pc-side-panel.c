@@ -15,6 +15,8 @@ struct _PcSidePanel
 
   GtkStack       *stack;
   GtkListBox     *variables_list;
+  GtkWidget      *variables_empty;
+  GListModel     *definitions;
   GtkSearchEntry *functions_search;
   GtkListBox     *functions_list;
   GtkSearchEntry *history_search;
@@ -171,6 +173,49 @@ functions_search_changed_cb (PcSidePanel *self)
   gtk_list_box_invalidate_filter (self->functions_list);
 }
 
+static void
+add_catalog_row (PcCatalogKind  kind,
+                 const char    *name,
+                 const char    *description,
+                 gpointer       user_data)
+{
+  PcSidePanel *self = user_data;
+  const char *english = kind == PC_CATALOG_USER ? NULL : pc_function_help_english (name);
+  g_autofree char *title = NULL;
+  g_autofree char *insert = NULL;
+  GtkListBoxRow *row;
+  int back = 0;
+
+  if (name == NULL || name[0] == '\0' || !g_utf8_validate (name, -1, NULL)
+      || (description != NULL && !g_utf8_validate (description, -1, NULL)))
+    return;
+  switch (kind)
+    {
+    case PC_CATALOG_FUNCTION:
+    case PC_CATALOG_USER:
+      title = g_strdup_printf ("%s()", name);
+      insert = g_strdup_printf ("%s()", name);
+      back = 1;
+      break;
+    case PC_CATALOG_OPERATOR:
+      title = g_strdup (name);
+      /* c ? a : b is typed with a space around each part. */
+      insert = g_strdup (g_str_equal (name, "?:") ? " ? : " : name);
+      back = g_str_equal (name, "?:") ? 3 : 0;
+      break;
+    case PC_CATALOG_CONSTANT:
+    default:
+      title = g_strdup (name);
+      insert = g_strdup (name);
+    }
+  row = two_line_row (title, description, NULL);
+  g_object_set_data (G_OBJECT (row), "kind", GINT_TO_POINTER (kind));
+  g_object_set_data_full (G_OBJECT (row), "insert", g_steal_pointer (&insert), g_free);
+  g_object_set_data (G_OBJECT (row), "back", GINT_TO_POINTER (back));
+  g_object_set_data_full (G_OBJECT (row), "search", fold_join (name, description, english), g_free);
+  gtk_container_add (GTK_CONTAINER (self->functions_list), GTK_WIDGET (row));
+}
+
 void
 pc_side_panel_set_catalog (PcSidePanel     *self,
                            const PcCatalog *catalog)
@@ -178,51 +223,7 @@ pc_side_panel_set_catalog (PcSidePanel     *self,
   g_return_if_fail (PC_IS_SIDE_PANEL (self));
 
   clear_list (self->functions_list);
-  /* Grouped: every kind together, in the server's order within it. */
-  for (int kind = PC_CATALOG_FUNCTION; catalog != NULL && kind <= PC_CATALOG_USER; kind++)
-    for (guint i = 0; i < catalog->n_entries; i++)
-      {
-        const PcCatalogEntry *entry = &catalog->entries[i];
-        const char *english = pc_function_help_english (entry->name);
-        const char *description;
-        g_autofree char *title = NULL;
-        g_autofree char *insert = NULL;
-        g_autofree char *search = NULL;
-        GtkListBoxRow *row;
-        int back = 0;
-
-        if ((int) entry->kind != kind)
-          continue;
-        description = entry->kind == PC_CATALOG_USER
-                      ? entry->description
-                      : pc_function_help_describe (entry->name, entry->description);
-        switch (entry->kind)
-          {
-          case PC_CATALOG_FUNCTION:
-          case PC_CATALOG_USER:
-            title = g_strdup_printf ("%s()", entry->name);
-            insert = g_strdup_printf ("%s()", entry->name);
-            back = 1;
-            break;
-          case PC_CATALOG_OPERATOR:
-            title = g_strdup (entry->name);
-            /* c ? a : b is typed with a space around each part. */
-            insert = g_str_equal (entry->name, "?:") ? g_strdup (" ? : ") : g_strdup (entry->name);
-            back = g_str_equal (entry->name, "?:") ? 3 : 0;
-            break;
-          case PC_CATALOG_CONSTANT:
-          default:
-            title = g_strdup (entry->name);
-            insert = g_strdup (entry->name);
-          }
-        search = fold_join (entry->name, description, english);
-        row = two_line_row (title, description, NULL);
-        g_object_set_data (G_OBJECT (row), "kind", GINT_TO_POINTER (kind));
-        g_object_set_data_full (G_OBJECT (row), "insert", g_steal_pointer (&insert), g_free);
-        g_object_set_data (G_OBJECT (row), "back", GINT_TO_POINTER (back));
-        g_object_set_data_full (G_OBJECT (row), "search", g_steal_pointer (&search), g_free);
-        gtk_container_add (GTK_CONTAINER (self->functions_list), GTK_WIDGET (row));
-      }
+  pc_function_help_foreach (catalog, add_catalog_row, self);
   gtk_list_box_invalidate_headers (self->functions_list);
 }
 
@@ -355,13 +356,32 @@ variable_activated_cb (PcSidePanel   *self,
   function_activated_cb (self, row);
 }
 
+static void
+definitions_changed_cb (GListModel  *definitions,
+                        guint        position,
+                        guint        removed,
+                        guint        added,
+                        PcSidePanel *self)
+{
+  gtk_widget_set_visible (self->variables_empty, g_list_model_get_n_items (definitions) == 0);
+}
+
 void
 pc_side_panel_set_definitions (PcSidePanel *self,
                                GListModel  *definitions)
 {
   g_return_if_fail (PC_IS_SIDE_PANEL (self));
 
+  if (self->definitions != NULL)
+    g_signal_handlers_disconnect_by_func (self->definitions, definitions_changed_cb, self);
+  g_set_object (&self->definitions, definitions);
   gtk_list_box_bind_model (self->variables_list, definitions, create_definition_row, self, NULL);
+  if (definitions != NULL)
+    {
+      g_signal_connect_object (definitions, "items-changed",
+                               G_CALLBACK (definitions_changed_cb), self, 0);
+      definitions_changed_cb (definitions, 0, 0, 0, self);
+    }
 }
 
 void
@@ -381,6 +401,9 @@ pc_side_panel_dispose (GObject *object)
   if (self->history != NULL)
     g_clear_signal_handler (&self->history_handler, self->history);
   g_clear_object (&self->history);
+  if (self->definitions != NULL)
+    g_signal_handlers_disconnect_by_func (self->definitions, definitions_changed_cb, self);
+  g_clear_object (&self->definitions);
   g_clear_pointer (&self->functions_key, g_free);
   g_clear_pointer (&self->history_key, g_free);
   G_OBJECT_CLASS (pc_side_panel_parent_class)->dispose (object);
@@ -405,6 +428,7 @@ pc_side_panel_class_init (PcSidePanelClass *klass)
                                                "/io/github/pipecalc/PipeCalc/pc-side-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, PcSidePanel, stack);
   gtk_widget_class_bind_template_child (widget_class, PcSidePanel, variables_list);
+  gtk_widget_class_bind_template_child (widget_class, PcSidePanel, variables_empty);
   gtk_widget_class_bind_template_child (widget_class, PcSidePanel, functions_search);
   gtk_widget_class_bind_template_child (widget_class, PcSidePanel, functions_list);
   gtk_widget_class_bind_template_child (widget_class, PcSidePanel, history_search);

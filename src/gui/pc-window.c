@@ -11,6 +11,7 @@
 #include "pc-graph-pane.h"
 #include "pc-keypad.h"
 #include "pc-result-row.h"
+#include "pc-session-model.h"
 #include "pc-side-panel.h"
 #include "pc-toast.h"
 #include "pc-window.h"
@@ -58,6 +59,7 @@ struct _PcWindow
   gulong           handlers[4];
   PcNumberFormat   format;        /* how results are shown (settings) */
   PcCatalog       *catalog;       /* the server's, for the panel and completion */
+  PcSessionModel  *session_model; /* the Variables page's */
   GCancellable    *catalog_cancellable;
   char            *cleared_history; /* what Undo brings back, while the toast shows */
 };
@@ -243,62 +245,26 @@ connection_notify_cb (PcConnection *connection,
  * what choosing it types, and how far back the cursor goes then. */
 enum { COMPLETION_NAME, COMPLETION_DESCRIPTION, COMPLETION_INSERT, COMPLETION_BACK };
 
-static gboolean
-is_name (const char *text)
-{
-  if (!g_ascii_isalpha (text[0]) && text[0] != '_')
-    return FALSE;
-  for (const char *c = text; *c != '\0'; c++)
-    if (!g_ascii_isalnum (*c) && *c != '_')
-      return FALSE;
-  return TRUE;
-}
-
-static void
-add_completion (PcWindow   *self,
-                GHashTable *seen,
-                const char *name,
-                const char *description,
-                gboolean    is_function)
-{
-  g_autofree char *insert = NULL;
-
-  /* Each name once: sin the function, not also sin( from a history of
-   * failed attempts. */
-  if (!is_name (name) || !g_hash_table_add (seen, g_strdup (name)))
-    return;
-  insert = is_function ? g_strdup_printf ("%s()", name) : g_strdup (name);
-  gtk_list_store_insert_with_values (self->completion_store, NULL, -1,
-                                     COMPLETION_NAME, name,
-                                     COMPLETION_DESCRIPTION, description ? description : "",
-                                     COMPLETION_INSERT, insert,
-                                     COMPLETION_BACK, is_function ? 1 : 0, -1);
-}
-
 /* Names only (functions, constants, the session's functions, names typed
  * into the history such as a variable): completion finishes the word at
  * the cursor; whole expressions are the history's (Up, the side panel). */
 static void
 refill_completion (PcWindow *self)
 {
-  const char * const *items = pc_history_get_items (self->history);
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) completions =
+    pc_function_help_completions (self->catalog, pc_history_get_items (self->history));
 
   gtk_list_store_clear (self->completion_store);
-  for (guint i = 0; self->catalog != NULL && i < self->catalog->n_entries; i++)
+  for (guint i = 0; i < completions->len; i++)
     {
-      const PcCatalogEntry *entry = &self->catalog->entries[i];
+      const PcCompletion *one = g_ptr_array_index (completions, i);
 
-      if (entry->kind == PC_CATALOG_OPERATOR)
-        continue;
-      add_completion (self, seen, entry->name,
-                      entry->kind == PC_CATALOG_USER
-                      ? entry->description
-                      : pc_function_help_describe (entry->name, entry->description),
-                      entry->kind == PC_CATALOG_FUNCTION || entry->kind == PC_CATALOG_USER);
+      gtk_list_store_insert_with_values (self->completion_store, NULL, -1,
+                                         COMPLETION_NAME, one->name,
+                                         COMPLETION_DESCRIPTION, one->description,
+                                         COMPLETION_INSERT, one->insert,
+                                         COMPLETION_BACK, one->back, -1);
     }
-  for (guint i = 0; items[i] != NULL; i++)
-    add_completion (self, seen, items[i], NULL, FALSE);
 }
 
 /* The name being typed: from the start of the word before the cursor to
@@ -899,6 +865,31 @@ panel_reuse_cb (PcSidePanel *panel,
 }
 
 static void
+unset_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(PcWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!pc_session_model_unset_finish (PC_SESSION_MODEL (source), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    append_log (self, "! ", error->message);
+}
+
+/* The Variables page's delete button: the server forgets @name; the
+ * model then reads the session again and the row goes. */
+static void
+panel_delete_cb (PcSidePanel *panel,
+                 const char  *name,
+                 PcWindow    *self)
+{
+  pc_session_model_unset_async (self->session_model, name, self->cancellable, unset_cb,
+                                g_object_ref (self));
+  gtk_entry_grab_focus_without_selecting (self->expression_entry);
+}
+
+static void
 keypad_backspace_cb (PcWindow *self)
 {
   GtkEditable *editable = GTK_EDITABLE (self->expression_entry);
@@ -1036,6 +1027,7 @@ pc_window_dispose (GObject *object)
   g_clear_object (&self->catalog_cancellable);
   g_clear_pointer (&self->catalog, pc_catalog_free);
   g_clear_pointer (&self->cleared_history, g_free);
+  g_clear_object (&self->session_model);
   g_clear_pointer (&self->draft, g_free);
   G_OBJECT_CLASS (pc_window_parent_class)->dispose (object);
 }
@@ -1242,6 +1234,13 @@ pc_window_new (GtkApplication *app,
                                         g_variant_new_boolean (g_settings_get_boolean (self->settings,
                                                                                        "show-keypad")));
     pc_side_panel_set_history (self->side_panel, self->history);
+    /* The panel's own view of the session: replaying definitions into a
+     * new session is not its business (restore off here). */
+    self->session_model = pc_session_model_new (self->connection);
+    pc_session_model_set_restore (self->session_model, FALSE);
+    pc_side_panel_set_definitions (self->side_panel,
+                                   pc_session_model_get_definitions (self->session_model));
+    g_signal_connect_object (self->side_panel, "delete", G_CALLBACK (panel_delete_cb), self, 0);
     g_signal_connect_object (self->side_panel, "insert", G_CALLBACK (panel_insert_cb), self, 0);
     g_signal_connect_object (self->side_panel, "reuse", G_CALLBACK (panel_reuse_cb), self, 0);
     g_signal_connect_object (self->keypad, "insert", G_CALLBACK (panel_insert_cb), self, 0);

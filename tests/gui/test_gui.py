@@ -1369,8 +1369,10 @@ def functions_search(c, language, query, description):
     type_text("2*")
     panel = panel_show(app)
     panel_page(app, panel, "Functions")
-    search = pcgui.find(panel, lambda n: n.roleName == "text" and n.name == app.strings("Search functions"))
-    check(search is not None, "no search field on the Functions page")
+    name = app.strings("Search functions")
+    search = wait_until(lambda: pcgui.find(panel, lambda n: n.roleName == "text" and n.name == name
+                                           and pcgui.is_showing(n)), 5,
+                        "the search field on the Functions page")
     search.queryEditableText().setTextContents(query)
     want = f"sqrt(): {description}"
     row = wait_until(lambda: panel_row(app, panel, "Functions", want), 10,
@@ -1428,40 +1430,32 @@ def panel_history(c):
                "the focus in the entry")
 
 
-def completion_cells(app):
-    cells = []
-    for window in app.node.children:
-        if window is None or not pcgui.is_showing(window) or window.roleName == "frame":
-            continue
-        cells += [n.name for n in pcgui.find_all(window, lambda n: n.roleName == "table cell")]
-    return cells
-
-
 @case
-def completion_once(c):
-    """After a failed sin( in the history, typing "si" offers sin once,
-    with its description; choosing it types sin() with the cursor
-    inside."""
+def panel_variables(c):
+    """a = 3 puts a row "a = 3" on the Variables page (empty before, with
+    a hint); its delete button removes it, from the server too: a is then
+    unknown."""
     app = App(c)
     app.wait_window()
     app.focus_entry()
     app.wait_local_connected()
-    app.evaluate("sin(")
-    key("Escape")
-    wait_until(lambda: app.entry_text() == "", 5, "the entry emptied", state=app.entry_text)
-    time.sleep(0.5)
-    type_text("si")
-    cells = wait_until(lambda: "sin" in completion_cells(app) and completion_cells(app), 10,
-                       "sin offered by completion", state=lambda: completion_cells(app))
-    check(cells.count("sin") == 1 and not [n for n in cells if n.startswith("sin(")],
-          f"completion offers {cells}")
-    check("sine (radians)" in cells, f"no description beside sin: {cells}")
-    key("Down")
-    for _ in range(cells.index("sin") // 2 if "sin" in cells else 0):
-        key("Down")
-    key("Return")
-    wait_until(lambda: app.entry_text() == "sin()", 5, "sin() from completion", state=app.entry_text)
-    check(caret(app) == 4, f"the cursor is at {caret(app)}, not inside sin()")
+    panel = panel_show(app)
+    hint = app.strings("No variables yet — try a = 3")
+    wait_until(lambda: pcgui.find(panel, lambda n: n.name == hint and pcgui.is_showing(n)), 5,
+               "the empty Variables page's hint")
+    app.focus_entry()
+    check(app.evaluate("a = 3") == "3", "a = 3 is not 3")
+    row = wait_until(lambda: panel_row(app, panel, "Variables", "a = 3"), 10, "the row a = 3",
+                     state=lambda: panel_rows(app, panel, "Variables"))
+    delete = pcgui.find(row, lambda n: n.roleName == "push button"
+                        and n.name == app.strings("Delete variable %s") % "a")
+    check(delete is not None, "no button named 'Delete variable a' in the row")
+    pcgui.click(delete)
+    wait_until(lambda: not panel_rows(app, panel, "Variables"), 10, "the row a = 3 to go",
+               state=lambda: panel_rows(app, panel, "Variables"))
+    app.focus_entry()
+    message = app.evaluate("a*2")
+    check("a" in message and "nknown" in message, f"a*2 says {message!r} after the delete")
 
 
 def open_clear_history(app):
