@@ -25,6 +25,8 @@ struct _PcSidePanel
   PcHistory      *history;
   gulong          history_handler;
   char           *functions_key;  /* casefolded search text, or NULL */
+  char           *catalog_key;    /* what the Functions page shows, in a string */
+  gboolean        history_stale;  /* changed while the page was not shown */
   char           *history_key;
 };
 
@@ -66,6 +68,7 @@ two_line_row (const char *title,
       gtk_container_add (GTK_CONTAINER (text), sub);
     }
   gtk_widget_set_hexpand (text, TRUE);
+  gtk_widget_set_valign (text, GTK_ALIGN_CENTER);
   gtk_container_add (GTK_CONTAINER (box), text);
   if (extra != NULL)
     gtk_container_add (GTK_CONTAINER (box), extra);
@@ -216,12 +219,34 @@ add_catalog_row (PcCatalogKind  kind,
   gtk_container_add (GTK_CONTAINER (self->functions_list), GTK_WIDGET (row));
 }
 
+static void
+add_to_key (PcCatalogKind  kind,
+            const char    *name,
+            const char    *description,
+            gpointer       user_data)
+{
+  g_string_append_printf (user_data, "%d\x1f%s\x1f%s\x1e", kind, name ? name : "",
+                          description ? description : "");
+}
+
 void
 pc_side_panel_set_catalog (PcSidePanel     *self,
                            const PcCatalog *catalog)
 {
+  GString *key = g_string_new (NULL);
+
   g_return_if_fail (PC_IS_SIDE_PANEL (self));
 
+  /* Asked again after every definition: the rows are only made again
+   * when something changed (a screen reader hears every row replaced). */
+  pc_function_help_foreach (catalog, add_to_key, key);
+  if (g_strcmp0 (key->str, self->catalog_key) == 0)
+    {
+      g_string_free (key, TRUE);
+      return;
+    }
+  g_free (self->catalog_key);
+  self->catalog_key = g_string_free (key, FALSE);
   clear_list (self->functions_list);
   pc_function_help_foreach (catalog, add_catalog_row, self);
   gtk_list_box_invalidate_headers (self->functions_list);
@@ -259,6 +284,14 @@ history_changed_cb (PcHistory   *history,
 {
   const char * const *items = pc_history_get_items (history);
 
+  /* Made again when shown: each evaluation changes the history twice
+   * (the expression, then its result). */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self->history_list)))
+    {
+      self->history_stale = TRUE;
+      return;
+    }
+  self->history_stale = FALSE;
   clear_list (self->history_list);
   for (guint i = 0; items[i] != NULL; i++)
     {
@@ -279,6 +312,13 @@ history_activated_cb (PcSidePanel   *self,
   g_signal_emit (self, signals[SIGNAL_REUSE], 0, g_object_get_data (G_OBJECT (row), "expression"));
 }
 
+static void
+history_list_map_cb (PcSidePanel *self)
+{
+  if (self->history_stale && self->history != NULL)
+    history_changed_cb (self->history, self);
+}
+
 void
 pc_side_panel_set_history (PcSidePanel *self,
                            PcHistory   *history)
@@ -289,6 +329,7 @@ pc_side_panel_set_history (PcSidePanel *self,
     g_clear_signal_handler (&self->history_handler, self->history);
   g_set_object (&self->history, history);
   clear_list (self->history_list);
+  self->history_stale = TRUE;
   if (history != NULL)
     {
       self->history_handler = g_signal_connect (history, "changed",
@@ -405,6 +446,7 @@ pc_side_panel_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->definitions, definitions_changed_cb, self);
   g_clear_object (&self->definitions);
   g_clear_pointer (&self->functions_key, g_free);
+  g_clear_pointer (&self->catalog_key, g_free);
   g_clear_pointer (&self->history_key, g_free);
   G_OBJECT_CLASS (pc_side_panel_parent_class)->dispose (object);
 }
@@ -448,6 +490,8 @@ pc_side_panel_init (PcSidePanel *self)
   gtk_list_box_set_header_func (self->functions_list, group_header_cb, NULL, NULL);
   gtk_list_box_set_filter_func (self->functions_list, functions_filter_cb, self, NULL);
   gtk_list_box_set_filter_func (self->history_list, history_filter_cb, self, NULL);
+  g_signal_connect_object (self->history_list, "map", G_CALLBACK (history_list_map_cb), self,
+                           G_CONNECT_SWAPPED);
 }
 
 PcSidePanel *

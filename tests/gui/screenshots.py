@@ -8,7 +8,10 @@ Russian, in the dark theme, with the remote fields showing; and, to look
 at, not in the docs: the remote fields in English light and dark and in
 Russian light), the graph pane (graph-en.png, graph-ru.png and both in the
 dark theme), and, to look at, the error row in the dark theme
-(error-dark.png).
+(error-dark.png); issue 16's side panel on each page (panel-*.png), the
+keypad (keypad-*.png) and Clear History's notification (toast-*.png), in
+English and Russian, light and dark, some at the minimum size (-min) and
+about the whole screen (-max).
 
 Run through the runner, which provides the display and the private session:
   PIPECALC_SCREENSHOTS=docs/screenshots tests/gui/run-gui-tests.sh [BUILDDIR]
@@ -291,12 +294,131 @@ def graph_ru_dark(c):
     graph(c, "graph-ru-dark.png", "ru", "Adwaita:dark")
 
 
+# ---- Issue 16: panel ----
+
+def panel_app(c, language=None, theme=None, size=(900, 560), keypad=False, panel=True):
+    """A window with a few results and definitions, the side panel (and
+    the keypad) shown from the settings, as a person left them."""
+    c.set_settings(window_width=size[0], window_height=size[1], show_panel=str(panel).lower(),
+                   show_keypad=str(keypad).lower())
+    app = App(c, language=language, extra_env={"GTK_THEME": theme} if theme else None)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_local_connected()
+    for expression in ("a = 3", "r = sqrt(2)", "f(x) = x^2 + 1", "f(a) * r", "2+2"):
+        app.evaluate(expression)
+    return app
+
+
+def panel_page(c, name, page, language=None, theme=None, size=(900, 560), search=None):
+    app = panel_app(c, language, theme, size)
+    panel = pcgui.find(app.frame(), lambda n: n.roleName == "panel"
+                       and n.name == app.strings("Side panel"))
+    title = app.strings(page)
+    tab = wait_until(lambda: pcgui.find(panel, lambda n: n.roleName == "radio button"
+                                        and n.name == title and pcgui.is_showing(n)),
+                     5, f"the {title!r} page")
+    pcgui.click(tab)
+    if search:
+        field = wait_until(lambda: pcgui.find(panel, lambda n: n.roleName == "text"
+                                              and n.name == app.strings("Search functions")
+                                              and pcgui.is_showing(n)), 5, "the search field")
+        field.queryEditableText().setTextContents(search)
+    time.sleep(0.5)
+    settle(app)
+    shoot(app, name)
+
+
+def panel_variables_en(c):
+    panel_page(c, "panel-variables-en.png", "Variables")
+
+
+def panel_variables_ru_dark(c):
+    panel_page(c, "panel-variables-ru-dark.png", "Variables", "ru", "Adwaita:dark")
+
+
+def panel_functions_en_dark(c):
+    panel_page(c, "panel-functions-en-dark.png", "Functions", None, "Adwaita:dark")
+
+
+def panel_functions_ru(c):
+    panel_page(c, "panel-functions-ru.png", "Functions", "ru")
+
+
+def panel_functions_search_ru_min(c):
+    panel_page(c, "panel-functions-search-ru-min.png", "Functions", "ru", size=(1, 1),
+               search="корень")
+
+
+def panel_history_en(c):
+    panel_page(c, "panel-history-en.png", "History")
+
+
+def panel_history_ru_dark_max(c):
+    panel_page(c, "panel-history-ru-dark-max.png", "History", "ru", "Adwaita:dark",
+               size=(1280, 860))
+
+
+def keypad(c, name, language=None, theme=None, size=(600, 640), panel=False):
+    app = panel_app(c, language, theme, size, keypad=True, panel=panel)
+    pcgui.type_text("2*(1+")
+    time.sleep(0.5)
+    settle(app)
+    shoot(app, name)
+
+
+def keypad_en(c):
+    keypad(c, "keypad-en.png")
+
+
+def keypad_ru_dark(c):
+    keypad(c, "keypad-ru-dark.png", "ru", "Adwaita:dark")
+
+
+def keypad_en_min(c):
+    keypad(c, "keypad-en-min.png", size=(1, 1))
+
+
+def keypad_panel_ru_max(c):
+    keypad(c, "keypad-panel-ru-max.png", "ru", size=(1280, 860), panel=True)
+
+
+def toast(c, name, language=None, theme=None):
+    app = panel_app(c, language, theme, (600, 520), panel=False)
+    pcgui.click(app.button(app.strings("Main menu")))
+    label = app.strings("C_lear History").replace("_", "")
+    item = wait_until(lambda: pcgui.find(app.frame(), lambda n: n.roleName == "push button"
+                                         and n.name == label and pcgui.is_showing(n)),
+                      5, "Clear History in the main menu")
+    pcgui.click(item)
+    undo = app.strings("_Undo").replace("_", "")
+    wait_until(lambda: pcgui.find(app.frame(), lambda n: n.name == undo and pcgui.is_showing(n)),
+               5, "the notification")
+    time.sleep(0.6)
+    title = app.header_labels()[0]
+    x, y = pcgui.center(title)
+    pcgui.rawinput.absoluteMotion(x, y)
+    time.sleep(0.3)
+    shoot(app, name)
+
+
+def toast_en(c):
+    toast(c, "toast-en.png")
+
+
+def toast_ru_dark(c):
+    toast(c, "toast-ru-dark.png", "ru", "Adwaita:dark")
+
+
 SHOTS = [main_en, main_ru, error, log, connection_en, connection_remote_ru_dark,
          connection_remote_en, connection_remote_en_dark, connection_remote_ru,
          format_fraction_en_min, format_fraction_ru_dark_min, format_fixed_ru_max,
          format_auto_en_dark_max, format_menu_en, format_menu_ru_dark, preferences_en,
          preferences_ru_dark, graph_en, graph_ru, graph_en_dark, graph_ru_dark,
-         error_dark]
+         error_dark, panel_variables_en, panel_variables_ru_dark, panel_functions_en_dark,
+         panel_functions_ru, panel_functions_search_ru_min, panel_history_en,
+         panel_history_ru_dark_max, keypad_en, keypad_ru_dark, keypad_en_min, keypad_panel_ru_max,
+         toast_en, toast_ru_dark]
 
 
 def main(argv):
