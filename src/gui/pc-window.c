@@ -9,7 +9,13 @@
 #include "pc-error-text.h"
 #include "pc-graph-pane.h"
 #include "pc-result-row.h"
+#include "pc-session-divider.h"
+#include "pc-session-model.h"
+#include "pc-session-store.h"
 #include "pc-window.h"
+
+/* The banner's button. */
+#define BANNER_RESPONSE_RECONNECT 1
 
 /* The log keeps this many lines; older ones are dropped. */
 #define LOG_MAX_LINES 5000
@@ -33,6 +39,8 @@ struct _PcWindow
   GtkBox          *log_box;
   GtkTextView     *log_view;
   PcGraphPane     *graph_pane;
+  GtkInfoBar      *banner;
+  GtkLabel        *banner_label;
 
   GSettings       *settings;
   PcConnection    *connection;
@@ -50,6 +58,9 @@ struct _PcWindow
   int              saved_height;
   gulong           handlers[4];
   PcNumberFormat   format;        /* how results are shown (settings) */
+  PcSessionModel  *session_model;
+  GtkWidget       *last_divider;  /* weak: the newest session's divider */
+  guint            divider_session;
 };
 
 G_DEFINE_FINAL_TYPE (PcWindow, pc_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -219,12 +230,140 @@ update_subtitle (PcWindow *self)
   gtk_header_bar_set_subtitle (self->header_bar, subtitle);
 }
 
+/* ---- Issue 16, item 4: the banner, rows that wait ------------------- */
+
+static void
+update_banner (PcWindow *self)
+{
+  PcConnectionState state = pc_connection_get_state (self->connection);
+  guint n = pc_connection_get_n_waiting (self->connection);
+  gboolean show = state == PC_CONNECTION_WAITING
+                  || (state == PC_CONNECTION_CONNECTING
+                      && gtk_widget_get_visible (GTK_WIDGET (self->banner)));
+  g_autofree char *text = NULL;
+
+  if (show)
+    {
+      if (n == 0)
+        text = g_strdup (_("Disconnected"));
+      else
+        text = g_strdup_printf (ngettext ("Disconnected — %u expression waiting",
+                                          "Disconnected — %u expressions waiting", n), n);
+      gtk_label_set_text (self->banner_label, text);
+      atk_object_set_description (gtk_widget_get_accessible (GTK_WIDGET (self->banner)), text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->banner), show);
+}
+
+static void
+update_waiting_rows (PcWindow *self)
+{
+  gboolean waiting = pc_connection_get_state (self->connection) != PC_CONNECTION_CONNECTED;
+  GList *rows = gtk_container_get_children (GTK_CONTAINER (self->results_list));
+
+  for (GList *l = rows; l != NULL; l = l->next)
+    if (PC_IS_RESULT_ROW (l->data) && pc_result_row_is_pending (l->data))
+      pc_result_row_set_waiting (l->data, waiting);
+  g_list_free (rows);
+}
+
+static void
+banner_response_cb (PcWindow *self,
+                    int       response)
+{
+  if (response == BANNER_RESPONSE_RECONNECT)
+    pc_connection_reconnect_now (self->connection);
+}
+
 static void
 connection_notify_cb (PcConnection *connection,
                       GParamSpec   *pspec,
                       PcWindow     *self)
 {
   update_subtitle (self);
+  update_banner (self);
+  if (g_str_equal (pspec->name, "state"))
+    update_waiting_rows (self);
+}
+
+/* ---- Sessions: the divider, the model's log ---------------------------- */
+
+/* Where the new session's results begin: before the first row still
+ * waiting (it runs in the new session), else at the end. */
+static int
+first_pending_index (PcWindow *self)
+{
+  GList *rows = gtk_container_get_children (GTK_CONTAINER (self->results_list));
+  int index = -1;
+
+  for (GList *l = rows; l != NULL && index < 0; l = l->next)
+    if (PC_IS_RESULT_ROW (l->data) && pc_result_row_is_pending (l->data))
+      index = gtk_list_box_row_get_index (l->data);
+  g_list_free (rows);
+  return index;
+}
+
+static void
+add_divider (PcWindow *self,
+             guint     session)
+{
+  GtkWidget *divider = pc_session_divider_new ();
+
+  if (self->last_divider != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->last_divider), (gpointer *) &self->last_divider);
+  gtk_list_box_insert (self->results_list, divider, first_pending_index (self));
+  self->last_divider = divider;
+  g_object_add_weak_pointer (G_OBJECT (divider), (gpointer *) &self->last_divider);
+  self->divider_session = session;
+}
+
+static void
+session_started_cb (PcSessionModel *model,
+                    guint           session,
+                    PcWindow       *self)
+{
+  /* The first session of the window is no news, unless it got the last
+   * run's definitions (said when the replay is over). */
+  if (session > 1)
+    add_divider (self, session);
+}
+
+static void
+session_restored_cb (PcSessionModel *model,
+                     guint           n_variables,
+                     guint           n_functions,
+                     PcWindow       *self)
+{
+  guint session = pc_connection_get_session (self->connection);
+
+  if (n_variables + n_functions == 0)
+    return;
+  if (self->last_divider == NULL || self->divider_session != session)
+    add_divider (self, session);
+  pc_session_divider_set_restored (PC_SESSION_DIVIDER (self->last_divider), TRUE);
+}
+
+static void
+session_log_cb (PcSessionModel *model,
+                gboolean        is_error,
+                const char     *text,
+                PcWindow       *self)
+{
+  append_log (self, is_error ? "! " : "", text);
+}
+
+static void
+restore_session_changed_cb (GSettings  *settings,
+                            const char *key,
+                            PcWindow   *self)
+{
+  pc_session_model_set_restore (self->session_model, g_settings_get_boolean (settings, key));
+}
+
+PcSessionModel *
+pc_window_get_session_model (PcWindow *self)
+{
+  return self->session_model;
 }
 
 /* ---- History and completion ------------------------------------------- */
@@ -409,6 +548,7 @@ eval_cb (GObject      *source,
 
   self->in_flight--;
   update_busy (self);
+  pc_result_row_set_waiting (request->row, FALSE);
 
   if (outcome == NULL)
     {
@@ -470,6 +610,8 @@ evaluate (PcWindow *self)
   self->history_index = -1;
   self->in_flight++;
   update_busy (self);
+  if (pc_connection_get_state (self->connection) != PC_CONNECTION_CONNECTED)
+    pc_result_row_set_waiting (request->row, TRUE);
   pc_connection_eval_async (self->connection, expression, self->cancellable, eval_cb, request);
 }
 
@@ -730,6 +872,12 @@ pc_window_dispose (GObject *object)
       if (self->handlers[i] != 0 && instance != NULL)
         g_clear_signal_handler (&self->handlers[i], instance);
     }
+  if (self->last_divider != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->last_divider), (gpointer *) &self->last_divider);
+  self->last_divider = NULL;
+  if (self->session_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->session_model, self);
+  g_clear_object (&self->session_model);
   g_clear_object (&self->connection);
   g_clear_object (&self->history);
   g_clear_object (&self->settings);
@@ -792,6 +940,9 @@ pc_window_class_init (PcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PcWindow, log_box);
   gtk_widget_class_bind_template_child (widget_class, PcWindow, log_view);
   gtk_widget_class_bind_template_child (widget_class, PcWindow, graph_pane);
+  gtk_widget_class_bind_template_child (widget_class, PcWindow, banner);
+  gtk_widget_class_bind_template_child (widget_class, PcWindow, banner_label);
+  gtk_widget_class_bind_template_callback (widget_class, banner_response_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_key_press_cb);
@@ -907,6 +1058,23 @@ pc_window_new (GtkApplication *app,
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->results_scroll), "value-changed",
                            G_CALLBACK (results_value_changed_cb), self, 0);
   history_changed_cb (self->history, self);
+
+  /* The session's definitions: kept, and replayed into a new session. */
+  gtk_info_bar_add_button (self->banner, _("_Reconnect Now"), BANNER_RESPONSE_RECONNECT);
+  self->session_model = pc_session_model_new (self->connection);
+  g_signal_connect (self->session_model, "log", G_CALLBACK (session_log_cb), self);
+  g_signal_connect (self->session_model, "session-started", G_CALLBACK (session_started_cb), self);
+  g_signal_connect (self->session_model, "restored", G_CALLBACK (session_restored_cb), self);
+  g_signal_connect_object (self->settings, "changed::restore-session",
+                           G_CALLBACK (restore_session_changed_cb), self, 0);
+  pc_session_model_set_restore (self->session_model,
+                                g_settings_get_boolean (self->settings, "restore-session"));
+  {
+    g_autofree char *store_path = pc_session_store_default_path ();
+
+    pc_session_model_set_store_path (self->session_model, store_path);
+  }
+  update_banner (self);
   update_subtitle (self);
   update_busy (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->expression_entry));
