@@ -643,6 +643,8 @@ replayed_cb (GObject      *source,
   /* Lost with its session: the next session replays it all again. */
   if (outcome == NULL || replay->session != self->session)
     {
+      if (outcome == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        log_line (self, TRUE, _("Restoring the session was interrupted: %s"), error->message);
       replay_finish (replay, FALSE);
       return;
     }

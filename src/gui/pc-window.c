@@ -26,6 +26,8 @@ struct _PcWindow
 
   /* Template children */
   GtkHeaderBar    *header_bar;
+  GtkLabel        *title_label;
+  GtkLabel        *subtitle_label;
   GtkMenuButton   *menu_button;
   GtkMenuButton   *format_button;
   GtkLabel        *format_label;
@@ -61,7 +63,13 @@ struct _PcWindow
   PcSessionModel  *session_model;
   GtkWidget       *last_divider;  /* weak: the newest session's divider */
   guint            divider_session;
+  gboolean         narrow;        /* too narrow for the title and the state */
+  guint            narrow_idle;
 };
+
+/* Below this width the connection state is said in short (the banner
+ * says the rest), the detail in its tooltip. */
+#define NARROW_WIDTH 520
 
 G_DEFINE_FINAL_TYPE (PcWindow, pc_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -222,12 +230,21 @@ update_subtitle (PcWindow *self)
                                             "Disconnected — retrying in %u s",
                                             pc_connection_get_retry_in (self->connection)),
                                   pc_connection_get_retry_in (self->connection));
+      if (self->narrow)
+        {
+          /* The banner says what waits; the countdown is in the tooltip. */
+          gtk_widget_set_tooltip_text (GTK_WIDGET (self->subtitle_label), subtitle);
+          gtk_label_set_text (self->subtitle_label, _("Disconnected"));
+          return;
+        }
       break;
     case PC_CONNECTION_DISCONNECTED:
     default:
       subtitle = g_strdup (_("Disconnected"));
     }
-  gtk_header_bar_set_subtitle (self->header_bar, subtitle);
+  gtk_label_set_text (self->subtitle_label, subtitle);
+  /* An address cut short is read whole in the tooltip. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->subtitle_label), subtitle);
 }
 
 /* ---- Issue 16, item 4: the banner, rows that wait ------------------- */
@@ -865,6 +882,7 @@ pc_window_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->narrow_idle, g_source_remove);
   for (guint i = 0; i < G_N_ELEMENTS (self->handlers); i++)
     {
       gpointer instance = i < 3 ? (gpointer) self->connection : (gpointer) self->history;
@@ -887,11 +905,30 @@ pc_window_dispose (GObject *object)
   G_OBJECT_CLASS (pc_window_parent_class)->dispose (object);
 }
 
+static gboolean
+narrow_changed_cb (gpointer user_data)
+{
+  PcWindow *self = user_data;
+
+  self->narrow_idle = 0;
+  update_subtitle (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 pc_window_size_allocate (GtkWidget     *widget,
                          GtkAllocation *allocation)
 {
   PcWindow *self = PC_WINDOW (widget);
+  gboolean narrow = allocation->width < NARROW_WIDTH;
+
+  /* Not during the allocation: changing the title asks for a new one. */
+  if (narrow != self->narrow)
+    {
+      self->narrow = narrow;
+      if (self->narrow_idle == 0)
+        self->narrow_idle = g_idle_add (narrow_changed_cb, self);
+    }
 
   GTK_WIDGET_CLASS (pc_window_parent_class)->size_allocate (widget, allocation);
   /* Only remembered here: writing settings on every relayout would mean a
@@ -927,6 +964,8 @@ pc_window_class_init (PcWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/pipecalc/PipeCalc/pc-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PcWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, PcWindow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, PcWindow, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, PcWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, PcWindow, format_button);
   gtk_widget_class_bind_template_child (widget_class, PcWindow, format_label);
@@ -1075,6 +1114,17 @@ pc_window_new (GtkApplication *app,
     pc_session_model_set_store_path (self->session_model, store_path);
   }
   update_banner (self);
+  /* The state's label is never narrower than its short forms in this
+   * language, so the window's minimum width leaves them whole. */
+  {
+    g_autofree char *local = g_strdup_printf (_("Local server · %s"), "unix");
+    const char *forms[] = { local, _("Disconnected"), _("Connecting…") };
+    int chars = 0;
+
+    for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
+      chars = MAX (chars, (int) g_utf8_strlen (forms[i], -1));
+    gtk_label_set_width_chars (self->subtitle_label, chars);
+  }
   update_subtitle (self);
   update_busy (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->expression_entry));

@@ -482,7 +482,7 @@ def newest_in_view(c):
 
     def last_log_line():
         text = app.log_view().queryText()
-        extents = text.getCharacterExtents(max(text.characterCount - 2, 0), pcgui.pyatspi.DESKTOP_COORDS)
+        extents = text.getCharacterExtents(max(text.characterCount - 2, 0), pcgui.pcgui.pyatspi.DESKTOP_COORDS)
         return tuple(extents)
 
     results_pane = app.results().parent.parent
@@ -1476,6 +1476,46 @@ def private_server_killed_log(c):
     check(text.rfind(stopped) < text.rfind(started), "the log says the new server started before "
           "the old one stopped")
     check(at_once not in text, f"the log says {at_once!r}")
+
+
+@case
+def subtitle_fits_at_minimum_width(c):
+    """At the window's minimum width, in English and in Russian, the
+    header's connection state is as wide as its text needs (measured in a
+    wide window), never cut to "Local serve…"."""
+    def text_width(app):
+        label = app.header_labels()[1]
+        text = label.queryText()
+        first = text.getCharacterExtents(0, pcgui.pyatspi.DESKTOP_COORDS)
+        last = text.getCharacterExtents(text.characterCount - 1, pcgui.pyatspi.DESKTOP_COORDS)
+        return last[0] + last[2] - first[0]
+
+    problems = []
+    for language in (None, "ru"):
+        widths = {}
+        for size in (900, 1):
+            c.set_settings(window_width=size, window_height=400)
+            app = App(c, language=language)
+            app.wait_window()
+            app.focus_entry()
+            app.wait_local_connected()
+            time.sleep(0.5)
+            label = app.header_labels()[1]
+            frame_x, _ = app.frame().position
+            frame_w, _ = app.frame().size
+            x, _ = label.position
+            w, _ = label.size
+            widths[size] = (w, frame_w)
+            if size == 900:
+                needed = text_width(app)
+            elif w < needed or x < frame_x or x + w > frame_x + frame_w:
+                problems.append(f"{language or 'en'}: the subtitle {app.subtitle()!r} gets {w} px "
+                                f"at x {x} in a window {frame_w} px wide at x {frame_x}; "
+                                f"its text needs {needed} px")
+            check(app.quit() == 0, "pipecalc did not exit cleanly")
+        c.note(f"{language or 'en'}: subtitle text {needed} px; label {widths[1][0]} px "
+               f"in the minimum window of {widths[1][1]} px")
+    check(not problems, "; ".join(problems))
 
 
 # ---- Running -----------------------------------------------------------
