@@ -372,7 +372,8 @@ refresh_current (Refresh *refresh)
 static void
 refresh_done (Refresh *refresh)
 {
-  PcSessionModel *self = refresh->self;
+  /* The reading may hold the last reference to the model. */
+  g_autoptr(PcSessionModel) self = g_object_ref (refresh->self);
 
   refresh_free (refresh);
   maybe_refresh (self);
