@@ -50,7 +50,7 @@ struct _PcClient
   GHashTable      *calls;        /* id -> Call*, owning */
 };
 
-enum { SIGNAL_DISCONNECTED, SIGNAL_LOG, N_SIGNALS };
+enum { SIGNAL_DISCONNECTED, SIGNAL_LOG, SIGNAL_EVENT, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (PcClient, pc_client, G_TYPE_OBJECT)
@@ -167,6 +167,9 @@ pc_client_class_init (PcClientClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[SIGNAL_LOG] =
     g_signal_new ("log", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_EVENT] =
+    g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
@@ -578,9 +581,29 @@ connected_cb (GObject      *source,
       if (private_address != NULL)
         ops = pc_transports_lookup (self->transports, private_address->scheme,
                                     &server_error);
+      /* A private server that was killed or crashed is said so, and
+       * replaced: never mistaken for a new one that exited at once. */
+      if (self->private_server != NULL && !pc_private_server_check (self->private_server, NULL))
+        {
+          g_autofree char *how = pc_private_server_describe_end (self->private_server);
+          g_autofree char *line = g_strdup_printf (_("The private server %s"), how);
+
+          g_clear_pointer (&self->private_server, pc_private_server_stop);
+          g_signal_emit (self, signals[SIGNAL_EVENT], 0, line);
+        }
       if (ops != NULL && self->private_server == NULL)
-        self->private_server = pc_private_server_start (private_text, private_log_cb,
-                                                        self, &server_error);
+        {
+          self->private_server = pc_private_server_start (private_text, private_log_cb,
+                                                          self, &server_error);
+          if (self->private_server != NULL)
+            {
+              g_autofree char *line =
+                g_strdup_printf (_("Started a private server (pid %s) at %s"),
+                                 pc_private_server_get_pid (self->private_server), private_text);
+
+              g_signal_emit (self, signals[SIGNAL_EVENT], 0, line);
+            }
+        }
       if (ops == NULL || self->private_server == NULL)
         {
           g_task_return_new_error (task, PC_CLIENT_ERROR, PC_CLIENT_ERROR_SERVER_FAILED,

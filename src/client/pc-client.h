@@ -115,7 +115,9 @@ G_DECLARE_FINAL_TYPE (PcClient, pc_client, PC, CLIENT, GObject)
  * replies are matched by id. Signals:
  *   "disconnected" (const char *reason): the connection was lost; pending
  *     calls fail with PC_CLIENT_ERROR_NOT_CONNECTED.
- *   "log" (const char *line): a line the embedded server wrote. */
+ *   "log" (const char *line): a line the embedded server wrote.
+ *   "event" (const char *text): what became of the private server (started,
+ *     with its pid; stopped, with how), in the client's words. */
 PcClient   *pc_client_new            (PcTransports         *transports);
 /* Seconds a call may wait for its reply; 0 waits for ever. */
 void        pc_client_set_timeout    (PcClient             *self,

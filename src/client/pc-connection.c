@@ -385,6 +385,14 @@ start_session (PcConnection *self)
 }
 
 static void
+client_event_cb (PcClient     *client,
+                 const char   *text,
+                 PcConnection *self)
+{
+  log_line (self, PC_CONNECTION_LOG_EVENT, "%s", text);
+}
+
+static void
 info_cb (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
@@ -479,6 +487,7 @@ start_connecting (PcConnection *self)
       self->client = pc_client_new (self->transports);
       g_signal_connect (self->client, "disconnected", G_CALLBACK (client_disconnected_cb), self);
       g_signal_connect (self->client, "log", G_CALLBACK (client_log_cb), self);
+      g_signal_connect (self->client, "event", G_CALLBACK (client_event_cb), self);
     }
   pc_client_set_timeout (self->client, self->timeout);
   pc_client_set_token (self->client, self->token);

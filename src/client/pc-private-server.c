@@ -18,6 +18,7 @@
 struct _PcPrivateServer
 {
   GSubprocess            *process;
+  char                   *pid;
   GDataInputStream       *log;
   GCancellable           *cancellable;
   PcPrivateServerLogFunc  log_func;
@@ -37,6 +38,7 @@ private_server_clear (gpointer data)
   g_clear_object (&self->log);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->process);
+  g_clear_pointer (&self->pid, g_free);
   g_queue_clear_full (&self->last_lines, g_free);
 }
 
@@ -126,6 +128,7 @@ pc_private_server_start (const char              *address,
 
   self = g_rc_box_new0 (PcPrivateServer);
   self->process = process;
+  self->pid = g_strdup (g_subprocess_get_identifier (process));
   self->log_func = log_func;
   self->user_data = user_data;
   self->cancellable = g_cancellable_new ();
@@ -153,6 +156,29 @@ pc_private_server_check (PcPrivateServer  *self,
                /* TRANSLATORS: %s is the last lines the server logged */
                _("The private server exited at once:\n%s"), tail->str);
   return FALSE;
+}
+
+const char *
+pc_private_server_get_pid (PcPrivateServer *self)
+{
+  return self->pid;
+}
+
+char *
+pc_private_server_describe_end (PcPrivateServer *self)
+{
+  if (g_subprocess_get_identifier (self->process) != NULL)
+    return g_strdup (_("is still running"));
+#ifdef G_OS_UNIX
+  if (g_subprocess_get_if_signaled (self->process))
+    return g_strdup_printf (_("was killed by signal %d (%s)"),
+                            g_subprocess_get_term_sig (self->process),
+                            g_strsignal (g_subprocess_get_term_sig (self->process)));
+#endif
+  if (g_subprocess_get_if_exited (self->process))
+    return g_strdup_printf (_("exited with status %d"),
+                            g_subprocess_get_exit_status (self->process));
+  return g_strdup (_("ended"));
 }
 
 void

@@ -23,6 +23,11 @@ PcPrivateServer *pc_private_server_start   (const char              *address,
 /* Whether the process is still running; if not, @error says why. */
 gboolean         pc_private_server_check   (PcPrivateServer         *self,
                                             GError                 **error);
+/* The process id, as text, or %NULL once it has exited. */
+const char      *pc_private_server_get_pid (PcPrivateServer         *self);
+/* How a server that is no longer running ended: "was killed by signal 9",
+ * "exited with status 1"... (translated). */
+char            *pc_private_server_describe_end (PcPrivateServer    *self);
 /* Sends SIGTERM, waits up to 5 s, then kills; frees. */
 void             pc_private_server_stop    (PcPrivateServer         *self);
 /* A private address for a new server: the private_address() of the

@@ -20,6 +20,7 @@ struct _PcPreferencesDialog
   GtkSpinButton *digits_spin;
   GtkSpinButton *decimals_spin;
   GtkSwitch     *grouping_switch;
+  GtkSwitch     *restore_session_switch;
 };
 
 G_DEFINE_FINAL_TYPE (PcPreferencesDialog, pc_preferences_dialog, GTK_TYPE_DIALOG)
@@ -55,6 +56,7 @@ pc_preferences_dialog_class_init (PcPreferencesDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PcPreferencesDialog, digits_spin);
   gtk_widget_class_bind_template_child (widget_class, PcPreferencesDialog, decimals_spin);
   gtk_widget_class_bind_template_child (widget_class, PcPreferencesDialog, grouping_switch);
+  gtk_widget_class_bind_template_child (widget_class, PcPreferencesDialog, restore_session_switch);
 }
 
 static void
@@ -95,6 +97,8 @@ pc_preferences_dialog_new (GtkWindow *parent,
   g_settings_bind (settings, "decimals", self->decimals_spin, "value",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "digit-grouping", self->grouping_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "restore-session", self->restore_session_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   return GTK_WIDGET (self);
 }

@@ -325,3 +325,30 @@ pc_result_row_is_pending (PcResultRow *self)
 {
   return self->pending;
 }
+
+/* Issue 16, item 4: a row kept while the server is away says so beside
+ * its spinner, and to a screen reader. Nothing for a row that has its
+ * outcome. */
+void
+pc_result_row_set_waiting (PcResultRow *self,
+                           gboolean     waiting)
+{
+  GtkWidget *label = g_object_get_data (G_OBJECT (self), "pc-waiting-label");
+
+  if (!self->pending)
+    waiting = FALSE;
+  if (label == NULL && waiting)
+    {
+      label = gtk_label_new (_("waiting for the server"));
+      gtk_style_context_add_class (gtk_widget_get_style_context (label), "dim-label");
+      gtk_box_pack_start (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->spinner))), label,
+                          FALSE, FALSE, 0);
+      gtk_box_reorder_child (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->spinner))), label,
+                             2);
+      g_object_set_data (G_OBJECT (self), "pc-waiting-label", label);
+    }
+  if (label != NULL)
+    gtk_widget_set_visible (label, waiting);
+  if (self->pending)
+    set_accessible_name (self, waiting ? _("waiting for the server") : "…");
+}

@@ -40,4 +40,8 @@ const char  *pc_result_row_get_expression (PcResultRow *self);
 const char  *pc_result_row_get_value      (PcResultRow *self);
 gboolean     pc_result_row_is_pending     (PcResultRow *self);
 
+/* Whether the row's expression waits for the server to come back. */
+void         pc_result_row_set_waiting  (PcResultRow          *self,
+                                         gboolean              waiting);
+
 G_END_DECLS

@@ -372,7 +372,8 @@ refresh_current (Refresh *refresh)
 static void
 refresh_done (Refresh *refresh)
 {
-  PcSessionModel *self = refresh->self;
+  /* The reading may hold the last reference to the model. */
+  g_autoptr(PcSessionModel) self = g_object_ref (refresh->self);
 
   refresh_free (refresh);
   maybe_refresh (self);
@@ -643,6 +644,8 @@ replayed_cb (GObject      *source,
   /* Lost with its session: the next session replays it all again. */
   if (outcome == NULL || replay->session != self->session)
     {
+      if (outcome == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        log_line (self, TRUE, _("Restoring the session was interrupted: %s"), error->message);
       replay_finish (replay, FALSE);
       return;
     }

@@ -11,10 +11,15 @@
 #include "pc-graph-pane.h"
 #include "pc-keypad.h"
 #include "pc-result-row.h"
+#include "pc-session-divider.h"
 #include "pc-session-model.h"
+#include "pc-session-store.h"
 #include "pc-side-panel.h"
 #include "pc-toast.h"
 #include "pc-window.h"
+
+/* The banner's button. */
+#define BANNER_RESPONSE_RECONNECT 1
 
 /* The log keeps this many lines; older ones are dropped. */
 #define LOG_MAX_LINES 5000
@@ -25,6 +30,8 @@ struct _PcWindow
 
   /* Template children */
   GtkHeaderBar    *header_bar;
+  GtkLabel        *title_label;
+  GtkLabel        *subtitle_label;
   GtkMenuButton   *menu_button;
   GtkMenuButton   *format_button;
   GtkLabel        *format_label;
@@ -41,6 +48,8 @@ struct _PcWindow
   PcSidePanel     *side_panel;
   PcKeypad        *keypad;
   PcToast         *toast;
+  GtkInfoBar      *banner;
+  GtkLabel        *banner_label;
 
   GSettings       *settings;
   PcConnection    *connection;
@@ -59,10 +68,18 @@ struct _PcWindow
   gulong           handlers[4];
   PcNumberFormat   format;        /* how results are shown (settings) */
   PcCatalog       *catalog;       /* the server's, for the panel and completion */
-  PcSessionModel  *session_model; /* the Variables page's */
   GCancellable    *catalog_cancellable;
   char            *cleared_history; /* what Undo brings back, while the toast shows */
+  PcSessionModel  *session_model;
+  GtkWidget       *last_divider;  /* weak: the newest session's divider */
+  guint            divider_session;
+  gboolean         narrow;        /* too narrow for the title and the state */
+  guint            narrow_idle;
 };
+
+/* Below this width the connection state is said in short (the banner
+ * says the rest), the detail in its tooltip. */
+#define NARROW_WIDTH 520
 
 G_DEFINE_FINAL_TYPE (PcWindow, pc_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -223,12 +240,66 @@ update_subtitle (PcWindow *self)
                                             "Disconnected — retrying in %u s",
                                             pc_connection_get_retry_in (self->connection)),
                                   pc_connection_get_retry_in (self->connection));
+      if (self->narrow)
+        {
+          /* The banner says what waits; the countdown is in the tooltip. */
+          gtk_widget_set_tooltip_text (GTK_WIDGET (self->subtitle_label), subtitle);
+          gtk_label_set_text (self->subtitle_label, _("Disconnected"));
+          return;
+        }
       break;
     case PC_CONNECTION_DISCONNECTED:
     default:
       subtitle = g_strdup (_("Disconnected"));
     }
-  gtk_header_bar_set_subtitle (self->header_bar, subtitle);
+  gtk_label_set_text (self->subtitle_label, subtitle);
+  /* An address cut short is read whole in the tooltip. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->subtitle_label), subtitle);
+}
+
+/* ---- Issue 16, item 4: the banner, rows that wait ------------------- */
+
+static void
+update_banner (PcWindow *self)
+{
+  PcConnectionState state = pc_connection_get_state (self->connection);
+  guint n = pc_connection_get_n_waiting (self->connection);
+  gboolean show = state == PC_CONNECTION_WAITING
+                  || (state == PC_CONNECTION_CONNECTING
+                      && gtk_widget_get_visible (GTK_WIDGET (self->banner)));
+  g_autofree char *text = NULL;
+
+  if (show)
+    {
+      if (n == 0)
+        text = g_strdup (_("Disconnected"));
+      else
+        text = g_strdup_printf (ngettext ("Disconnected — %u expression waiting",
+                                          "Disconnected — %u expressions waiting", n), n);
+      gtk_label_set_text (self->banner_label, text);
+      atk_object_set_description (gtk_widget_get_accessible (GTK_WIDGET (self->banner)), text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->banner), show);
+}
+
+static void
+update_waiting_rows (PcWindow *self)
+{
+  gboolean waiting = pc_connection_get_state (self->connection) != PC_CONNECTION_CONNECTED;
+  GList *rows = gtk_container_get_children (GTK_CONTAINER (self->results_list));
+
+  for (GList *l = rows; l != NULL; l = l->next)
+    if (PC_IS_RESULT_ROW (l->data) && pc_result_row_is_pending (l->data))
+      pc_result_row_set_waiting (l->data, waiting);
+  g_list_free (rows);
+}
+
+static void
+banner_response_cb (PcWindow *self,
+                    int       response)
+{
+  if (response == BANNER_RESPONSE_RECONNECT)
+    pc_connection_reconnect_now (self->connection);
 }
 
 static void
@@ -237,6 +308,89 @@ connection_notify_cb (PcConnection *connection,
                       PcWindow     *self)
 {
   update_subtitle (self);
+  update_banner (self);
+  if (g_str_equal (pspec->name, "state"))
+    update_waiting_rows (self);
+}
+
+/* ---- Sessions: the divider, the model's log ---------------------------- */
+
+/* Where the new session's results begin: before the first row still
+ * waiting (it runs in the new session), else at the end. */
+static int
+first_pending_index (PcWindow *self)
+{
+  GList *rows = gtk_container_get_children (GTK_CONTAINER (self->results_list));
+  int index = -1;
+
+  for (GList *l = rows; l != NULL && index < 0; l = l->next)
+    if (PC_IS_RESULT_ROW (l->data) && pc_result_row_is_pending (l->data))
+      index = gtk_list_box_row_get_index (l->data);
+  g_list_free (rows);
+  return index;
+}
+
+static void
+add_divider (PcWindow *self,
+             guint     session)
+{
+  GtkWidget *divider = pc_session_divider_new ();
+
+  if (self->last_divider != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->last_divider), (gpointer *) &self->last_divider);
+  gtk_list_box_insert (self->results_list, divider, first_pending_index (self));
+  self->last_divider = divider;
+  g_object_add_weak_pointer (G_OBJECT (divider), (gpointer *) &self->last_divider);
+  self->divider_session = session;
+}
+
+static void
+session_started_cb (PcSessionModel *model,
+                    guint           session,
+                    PcWindow       *self)
+{
+  /* The first session of the window is no news, unless it got the last
+   * run's definitions (said when the replay is over). */
+  if (session > 1)
+    add_divider (self, session);
+}
+
+static void
+session_restored_cb (PcSessionModel *model,
+                     guint           n_variables,
+                     guint           n_functions,
+                     PcWindow       *self)
+{
+  guint session = pc_connection_get_session (self->connection);
+
+  if (n_variables + n_functions == 0)
+    return;
+  if (self->last_divider == NULL || self->divider_session != session)
+    add_divider (self, session);
+  pc_session_divider_set_restored (PC_SESSION_DIVIDER (self->last_divider), TRUE);
+}
+
+static void
+session_log_cb (PcSessionModel *model,
+                gboolean        is_error,
+                const char     *text,
+                PcWindow       *self)
+{
+  append_log (self, is_error ? "! " : "", text);
+}
+
+static void
+restore_session_changed_cb (GSettings  *settings,
+                            const char *key,
+                            PcWindow   *self)
+{
+  pc_session_model_set_restore (self->session_model, g_settings_get_boolean (settings, key));
+}
+
+PcSessionModel *
+pc_window_get_session_model (PcWindow *self)
+{
+  return self->session_model;
 }
 
 /* ---- History and completion ------------------------------------------- */
@@ -554,6 +708,7 @@ eval_cb (GObject      *source,
 
   self->in_flight--;
   update_busy (self);
+  pc_result_row_set_waiting (request->row, FALSE);
 
   if (outcome == NULL)
     {
@@ -619,6 +774,8 @@ evaluate (PcWindow *self)
   self->history_index = -1;
   self->in_flight++;
   update_busy (self);
+  if (pc_connection_get_state (self->connection) != PC_CONNECTION_CONNECTED)
+    pc_result_row_set_waiting (request->row, TRUE);
   pc_connection_eval_async (self->connection, expression, self->cancellable, eval_cb, request);
 }
 
@@ -1011,6 +1168,7 @@ pc_window_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->narrow_idle, g_source_remove);
   for (guint i = 0; i < G_N_ELEMENTS (self->handlers); i++)
     {
       gpointer instance = i < 3 ? (gpointer) self->connection : (gpointer) self->history;
@@ -1018,6 +1176,12 @@ pc_window_dispose (GObject *object)
       if (self->handlers[i] != 0 && instance != NULL)
         g_clear_signal_handler (&self->handlers[i], instance);
     }
+  if (self->last_divider != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->last_divider), (gpointer *) &self->last_divider);
+  self->last_divider = NULL;
+  if (self->session_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->session_model, self);
+  g_clear_object (&self->session_model);
   g_clear_object (&self->connection);
   g_clear_object (&self->history);
   g_clear_object (&self->settings);
@@ -1027,9 +1191,18 @@ pc_window_dispose (GObject *object)
   g_clear_object (&self->catalog_cancellable);
   g_clear_pointer (&self->catalog, pc_catalog_free);
   g_clear_pointer (&self->cleared_history, g_free);
-  g_clear_object (&self->session_model);
   g_clear_pointer (&self->draft, g_free);
   G_OBJECT_CLASS (pc_window_parent_class)->dispose (object);
+}
+
+static gboolean
+narrow_changed_cb (gpointer user_data)
+{
+  PcWindow *self = user_data;
+
+  self->narrow_idle = 0;
+  update_subtitle (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -1037,6 +1210,15 @@ pc_window_size_allocate (GtkWidget     *widget,
                          GtkAllocation *allocation)
 {
   PcWindow *self = PC_WINDOW (widget);
+  gboolean narrow = allocation->width < NARROW_WIDTH;
+
+  /* Not during the allocation: changing the title asks for a new one. */
+  if (narrow != self->narrow)
+    {
+      self->narrow = narrow;
+      if (self->narrow_idle == 0)
+        self->narrow_idle = g_idle_add (narrow_changed_cb, self);
+    }
 
   GTK_WIDGET_CLASS (pc_window_parent_class)->size_allocate (widget, allocation);
   /* Only remembered here: writing settings on every relayout would mean a
@@ -1075,6 +1257,8 @@ pc_window_class_init (PcWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/pipecalc/PipeCalc/pc-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PcWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, PcWindow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, PcWindow, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, PcWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, PcWindow, format_button);
   gtk_widget_class_bind_template_child (widget_class, PcWindow, format_label);
@@ -1091,6 +1275,9 @@ pc_window_class_init (PcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PcWindow, side_panel);
   gtk_widget_class_bind_template_child (widget_class, PcWindow, keypad);
   gtk_widget_class_bind_template_child (widget_class, PcWindow, toast);
+  gtk_widget_class_bind_template_child (widget_class, PcWindow, banner);
+  gtk_widget_class_bind_template_child (widget_class, PcWindow, banner_label);
+  gtk_widget_class_bind_template_callback (widget_class, banner_response_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_key_press_cb);
@@ -1220,6 +1407,34 @@ pc_window_new (GtkApplication *app,
                            G_CALLBACK (results_value_changed_cb), self, 0);
   history_changed_cb (self->history, self);
 
+  /* The session's definitions: kept, and replayed into a new session. */
+  gtk_info_bar_add_button (self->banner, _("_Reconnect Now"), BANNER_RESPONSE_RECONNECT);
+  self->session_model = pc_session_model_new (self->connection);
+  g_signal_connect (self->session_model, "log", G_CALLBACK (session_log_cb), self);
+  g_signal_connect (self->session_model, "session-started", G_CALLBACK (session_started_cb), self);
+  g_signal_connect (self->session_model, "restored", G_CALLBACK (session_restored_cb), self);
+  g_signal_connect_object (self->settings, "changed::restore-session",
+                           G_CALLBACK (restore_session_changed_cb), self, 0);
+  pc_session_model_set_restore (self->session_model,
+                                g_settings_get_boolean (self->settings, "restore-session"));
+  {
+    g_autofree char *store_path = pc_session_store_default_path ();
+
+    pc_session_model_set_store_path (self->session_model, store_path);
+  }
+  update_banner (self);
+  /* The state's label is never narrower than its short forms in this
+   * language, so the window's minimum width leaves them whole. */
+  {
+    g_autofree char *local = g_strdup_printf (_("Local server · %s"), "unix");
+    const char *forms[] = { local, _("Disconnected"), _("Connecting…") };
+    int chars = 0;
+
+    for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
+      chars = MAX (chars, (int) g_utf8_strlen (forms[i], -1));
+    gtk_label_set_width_chars (self->subtitle_label, chars);
+  }
+
   /* Issue 16: the side panel, the keypad and Clear History's toast. */
   {
     const char *panel_accels[] = { "F9", NULL };
@@ -1234,10 +1449,7 @@ pc_window_new (GtkApplication *app,
                                         g_variant_new_boolean (g_settings_get_boolean (self->settings,
                                                                                        "show-keypad")));
     pc_side_panel_set_history (self->side_panel, self->history);
-    /* The panel's own view of the session: replaying definitions into a
-     * new session is not its business (restore off here). */
-    self->session_model = pc_session_model_new (self->connection);
-    pc_session_model_set_restore (self->session_model, FALSE);
+    /* The Variables page shows the session model's definitions. */
     pc_side_panel_set_definitions (self->side_panel,
                                    pc_session_model_get_definitions (self->session_model));
     g_signal_connect_object (self->side_panel, "delete", G_CALLBACK (panel_delete_cb), self, 0);

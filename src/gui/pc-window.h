@@ -6,6 +6,7 @@
 
 #include "pc-connection.h"
 #include "pc-history.h"
+#include "pc-session-model.h"
 
 G_BEGIN_DECLS
 
@@ -19,5 +20,7 @@ PcWindow *pc_window_new (GtkApplication *app,
                          GSettings      *settings,
                          PcConnection   *connection,
                          PcHistory      *history);
+/* The session's variables and functions (owned by the window). */
+PcSessionModel *pc_window_get_session_model (PcWindow *self);
 
 G_END_DECLS

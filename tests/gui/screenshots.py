@@ -410,6 +410,54 @@ def toast_ru_dark(c):
     toast(c, "toast-ru-dark.png", "ru", "Adwaita:dark")
 
 
+def session(c, name, language=None, theme=None, size=(600, 520)):
+    """Issue 16: a session restored after the server came back (its
+    divider), then the server gone again with 1+1 waiting (the banner)."""
+    server = pcgui.TestServer(c).start()
+    c.set_settings(mode="remote", remote_host="127.0.0.1", remote_transport="tcp",
+                   remote_port=server.port, window_width=size[0], window_height=size[1])
+    app = App(c, language=language, extra_env={"GTK_THEME": theme} if theme else None)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_subtitle(lambda s: s == server.address, f"to read {server.address}")
+    for expression in ("a = 3", "f(x) = x^2 + a"):
+        app.evaluate(expression)
+    time.sleep(0.5)
+    server.kill()
+    app.wait_subtitle(lambda s: s != server.address, "to leave the address", timeout=10)
+    server.start()
+    app.wait_subtitle(lambda s: s == server.address, "to come back", timeout=45)
+    app.focus_entry()
+    app.evaluate("f(a)")
+    server.kill()
+    app.wait_subtitle(lambda s: s != server.address, "to leave the address", timeout=10)
+    app.focus_entry()
+    app.submit("1+1")
+    time.sleep(0.5)
+    settle(app)
+    shoot(app, name)
+
+
+def session_en(c):
+    session(c, "session-en.png")
+
+
+def session_ru_dark(c):
+    session(c, "session-ru-dark.png", "ru", "Adwaita:dark")
+
+
+def session_en_min(c):
+    session(c, "session-en-min.png", size=(1, 1))
+
+
+def session_ru_dark_min(c):
+    session(c, "session-ru-dark-min.png", "ru", "Adwaita:dark", size=(1, 1))
+
+
+def session_ru_max(c):
+    session(c, "session-ru-max.png", "ru", size=(1280, 860))
+
+
 SHOTS = [main_en, main_ru, error, log, connection_en, connection_remote_ru_dark,
          connection_remote_en, connection_remote_en_dark, connection_remote_ru,
          format_fraction_en_min, format_fraction_ru_dark_min, format_fixed_ru_max,
@@ -418,7 +466,8 @@ SHOTS = [main_en, main_ru, error, log, connection_en, connection_remote_ru_dark,
          error_dark, panel_variables_en, panel_variables_ru_dark, panel_functions_en_dark,
          panel_functions_ru, panel_functions_search_ru_min, panel_history_en,
          panel_history_ru_dark_max, keypad_en, keypad_ru_dark, keypad_en_min, keypad_panel_ru_max,
-         toast_en, toast_ru_dark]
+         toast_en, toast_ru_dark, session_en, session_ru_dark, session_en_min,
+         session_ru_dark_min, session_ru_max]
 
 
 def main(argv):

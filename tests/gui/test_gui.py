@@ -482,7 +482,7 @@ def newest_in_view(c):
 
     def last_log_line():
         text = app.log_view().queryText()
-        extents = text.getCharacterExtents(max(text.characterCount - 2, 0), pcgui.pyatspi.DESKTOP_COORDS)
+        extents = text.getCharacterExtents(max(text.characterCount - 2, 0), pcgui.pcgui.pyatspi.DESKTOP_COORDS)
         return tuple(extents)
 
     results_pane = app.results().parent.parent
@@ -1290,6 +1290,232 @@ def error_row_russian(c):
     offenders = nameless(dialog, "connection dialog")
     close_dialog(app, dialog)
     check(not offenders, "controls without an accessible name:\n" + "\n".join(offenders))
+
+
+# ---- Issue 16: sessions ----
+
+def dividers(app):
+    """The names of the results list's session dividers, in order."""
+    names = (app.strings("New session"), app.strings("New session — variables restored"))
+    return [n for n in app.rows() if n in names]
+
+
+def banner(app):
+    """The connection banner (an alert named Connection), or None."""
+    name = app.strings("Connection")
+    return pcgui.find(app.frame(), lambda n: n.roleName == "alert" and n.name == name)
+
+
+@case
+def session_restored_after_server_lost(c):
+    """a = 3 and f(x) = x*a, then the server is killed and comes back: the
+    new session has them again (a*2 is 6, f(2) is 6), the log says what was
+    restored, and one divider per new session marks where it began."""
+    server = pcgui.TestServer(c).start()
+    remote_settings(c, server.port)
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_subtitle(lambda s: s == server.address, f"to read {server.address}")
+    check(app.evaluate("a = 3") == "3", "a = 3 is not 3")
+    check(app.evaluate("f(x) = x*a") == "f(x) = x*a", f"f(x) = x*a gave {app.outcome('f(x) = x*a')!r}")
+    time.sleep(0.5)   # the model reads the session once the batch is answered
+    check(dividers(app) == [], f"a divider before any new session: {app.rows()}")
+
+    for round_ in (1, 2):
+        server.kill()
+        app.wait_subtitle(lambda s: "Disconnected" in s, "to say Disconnected", timeout=10)
+        server.start()
+        reconnect = app.button(app.strings("_Reconnect Now").replace("_", ""))
+        if reconnect is not None and pcgui.is_showing(reconnect):
+            pcgui.click(reconnect)
+        app.wait_subtitle(lambda s: s == server.address, f"to come back to {server.address}",
+                          timeout=45)
+        app.focus_entry()
+        expression = "a*2" if round_ == 1 else "f(2)+0"
+        answer = app.evaluate(expression)
+        check(answer == "6", f"{expression} in the new session gave {answer!r}")
+        restored = app.strings("New session — variables restored")
+        wait_until(lambda: dividers(app) == [restored] * round_, 5,
+                   f"{round_} divider(s) reading {restored!r}", state=app.rows)
+    check(app.evaluate("f(2)") == "6", "f(2) is not 6 in the new session")
+    combo("<Control>l")
+    wanted = app.strings("Restored %s and %s in the new session") % (
+        app.strings.ngettext("%u variable", "%u variables", 1) % 1,
+        app.strings.ngettext("%u function", "%u functions", 1) % 1)
+    wait_until(lambda: app.log_text().count(wanted) == 2, 5, f"the log to say {wanted!r} twice",
+               state=lambda: app.log_text()[-600:])
+
+
+@case
+def session_not_restored_when_off(c):
+    """With "Restore variables and functions" off, a*2 after the server came
+    back says the variable is unknown, and the divider still shows."""
+    server = pcgui.TestServer(c).start()
+    remote_settings(c, server.port, restore_session="false")
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_subtitle(lambda s: s == server.address, f"to read {server.address}")
+    check(app.evaluate("a = 3") == "3", "a = 3 is not 3")
+    time.sleep(0.5)
+    server.kill()
+    app.wait_subtitle(lambda s: "Disconnected" in s, "to say Disconnected", timeout=10)
+    server.start()
+    app.wait_subtitle(lambda s: s == server.address, f"to come back to {server.address}",
+                      timeout=45)
+    answer = app.evaluate("a*2")
+    check("a" in answer and answer != "6", f"a*2 with restoring off gave {answer!r}")
+    wait_until(lambda: dividers(app) == [app.strings("New session")], 5,
+               "one divider reading New session", state=app.rows)
+
+
+@case
+def session_restored_after_restart(c):
+    """a = 3 in one run of the program; the next run's a*2 is 6, with a
+    divider saying the variables were restored; a bad saved file is
+    ignored, not a crash."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_local_connected()
+    check(app.evaluate("a = 3") == "3", "a = 3 is not 3")
+    store = os.path.join(c.dir, "data", "pipecalc", "session.ini")
+    wait_until(lambda: os.path.exists(store) and "a=3" in open(store, encoding="utf-8").read(),
+               5, f"{store} to hold a=3")
+    check(app.quit() == 0, "pipecalc did not exit cleanly")
+
+    again = App(c)
+    again.wait_window()
+    again.focus_entry()
+    again.wait_local_connected()
+    answer = again.evaluate("a*2")
+    check(answer == "6", f"a*2 after a restart gave {answer!r}")
+    wait_until(lambda: dividers(again) == [again.strings("New session — variables restored")], 5,
+               "a divider saying the variables were restored", state=again.rows)
+    check(again.quit() == 0, "pipecalc did not exit cleanly")
+
+    with open(store, "w", encoding="utf-8") as bad:
+        bad.write("[variables]\nb=3\n1x=2\nc=not a number\n[functions]\ng=rm -rf /\n")
+    third = App(c)
+    third.wait_window()
+    third.focus_entry()
+    third.wait_local_connected()
+    check(third.evaluate("b+1") == "4", "b from the saved file was not restored")
+    answer = third.evaluate("c")
+    check(answer != "…" and "c" in answer, f"c, not a number in the file, gave {answer!r}")
+
+
+@case
+def banner_reconnect_now(c):
+    """The server is killed with 1+1 waiting: a banner says "Disconnected —
+    1 expression waiting" and the row says it waits for the server; once the
+    server is back, Reconnect Now brings the answer within 2 s, not after
+    the back-off."""
+    server = pcgui.TestServer(c).start()
+    remote_settings(c, server.port)
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_subtitle(lambda s: s == server.address, f"to read {server.address}")
+    check(banner(app) is None or not pcgui.is_showing(banner(app)),
+          "the banner shows while connected")
+    server.kill()
+    app.wait_subtitle(lambda s: "Disconnected" in s, "to say Disconnected", timeout=10)
+    app.submit("1+1")
+    wanted = app.strings.ngettext("Disconnected — %u expression waiting",
+                                  "Disconnected — %u expressions waiting", 1) % 1
+    wait_until(lambda: banner(app) is not None and pcgui.is_showing(banner(app))
+               and wanted in pcgui.all_strings(banner(app)), 5,
+               f"a banner reading {wanted!r}",
+               state=lambda: banner(app) and pcgui.all_strings(banner(app)))
+    waiting = app.strings("waiting for the server")
+    check(app.outcome("1+1") == waiting, f"the 1+1 row does not say it waits: {app.rows()}")
+    # Let the back-off grow past a few seconds, then bring the server back.
+    time.sleep(8)
+    server.start()
+    reconnect = app.button(app.strings("_Reconnect Now").replace("_", ""))
+    check(reconnect is not None and pcgui.is_showing(reconnect), "no Reconnect Now button")
+    pressed = time.monotonic()
+    pcgui.click(reconnect)
+    answer = app.wait_outcome("1+1", timeout=10)
+    took = time.monotonic() - pressed
+    check(answer == "2", f"1+1 gave {answer!r}")
+    check(took <= 2.0 * pcgui.SCALE, f"the answer came {took:.1f} s after Reconnect Now")
+    wait_until(lambda: banner(app) is None or not pcgui.is_showing(banner(app)), 5,
+               "the banner to hide once connected")
+    c.note(f"answer {took:.2f} s after Reconnect Now")
+
+
+@case
+def private_server_killed_log(c):
+    """SIGKILL of the private server: the log says it was killed by signal
+    9, then that a new one started with its pid, in that order, and never
+    that it "exited at once"."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_local_connected()
+    servers = pcgui.proc_children(app.pid, pcgui.PIPECALCD)
+    check(len(servers) == 1, f"not one private server: {servers}")
+    old = servers[0]
+    combo("<Control>l")
+    os.kill(old, signal.SIGKILL)
+    new = wait_until(lambda: [p for p in pcgui.proc_children(app.pid, pcgui.PIPECALCD) if p != old],
+                     20, "a new private server")[0]
+    app.note_servers()
+    app.wait_local_connected(timeout=20)
+    check(app.evaluate("2+3") == "5", "2+3 with the new private server")
+    text = app.log_text()
+    stopped = app.strings("The private server %s") % (
+        app.strings("was killed by signal %d (%s)").split(" (")[0] % 9)
+    started = app.strings("Started a private server (pid %s) at %s").split(" at ")[0] % new
+    at_once = app.strings("The private server exited at once:\n%s").split(":")[0]
+    check(stopped in text, f"the log does not say {stopped!r}: {text[-800:]!r}")
+    check(started in text, f"the log does not say {started!r}: {text[-800:]!r}")
+    check(text.rfind(stopped) < text.rfind(started), "the log says the new server started before "
+          "the old one stopped")
+    check(at_once not in text, f"the log says {at_once!r}")
+
+
+@case
+def subtitle_fits_at_minimum_width(c):
+    """At the window's minimum width, in English and in Russian, the
+    header's connection state is as wide as its text needs (measured in a
+    wide window), never cut to "Local serve…"."""
+    def text_width(app):
+        label = app.header_labels()[1]
+        text = label.queryText()
+        first = text.getCharacterExtents(0, pcgui.pyatspi.DESKTOP_COORDS)
+        last = text.getCharacterExtents(text.characterCount - 1, pcgui.pyatspi.DESKTOP_COORDS)
+        return last[0] + last[2] - first[0]
+
+    problems = []
+    for language in (None, "ru"):
+        widths = {}
+        for size in (900, 1):
+            c.set_settings(window_width=size, window_height=400)
+            app = App(c, language=language)
+            app.wait_window()
+            app.focus_entry()
+            app.wait_local_connected()
+            time.sleep(0.5)
+            label = app.header_labels()[1]
+            frame_x, _ = app.frame().position
+            frame_w, _ = app.frame().size
+            x, _ = label.position
+            w, _ = label.size
+            widths[size] = (w, frame_w)
+            if size == 900:
+                needed = text_width(app)
+            elif w < needed or x < frame_x or x + w > frame_x + frame_w:
+                problems.append(f"{language or 'en'}: the subtitle {app.subtitle()!r} gets {w} px "
+                                f"at x {x} in a window {frame_w} px wide at x {frame_x}; "
+                                f"its text needs {needed} px")
+            check(app.quit() == 0, "pipecalc did not exit cleanly")
+        c.note(f"{language or 'en'}: subtitle text {needed} px; label {widths[1][0]} px "
+               f"in the minimum window of {widths[1][1]} px")
+    check(not problems, "; ".join(problems))
 
 
 # ---- Running -----------------------------------------------------------
