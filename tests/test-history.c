@@ -313,6 +313,17 @@ test_completions (void)
   g_assert_cmpstr (a->insert, ==, "a");
   g_assert_cmpint (a->back, ==, 0);
   g_assert_cmpstr (pc_function_help_describe ("sqrt", NULL), ==, "square root");
+
+  /* A hostile server's endless catalogue is cut, not shown whole. */
+  for (guint i = 0; i < 5000; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("f%u", i);
+
+      g_ptr_array_add (catalog->functions, function_info (name, NULL, NULL));
+    }
+  g_clear_pointer (&completions, g_ptr_array_unref);
+  completions = pc_function_help_completions (catalog, NULL);
+  g_assert_cmpuint (completions->len, <=, 1000 + 3);
   g_assert_null (pc_function_help_describe ("nosuch", NULL));
 }
 

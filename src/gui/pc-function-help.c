@@ -93,6 +93,12 @@ pc_function_help_describe (const char *name,
   return english != NULL ? _(english) : server_text;
 }
 
+/* A server may answer anything: past this many of a kind, the rest are
+ * left out, so a hostile catalogue cannot make the window build rows for
+ * minutes (pipecalcd has 38 functions, 17 operators, 4 constants, and at
+ * most 100 functions per session). */
+#define MAX_PER_KIND 1000
+
 void
 pc_function_help_foreach (const PcCatalog *catalog,
                           PcCatalogFunc    func,
@@ -100,26 +106,27 @@ pc_function_help_foreach (const PcCatalog *catalog,
 {
   if (catalog == NULL)
     return;
-  for (guint i = 0; catalog->functions != NULL && i < catalog->functions->len; i++)
+  for (guint i = 0; catalog->functions != NULL && i < MIN (catalog->functions->len, MAX_PER_KIND); i++)
     {
       const PcFunctionInfo *info = g_ptr_array_index (catalog->functions, i);
 
       func (PC_CATALOG_FUNCTION, info->name,
             pc_function_help_describe (info->name, info->description), user_data);
     }
-  for (guint i = 0; catalog->operators != NULL && i < catalog->operators->len; i++)
+  for (guint i = 0; catalog->operators != NULL && i < MIN (catalog->operators->len, MAX_PER_KIND); i++)
     {
       const char *name = g_ptr_array_index (catalog->operators, i);
 
       func (PC_CATALOG_OPERATOR, name, pc_function_help_describe (name, NULL), user_data);
     }
-  for (guint i = 0; catalog->constant_names != NULL && i < catalog->constant_names->len; i++)
+  for (guint i = 0; catalog->constant_names != NULL
+                    && i < MIN (catalog->constant_names->len, MAX_PER_KIND); i++)
     {
       const char *name = g_ptr_array_index (catalog->constant_names, i);
 
       func (PC_CATALOG_CONSTANT, name, pc_function_help_describe (name, NULL), user_data);
     }
-  for (guint i = 0; catalog->user != NULL && i < catalog->user->len; i++)
+  for (guint i = 0; catalog->user != NULL && i < MIN (catalog->user->len, MAX_PER_KIND); i++)
     {
       const PcFunctionInfo *info = g_ptr_array_index (catalog->user, i);
 

@@ -36,7 +36,7 @@ typedef void (*PcCatalogFunc) (PcCatalogKind  kind,
 
 /* Calls @func on every entry of @catalog, grouped: functions, operators,
  * constants, then the session's functions, in the server's order within
- * each group. */
+ * each group; at most 1000 of each kind. */
 void        pc_function_help_foreach  (const PcCatalog *catalog,
                                        PcCatalogFunc    func,
                                        gpointer         user_data);
