@@ -8,7 +8,9 @@ Russian, in the dark theme, with the remote fields showing; and, to look
 at, not in the docs: the remote fields in English light and dark and in
 Russian light), the graph pane (graph-en.png, graph-ru.png and both in the
 dark theme), and, to look at, the error row in the dark theme
-(error-dark.png).
+(error-dark.png); a restored session with the server gone again
+(session-en.png, session-ru-dark.png; to look at: session-en-min.png,
+session-ru-dark-min.png, session-ru-max.png).
 
 Run through the runner, which provides the display and the private session:
   PIPECALC_SCREENSHOTS=docs/screenshots tests/gui/run-gui-tests.sh [BUILDDIR]
