@@ -929,6 +929,13 @@ pc_session_model_set_store_path (PcSessionModel *self,
   g_clear_handle_id (&self->save_source, g_source_remove);
 }
 
+void
+pc_session_model_save_now (PcSessionModel *self)
+{
+  if (self->save_source != 0)
+    save_now (self);
+}
+
 static void
 unset_cb (GObject      *source,
           GAsyncResult *result,

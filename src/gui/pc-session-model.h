@@ -59,6 +59,9 @@ gboolean        pc_session_model_get_restore     (PcSessionModel      *self);
 void            pc_session_model_set_store_path  (PcSessionModel      *self,
                                                   const char          *path);
 
+/* Writes a change not written yet, now (the window is closing). */
+void            pc_session_model_save_now        (PcSessionModel      *self);
+
 /* Removes the variable or function @name from the session. */
 void            pc_session_model_unset_async     (PcSessionModel      *self,
                                                   const char          *name,

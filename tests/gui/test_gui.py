@@ -1430,7 +1430,11 @@ def banner_reconnect_now(c):
                f"a banner reading {wanted!r}",
                state=lambda: banner(app) and pcgui.all_strings(banner(app)))
     waiting = app.strings("waiting for the server")
-    check(app.outcome("1+1") == waiting, f"the 1+1 row does not say it waits: {app.rows()}")
+    row = app.row("1+1")
+    check(app.outcome("1+1") == "…" and row.description == waiting
+          and (waiting, True) in app.row_labels("1+1"),
+          f"the 1+1 row does not say it waits: {app.row_labels('1+1')}, "
+          f"described as {row.description!r}")
     # Let the back-off grow past a few seconds, then bring the server back.
     time.sleep(8)
     server.start()
