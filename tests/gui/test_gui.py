@@ -482,7 +482,7 @@ def newest_in_view(c):
 
     def last_log_line():
         text = app.log_view().queryText()
-        extents = text.getCharacterExtents(max(text.characterCount - 2, 0), pcgui.pcgui.pyatspi.DESKTOP_COORDS)
+        extents = text.getCharacterExtents(max(text.characterCount - 2, 0), pcgui.pyatspi.DESKTOP_COORDS)
         return tuple(extents)
 
     results_pane = app.results().parent.parent
