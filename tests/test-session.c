@@ -214,6 +214,8 @@ typedef struct
   guint           restored_variables;
   guint           restored_functions;
   guint           started;
+  gint64          started_at;
+  gint64          restored_at;
   PcEvalOutcome  *outcome;
   gboolean        done;
 } World;
@@ -225,6 +227,7 @@ restored_cb (PcSessionModel *model,
              World          *world)
 {
   world->restored++;
+  world->restored_at = g_get_monotonic_time ();
   world->restored_variables = n_variables;
   world->restored_functions = n_functions;
 }
@@ -235,6 +238,7 @@ started_cb (PcSessionModel *model,
             World          *world)
 {
   world->started++;
+  world->started_at = g_get_monotonic_time ();
 }
 
 static gboolean
@@ -424,6 +428,57 @@ test_model_unset (void)
   pc_test_remove_tree (dir);
 }
 
+/* A session of many variables (the server's vars pages, the replay's
+ * requests within max_expression): all of them come back, exactly. */
+#define MANY 3000
+
+static void
+test_model_many (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("pc-session-XXXXXX", NULL);
+  g_autofree char *address = pc_test_address ("unix", dir);
+  PcTransports *transports = pc_test_transports ();
+  g_autoptr(PcTestServer) server = pc_test_server_start (address, NULL);
+  g_autoptr(PcEvalOutcome) outcome = NULL;
+  World world = { 0 };
+
+  world.connection = pc_connection_new (transports);
+  world.model = pc_session_model_new (world.connection);
+  g_signal_connect (world.model, "restored", G_CALLBACK (restored_cb), &world);
+  g_signal_connect (world.model, "session-started", G_CALLBACK (started_cb), &world);
+  pc_connection_set_target (world.connection, address, FALSE);
+  wait_restored (&world, 1);
+  for (guint i = 0; i < MANY; i += 300)
+    {
+      g_autoptr(GString) request = g_string_new (NULL);
+
+      for (guint j = i; j < i + 300; j++)
+        g_string_append_printf (request, "%sv%04u = %u/7", j > i ? ", " : "", j, j);
+      pc_connection_eval_async (world.connection, request->str, NULL, NULL, NULL);
+    }
+  wait_items (&world, MANY);
+
+  g_assert_cmpint (pc_test_server_stop (server), ==, 0);
+  g_clear_pointer (&server, pc_test_server_free);
+  server = pc_test_server_start (address, NULL);
+  pc_connection_reconnect_now (world.connection);
+  wait_restored (&world, 2);
+  g_test_message ("%u variables replayed in %.0f ms", world.restored_variables,
+                  (world.restored_at - world.started_at) / 1000.0);
+  g_assert_cmpuint (world.restored_variables, ==, MANY);
+  outcome = evaluate (&world, "v2999, v0001");
+  g_assert_cmpint (outcome->error_code, ==, 0);
+  g_assert_true (same_double (outcome->values[0], 2999.0 / 7));
+  g_assert_true (same_double (outcome->values[1], 1.0 / 7));
+
+  g_clear_object (&world.model);
+  pc_connection_stop (world.connection);
+  g_clear_object (&world.connection);
+  g_assert_cmpint (pc_test_server_stop (server), ==, 0);
+  g_clear_pointer (&server, pc_test_server_free);
+  pc_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -436,5 +491,6 @@ main (int   argc,
   g_test_add_data_func ("/session/model/restore-off", GINT_TO_POINTER (FALSE),
                         test_model_restores);
   g_test_add_func ("/session/model/unset", test_model_unset);
+  g_test_add_func ("/session/model/many", test_model_many);
   return g_test_run ();
 }

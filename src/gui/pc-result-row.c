@@ -349,6 +349,8 @@ pc_result_row_set_waiting (PcResultRow *self,
     }
   if (label != NULL)
     gtk_widget_set_visible (label, waiting);
-  if (self->pending)
-    set_accessible_name (self, waiting ? _("waiting for the server") : "…");
+  /* The name stays "expression = …" while pending; a screen reader reads
+   * why it waits as the row's description. */
+  atk_object_set_description (gtk_widget_get_accessible (GTK_WIDGET (self)),
+                              waiting ? _("waiting for the server") : "");
 }

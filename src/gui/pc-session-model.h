@@ -59,6 +59,9 @@ gboolean        pc_session_model_get_restore     (PcSessionModel      *self);
 void            pc_session_model_set_store_path  (PcSessionModel      *self,
                                                   const char          *path);
 
+/* Writes a change not written yet, now (the window is closing). */
+void            pc_session_model_save_now        (PcSessionModel      *self);
+
 /* Removes the variable or function @name from the session. */
 void            pc_session_model_unset_async     (PcSessionModel      *self,
                                                   const char          *name,
@@ -70,7 +73,8 @@ gboolean        pc_session_model_unset_finish    (PcSessionModel      *self,
                                                   GError             **error);
 
 /* The replay as expressions, for the tests: variables joined as
- * "a = 3, b = -1/0" in requests of at most @max_bytes each, then one
+ * "a = 3, b = -1/0" in requests of at most @max_bytes and 32 assignments
+ * each, then one
  * request per function. Values that cannot be written are left out and
  * named in @skipped (may be %NULL). */
 GPtrArray      *pc_session_replay_plan           (GListModel          *definitions,

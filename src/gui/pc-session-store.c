@@ -51,10 +51,9 @@ parse_value (const char *text,
   return end != NULL && *end == '\0' && end != text;
 }
 
-/* "f(x) = ..." for the function f: the name, then a parameter list. */
-static gboolean
-is_definition_of (const char *text,
-                  const char *name)
+gboolean
+pc_session_store_is_definition (const char *text,
+                                const char *name)
 {
   gsize len = strlen (name);
 
@@ -169,7 +168,8 @@ pc_session_store_load (const char  *path,
                     PC_SESSION_STORE_MAX_FUNCTIONS);
           break;
         }
-      if (!pc_session_store_is_name (names[i]) || !is_definition_of (text, names[i]))
+      if (!pc_session_store_is_name (names[i])
+          || !pc_session_store_is_definition (text, names[i]))
         complain (complaints, _("Left out of the saved session: “%s” is not a function definition"),
                   names[i]);
       else
@@ -205,7 +205,7 @@ pc_session_store_save (const char  *path,
       if (pc_definition_is_function (definition))
         {
           if (n_functions++ < PC_SESSION_STORE_MAX_FUNCTIONS
-              && is_definition_of (pc_definition_get_text (definition), name))
+              && pc_session_store_is_definition (pc_definition_get_text (definition), name))
             g_key_file_set_string (file, GROUP_FUNCTIONS, name, pc_definition_get_text (definition));
         }
       else if (n_variables++ < PC_SESSION_STORE_MAX_VARIABLES)

@@ -33,6 +33,10 @@ GPtrArray *pc_session_store_load         (const char  *path,
 gboolean   pc_session_store_save         (const char  *path,
                                           GListModel  *definitions,
                                           GError     **error);
+/* Whether @text reads as a definition of the function @name
+ * ("f(x) = ..."), on one line, within the server's bound. */
+gboolean   pc_session_store_is_definition (const char *text,
+                                           const char *name);
 /* Whether @name could be a variable's or a function's name. */
 gboolean   pc_session_store_is_name      (const char  *name);
 

@@ -1180,7 +1180,11 @@ pc_window_dispose (GObject *object)
     g_object_remove_weak_pointer (G_OBJECT (self->last_divider), (gpointer *) &self->last_divider);
   self->last_divider = NULL;
   if (self->session_model != NULL)
-    g_signal_handlers_disconnect_by_data (self->session_model, self);
+    {
+      /* A reading in flight may keep the model past the window. */
+      pc_session_model_save_now (self->session_model);
+      g_signal_handlers_disconnect_by_data (self->session_model, self);
+    }
   g_clear_object (&self->session_model);
   g_clear_object (&self->connection);
   g_clear_object (&self->history);

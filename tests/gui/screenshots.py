@@ -11,7 +11,9 @@ dark theme), and, to look at, the error row in the dark theme
 (error-dark.png); issue 16's side panel on each page (panel-*.png), the
 keypad (keypad-*.png) and Clear History's notification (toast-*.png), in
 English and Russian, light and dark, some at the minimum size (-min) and
-about the whole screen (-max).
+about the whole screen (-max); a restored session with the server gone
+again (session-en.png, session-ru-dark.png; to look at: session-en-min.png,
+session-ru-dark-min.png, session-ru-max.png).
 
 Run through the runner, which provides the display and the private session:
   PIPECALC_SCREENSHOTS=docs/screenshots tests/gui/run-gui-tests.sh [BUILDDIR]

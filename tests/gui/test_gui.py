@@ -482,7 +482,7 @@ def newest_in_view(c):
 
     def last_log_line():
         text = app.log_view().queryText()
-        extents = text.getCharacterExtents(max(text.characterCount - 2, 0), pcgui.pcgui.pyatspi.DESKTOP_COORDS)
+        extents = text.getCharacterExtents(max(text.characterCount - 2, 0), pcgui.pyatspi.DESKTOP_COORDS)
         return tuple(extents)
 
     results_pane = app.results().parent.parent
@@ -1430,7 +1430,11 @@ def banner_reconnect_now(c):
                f"a banner reading {wanted!r}",
                state=lambda: banner(app) and pcgui.all_strings(banner(app)))
     waiting = app.strings("waiting for the server")
-    check(app.outcome("1+1") == waiting, f"the 1+1 row does not say it waits: {app.rows()}")
+    row = app.row("1+1")
+    check(app.outcome("1+1") == "…" and row.description == waiting
+          and (waiting, True) in app.row_labels("1+1"),
+          f"the 1+1 row does not say it waits: {app.row_labels('1+1')}, "
+          f"described as {row.description!r}")
     # Let the back-off grow past a few seconds, then bring the server back.
     time.sleep(8)
     server.start()
