@@ -56,8 +56,12 @@ G_DEFINE_FINAL_TYPE (PcWindow, pc_window, GTK_TYPE_APPLICATION_WINDOW)
 
 typedef struct
 {
-  PcWindow    *window;  /* a strong reference while the request runs */
-  PcResultRow *row;
+  PcWindow     *window;  /* a strong reference while the request runs */
+  PcResultRow  *row;
+  GCancellable *cancellable;  /* this request's, cancelled with the window's */
+  GCancellable *parent;       /* the window's when it was sent */
+  gulong        parent_handler;
+  gboolean      dropped;      /* its row was deleted: nothing to show */
 } Request;
 
 /* ---- Log -------------------------------------------------------------- */
@@ -397,6 +401,63 @@ scroll_to_row (PcWindow      *self,
 }
 
 static void
+request_free (Request *request)
+{
+  g_object_unref (request->row);
+  g_object_unref (request->window);
+  g_object_unref (request->cancellable);
+  g_object_unref (request->parent);
+  g_free (request);
+}
+
+static void
+cancel_request_cb (GCancellable *parent,
+                   GCancellable *cancellable)
+{
+  g_cancellable_cancel (cancellable);
+}
+
+static void
+row_edit_cb (PcResultRow *row,
+             PcWindow    *self)
+{
+  set_entry_text (self, pc_result_row_get_expression (row));
+  gtk_widget_grab_focus (GTK_WIDGET (self->expression_entry));
+  gtk_editable_set_position (GTK_EDITABLE (self->expression_entry), -1);
+}
+
+/* Deletes a row; one still waiting for the server is cancelled (a
+ * queued one is then never sent). The keyboard moves to the next row,
+ * or to the entry when none is left. */
+static void
+row_delete_cb (PcResultRow *row,
+               PcWindow    *self)
+{
+  Request *request = g_object_get_data (G_OBJECT (row), "pc-request");
+  int index = gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row));
+  GtkListBoxRow *next;
+
+  if (request != NULL && !request->dropped)
+    {
+      request->dropped = TRUE;
+      g_cancellable_cancel (request->cancellable);
+      self->in_flight--;
+      update_busy (self);
+    }
+  gtk_widget_destroy (GTK_WIDGET (row));
+  next = gtk_list_box_get_row_at_index (self->results_list, index);
+  if (next == NULL && index > 0)
+    next = gtk_list_box_get_row_at_index (self->results_list, index - 1);
+  if (next != NULL)
+    {
+      gtk_list_box_select_row (self->results_list, next);
+      gtk_widget_grab_focus (GTK_WIDGET (next));
+    }
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->expression_entry));
+}
+
+static void
 eval_cb (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
@@ -407,6 +468,13 @@ eval_cb (GObject      *source,
   g_autoptr(PcEvalOutcome) outcome = pc_connection_eval_finish (PC_CONNECTION (source),
                                                                  result, &error);
 
+  g_object_set_data (G_OBJECT (request->row), "pc-request", NULL);
+  g_cancellable_disconnect (request->parent, request->parent_handler);
+  if (request->dropped)
+    {
+      request_free (request);
+      return;
+    }
   self->in_flight--;
   update_busy (self);
 
@@ -442,10 +510,7 @@ eval_cb (GObject      *source,
           mark_error_in_entry (self, outcome->error_pos);
         }
     }
-
-  g_object_unref (request->row);
-  g_object_unref (request->window);
-  g_free (request);
+  request_free (request);
 }
 
 static void
@@ -463,6 +528,13 @@ evaluate (PcWindow *self)
   request = g_new0 (Request, 1);
   request->window = g_object_ref (self);
   request->row = g_object_ref_sink (pc_result_row_new (expression));
+  request->cancellable = g_cancellable_new ();
+  request->parent = g_object_ref (self->cancellable);
+  request->parent_handler = g_cancellable_connect (request->parent, G_CALLBACK (cancel_request_cb),
+                                                   request->cancellable, NULL);
+  g_object_set_data (G_OBJECT (request->row), "pc-request", request);
+  g_signal_connect_object (request->row, "edit", G_CALLBACK (row_edit_cb), self, 0);
+  g_signal_connect_object (request->row, "delete", G_CALLBACK (row_delete_cb), self, 0);
   gtk_list_box_insert (self->results_list, GTK_WIDGET (request->row), -1);
   scroll_to_row (self, GTK_LIST_BOX_ROW (request->row));
 
@@ -470,7 +542,7 @@ evaluate (PcWindow *self)
   self->history_index = -1;
   self->in_flight++;
   update_busy (self);
-  pc_connection_eval_async (self->connection, expression, self->cancellable, eval_cb, request);
+  pc_connection_eval_async (self->connection, expression, request->cancellable, eval_cb, request);
 }
 
 static void

@@ -1294,6 +1294,190 @@ def error_row_russian(c):
 
 # ---- Running -----------------------------------------------------------
 
+# ---- Issue 16: rows ----
+
+ROW_MENU = ("Copy _Value", "Copy E_xpression", "Copy Error _Message", "_Edit", "_Delete")
+
+
+def open_row_menu(app, expression, how):
+    """Opens the menu of the row of expression: "click" is a right click
+    on it, else the key (combo) how on the focused row. Returns the
+    showing items by their msgid."""
+    t = app.strings
+    names = {t.translated(m).replace("_", ""): m for m in ROW_MENU}
+    row = app.row(expression)
+    check(row is not None, f"no row of {expression}: {app.rows()}")
+    if how == "click":
+        x, y = pcgui.center(row)
+        pcgui.rawinput.click(x, y, button=3)
+    else:
+        row.queryComponent().grabFocus()
+        wait_until(lambda: pcgui.has_state(row, pcgui.pyatspi.STATE_FOCUSED), 5,
+                   f"keyboard focus on the row of {expression}")
+        combo(how) if how.startswith("<") else key(how)
+    items = wait_until(lambda: pcgui.menu_items(app, names), 5,
+                       f"the menu of the row of {expression} ({how})")
+    time.sleep(0.3)  # every item, not the first one drawn
+    return {names[n]: node for n, node in pcgui.menu_items(app, names).items()}
+
+
+def choose(app, items, msgid):
+    """Clicks an item of the row menu as a hand does: the pointer moves
+    onto it first (a click warped straight from the row into a popover
+    that just opened arrives before GTK saw the pointer enter the item,
+    and is lost)."""
+    item = items[msgid]
+    pcgui.rawinput.absoluteMotion(*pcgui.center(item))
+    time.sleep(0.3)
+    pcgui.click(item)
+    wait_until(lambda: not pcgui.is_showing(item), 5, f"the row menu to close after {msgid}")
+
+
+def set_clipboard_from(app, expression, want):
+    copy_row(app, expression)
+    wait_until(lambda: clipboard_text() == want, 5, f"{want!r} on the clipboard",
+               state=clipboard_text)
+
+
+@case
+def row_double_click_whole_value(c):
+    """A double-click anywhere on 1.84467440737096e+19 (2^64) selects the
+    whole value, and Ctrl+C copies all of it, never 1.84467440737096e."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.evaluate("2^64")
+    app.evaluate("1+1")
+    value = "1.84467440737096e+19"
+    label = pcgui.row_label(app, "2^64", value)
+    problems = []
+    for offset in (5, 15, 19):  # a digit, the "e", the exponent
+        set_clipboard_from(app, "1+1", "2")  # something else on the clipboard first
+        x, y = pcgui.char_center(label, offset)
+        pcgui.rawinput.doubleClick(x, y)
+        wait_until(lambda: pcgui.selection_of(label), 5,
+                   f"a selection after a double-click on character {offset} of {value}")
+        time.sleep(0.3)
+        selected = pcgui.selection_of(label)
+        combo("<Control>c")
+        copied = wait_until(lambda: clipboard_text() != "2" and clipboard_text(), 5,
+                            "Ctrl+C to copy the selection", state=clipboard_text)
+        if selected != value or copied != value:
+            problems.append(f"a double-click on {value[offset]!r} (character {offset}) selected "
+                            f"{selected!r} and Ctrl+C copied {copied!r}")
+    check(not problems, "; ".join(problems))
+
+
+@case
+def row_copy_after_label_click(c):
+    """Ctrl+C after a click on the text of a row (its value or its
+    expression) copies the row's value."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.evaluate("1+1")
+    app.evaluate("6*7")
+    set_clipboard_from(app, "1+1", "2")
+    pcgui.rawinput.click(*pcgui.char_center(pcgui.row_label(app, "6*7", "42"), 0))
+    time.sleep(0.3)
+    combo("<Control>c")
+    wait_until(lambda: clipboard_text() == "42", 5,
+               "42 on the clipboard after a click on the value 42 and Ctrl+C", state=clipboard_text)
+    pcgui.rawinput.click(*pcgui.char_center(pcgui.row_label(app, "1+1", "1+1"), 1))
+    time.sleep(0.3)
+    combo("<Control>c")
+    wait_until(lambda: clipboard_text() == "2", 5,
+               "2 on the clipboard after a click on the expression 1+1 and Ctrl+C",
+               state=clipboard_text)
+
+
+@case
+def row_menu_actions(c):
+    """The row menu, by right click, Menu and Shift+F10: Copy Value, Copy
+    Expression, Edit (the entry, cursor at the end), Delete; an error row
+    offers Copy Expression and Copy Error Message, and its tooltip promises
+    no value."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.evaluate("2+3")
+    message = app.evaluate("1+*2")
+    key("Escape")  # the failed expression is given back to the entry
+
+    items = open_row_menu(app, "2+3", "click")
+    check(sorted(items) == sorted(["Copy _Value", "Copy E_xpression", "_Edit", "_Delete"]),
+          f"the menu of a row with a value has {sorted(items)}")
+    choose(app, items, "Copy _Value")
+    wait_until(lambda: clipboard_text() == "5", 5, "Copy Value to copy 5", state=clipboard_text)
+
+    items = open_row_menu(app, "2+3", "Menu")
+    choose(app, items, "Copy E_xpression")
+    wait_until(lambda: clipboard_text() == "2+3", 5, "Copy Expression to copy 2+3",
+               state=clipboard_text)
+
+    items = open_row_menu(app, "1+*2", "click")
+    check(sorted(items) == sorted(["Copy E_xpression", "Copy Error _Message", "_Edit", "_Delete"]),
+          f"the menu of an error row has {sorted(items)}")
+    choose(app, items, "Copy Error _Message")
+    wait_until(lambda: clipboard_text() == message, 5, "Copy Error Message to copy the message",
+               state=clipboard_text)
+    tooltip = app.row("1+*2").description
+    check("Ctrl+C" not in tooltip and "value" not in tooltip,
+          f"the error row's tooltip says {tooltip!r}")
+
+    items = open_row_menu(app, "2+3", "<Shift>F10")
+    choose(app, items, "_Edit")
+    entry = app.entry()
+    wait_until(lambda: app.entry_text() == "2+3" and pcgui.has_state(entry, pcgui.pyatspi.STATE_FOCUSED),
+               5, "Edit to put 2+3 in the focused entry",
+               state=lambda: (app.entry_text(), pcgui.has_state(entry, pcgui.pyatspi.STATE_FOCUSED)))
+    caret = entry.queryText().caretOffset
+    check(caret == 3, f"the cursor is at {caret} after Edit, not at the end (3)")
+    key("Return")
+    wait_until(lambda: len([r for r in app.rows() if r.startswith("2+3 =")]) == 2, 5,
+               "Enter after Edit to evaluate 2+3 again", state=app.rows)
+
+    items = open_row_menu(app, "1+*2", "click")
+    choose(app, items, "_Delete")
+    wait_until(lambda: app.row("1+*2") is None, 5, "Delete to remove the row of 1+*2", state=app.rows)
+    check(len(app.rows()) == 2, f"Delete removed more than its row: {app.rows()}")
+
+
+@case
+def row_menu_pending_russian(c):
+    """In Russian: the menu of a row waiting for a lost server offers Copy
+    Expression, Edit and Delete; Delete removes the row and the
+    expression is never sent, even after the server is back."""
+    server = pcgui.TestServer(c).start()
+    remote_settings(c, server.port)
+    app = App(c, language="ru")
+    app.wait_window()
+    app.focus_entry()
+    app.wait_subtitle(lambda s: s == server.address, f"to read {server.address}")
+    check(app.evaluate("2*2") == "4", "2*2 is not 4")
+    server.kill()
+    app.wait_subtitle(lambda s: s != server.address, "to say the server is gone", timeout=10)
+    app.submit("7+8")
+    check(app.outcome("7+8") == "…", f"the 7+8 row is not pending: {app.rows()}")
+    items = open_row_menu(app, "7+8", "click")
+    check(sorted(items) == sorted(["Copy E_xpression", "_Edit", "_Delete"]),
+          f"the menu of a waiting row has {sorted(items)}")
+    choose(app, items, "_Delete")
+    wait_until(lambda: app.row("7+8") is None, 5, "Delete to remove the waiting row", state=app.rows)
+    cancel = app.button(app.strings.translated("Cancel"))
+    wait_until(lambda: cancel is None or not pcgui.is_showing(cancel), 5,
+               "the window to stop waiting once the row is deleted")
+    server.start()
+    app.wait_subtitle(lambda s: s == server.address, f"to come back to {server.address}", timeout=45)
+    app.focus_entry()
+    check(app.evaluate("3*3") == "9", "3*3 is not 9 after reconnecting")
+    with open(os.path.join(c.dir, f"pipecalcd-{server.port}-2.log"), encoding="utf-8",
+              errors="replace") as log:
+        served = log.read()
+    check("3*3" in served, f"the new server's log does not show its requests: {served[-400:]!r}")
+    check("7+8" not in served, "the deleted 7+8 was sent to the server after reconnecting")
+
+
 class CaseTimeout(BaseException):
     pass
 
