@@ -49,6 +49,8 @@ struct _PcWindow
   int              saved_width;   /* the size to remember, saved on close */
   int              saved_height;
   gulong           handlers[4];
+  guint            popup_idle;    /* selects the entry's item in the drop-down */
+  gboolean         popup_open;
   PcNumberFormat   format;        /* how results are shown (settings) */
 };
 
@@ -256,11 +258,13 @@ history_changed_cb (PcHistory *history,
 {
   const char * const *items = pc_history_get_items (history);
 
-  /* Newest first, as the history keeps them; the entry text stays. */
+  /* Oldest first, newest at the bottom, as in the results list: Up in
+   * the open list goes to older expressions, as Up in the entry does.
+   * The entry text stays. */
   self->setting_text = TRUE;
   gtk_combo_box_text_remove_all (self->expression_combo);
   for (guint i = 0; items[i] != NULL; i++)
-    gtk_combo_box_text_append_text (self->expression_combo, items[i]);
+    gtk_combo_box_text_prepend_text (self->expression_combo, items[i]);
   self->setting_text = FALSE;
   refill_completion (self);
 }
@@ -353,6 +357,68 @@ walk_history (PcWindow *self,
     }
   self->history_index = index;
   set_entry_text (self, index == -1 ? (self->draft ? self->draft : "") : items[index]);
+}
+
+/* The history drop-down opens on the expression the entry walked to, or
+ * on the newest one, so that Up goes to older ones from there. */
+static gboolean
+select_in_popup_cb (gpointer user_data)
+{
+  PcWindow *self = user_data;
+  AtkObject *accessible = gtk_combo_box_get_popup_accessible (GTK_COMBO_BOX (self->expression_combo));
+  GtkWidget *menu = accessible != NULL ? gtk_accessible_get_widget (GTK_ACCESSIBLE (accessible)) : NULL;
+  guint length = pc_history_get_length (self->history);
+  int index = self->history_index >= 0 ? self->history_index : 0;
+  GList *items;
+  GtkWidget *item;
+
+  self->popup_idle = 0;
+  if (!GTK_IS_MENU_SHELL (menu) || length == 0)
+    return G_SOURCE_REMOVE;
+  items = gtk_container_get_children (GTK_CONTAINER (menu));
+  item = g_list_nth_data (items, length - 1 - MIN ((guint) index, length - 1));
+  if (item != NULL)
+    gtk_menu_shell_select_item (GTK_MENU_SHELL (menu), item);
+  g_list_free (items);
+  return G_SOURCE_REMOVE;
+}
+
+/* An expression picked from the drop-down: the keyboard goes back to
+ * the entry, cursor at the end, so Enter evaluates it; Up and Down in
+ * the entry go on from it. */
+static void
+combo_changed_cb (PcWindow *self)
+{
+  int active = gtk_combo_box_get_active (GTK_COMBO_BOX (self->expression_combo));
+  guint length = pc_history_get_length (self->history);
+
+  if (self->setting_text || active < 0 || (guint) active >= length)
+    return;
+  self->history_index = (int) length - 1 - active;
+  g_clear_pointer (&self->draft, g_free);
+  if (!self->popup_open)
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->expression_entry));
+      gtk_editable_set_position (GTK_EDITABLE (self->expression_entry), -1);
+    }
+}
+
+static void
+combo_popup_shown_cb (PcWindow *self)
+{
+  gboolean shown = FALSE;
+
+  g_object_get (self->expression_combo, "popup-shown", &shown, NULL);
+  self->popup_open = shown;
+  if (shown)
+    {
+      if (self->popup_idle == 0)
+        self->popup_idle = g_idle_add (select_in_popup_cb, self);
+      return;
+    }
+  /* Closed, picked or not (Escape): back to the entry, not the arrow. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->expression_entry));
+  gtk_editable_set_position (GTK_EDITABLE (self->expression_entry), -1);
 }
 
 /* ---- Evaluating ------------------------------------------------------- */
@@ -795,6 +861,7 @@ pc_window_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->popup_idle, g_source_remove);
   for (guint i = 0; i < G_N_ELEMENTS (self->handlers); i++)
     {
       gpointer instance = i < 3 ? (gpointer) self->connection : (gpointer) self->history;
@@ -865,6 +932,8 @@ pc_window_class_init (PcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PcWindow, log_view);
   gtk_widget_class_bind_template_child (widget_class, PcWindow, graph_pane);
   gtk_widget_class_bind_template_callback (widget_class, entry_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, combo_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, combo_popup_shown_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_key_press_cb);
   gtk_widget_class_bind_template_callback (widget_class, evaluate_clicked_cb);

@@ -247,8 +247,9 @@ def socket_activated_server(c):
 
 
 @case
-def combo_newest_first(c):
-    """a, b, a: the combo box lists a then b, once each."""
+def combo_oldest_first(c):
+    """a, b, a: the combo box lists b then a, once each: oldest first, the
+    newest at the bottom, as the results list has them."""
     app = App(c)
     app.wait_window()
     app.focus_entry()
@@ -258,7 +259,7 @@ def combo_newest_first(c):
 
     def items():
         return [n.name for n in menu.children if n is not None and n.roleName == "menu item"]
-    wait_until(lambda: items() == ["1+2", "3*4"], 5, "the combo box to list 1+2, 3*4",
+    wait_until(lambda: items() == ["3*4", "1+2"], 5, "the combo box to list 3*4, 1+2",
                state=items)
 
     # Open it as a person does, with the arrow at the right of the entry.
@@ -271,7 +272,7 @@ def combo_newest_first(c):
     shown = wait_until(lambda: [n.name for n in menu.children
                                 if n is not None and pcgui.is_showing(n)], 5,
                        "the history popup to open", state=items)
-    check(shown == ["1+2", "3*4"], f"the popup shows {shown}")
+    check(shown == ["3*4", "1+2"], f"the popup shows {shown}")
     key("Escape")
     wait_until(lambda: not any(pcgui.is_showing(n) for n in menu.children if n is not None), 5,
                "the popup to close")
@@ -1476,6 +1477,89 @@ def row_menu_pending_russian(c):
         served = log.read()
     check("3*3" in served, f"the new server's log does not show its requests: {served[-400:]!r}")
     check("7+8" not in served, "the deleted 7+8 was sent to the server after reconnecting")
+
+
+def history_menu(app):
+    return pcgui.find(app.combo_box(), lambda n: n.roleName == "menu")
+
+
+def selected_items(menu):
+    return [n.name for n in menu.children if n is not None and n.roleName == "menu item"
+            and pcgui.has_state(n, pcgui.pyatspi.STATE_SELECTED)]
+
+
+def entry_picked(app, expression):
+    """After a pick from the drop-down: expression in the focused entry,
+    the cursor at its end."""
+    entry = app.entry()
+    wait_until(lambda: app.entry_text() == expression
+               and pcgui.has_state(entry, pcgui.pyatspi.STATE_FOCUSED), 5,
+               f"{expression} in the focused entry after picking it",
+               state=lambda: (app.entry_text(), pcgui.has_state(entry, pcgui.pyatspi.STATE_FOCUSED),
+                              focused(app.frame()) and focused(app.frame()).roleName))
+    caret = entry.queryText().caretOffset
+    check(caret == len(expression), f"the cursor is at {caret} after the pick, not at the end")
+
+
+@case
+def history_dropdown_keyboard(c):
+    """The history drop-down from the keyboard: Alt+Down opens it on the
+    newest expression, Up goes to an older one as Up in the entry does,
+    Enter picks it into the entry (focused, cursor at the end), and Enter
+    again evaluates it."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    for expression in ("1+2", "3*4", "5-1"):
+        app.evaluate(expression)
+    # In the entry, Up goes to older expressions.
+    key("Up")
+    wait_until(lambda: app.entry_text() == "5-1", 5, "Up in the entry to give 5-1", state=app.entry_text)
+    key("Up")
+    wait_until(lambda: app.entry_text() == "3*4", 5, "Up again to give 3*4", state=app.entry_text)
+    key("Escape")
+    wait_until(lambda: app.entry_text() == "", 5, "Escape to empty the entry", state=app.entry_text)
+
+    menu = history_menu(app)
+    combo("<Alt>Down")
+    wait_until(lambda: selected_items(menu) == ["5-1"], 5,
+               "the drop-down to open on the newest expression, 5-1",
+               state=lambda: (selected_items(menu), [n.name for n in menu.children if pcgui.is_showing(n)]))
+    key("Up")
+    wait_until(lambda: selected_items(menu) == ["3*4"], 5,
+               "Up in the drop-down to go to the older 3*4, as Up in the entry does",
+               state=lambda: selected_items(menu))
+    key("Return")
+    entry_picked(app, "3*4")
+    key("Return")
+    wait_until(lambda: len([r for r in app.rows() if r.startswith("3*4 =")]) == 2, 5,
+               "Enter to evaluate the picked 3*4", state=app.rows)
+
+
+@case
+def history_dropdown_mouse(c):
+    """The history drop-down by mouse: a click on an expression puts it in
+    the entry with the keyboard there, and Enter evaluates it."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    for expression in ("1+2", "3*4"):
+        app.evaluate(expression)
+    menu = history_menu(app)
+    x, y = app.combo_box().position
+    w, h = app.combo_box().size
+    ex, _ = app.entry().position
+    ew, _ = app.entry().size
+    pcgui.rawinput.click((ex + ew + x + w) // 2, y + h // 2)
+    item = wait_until(lambda: next((n for n in menu.children if n is not None and n.name == "1+2"
+                                    and pcgui.is_showing(n)), None), 5, "1+2 in the open drop-down")
+    pcgui.rawinput.absoluteMotion(*pcgui.center(item))
+    time.sleep(0.3)
+    pcgui.click(item)
+    entry_picked(app, "1+2")
+    key("Return")
+    wait_until(lambda: len([r for r in app.rows() if r.startswith("1+2 =")]) == 2, 5,
+               "Enter to evaluate the picked 1+2", state=app.rows)
 
 
 class CaseTimeout(BaseException):
