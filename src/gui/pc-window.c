@@ -51,6 +51,8 @@ struct _PcWindow
   gulong           handlers[4];
   guint            popup_idle;    /* selects the entry's item in the drop-down */
   gboolean         popup_open;
+  char            *error_reply;   /* an error reply's log line, see connection_log_cb */
+  guint            error_reply_idle;
   PcNumberFormat   format;        /* how results are shown (settings) */
 };
 
@@ -68,6 +70,23 @@ typedef struct
 
 /* ---- Log -------------------------------------------------------------- */
 
+/* A line of the server's own log without its "pipecalcd: HH:MM:SS.mmm "
+ * prefix (the panel stamps every line), or %NULL if @text is not one. */
+static const char *
+server_line_text (const char *text)
+{
+  const char *rest;
+
+  if (!g_str_has_prefix (text, "pipecalcd: "))
+    return NULL;
+  rest = strchr (text + strlen ("pipecalcd: "), ' ');
+  return rest != NULL ? rest + 1 : text + strlen ("pipecalcd: ");
+}
+
+/* Appends @text, stamped, to the log. The lines after its first are
+ * indented under it; those that are the server's own (the last lines of
+ * a server that exited, in an error message) are marked as the server's,
+ * as its own log lines are. */
 static void
 append_log (PcWindow   *self,
             const char *prefix,
@@ -76,12 +95,26 @@ append_log (PcWindow   *self,
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->log_view);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%H:%M:%S");
-  g_autofree char *line = g_strdup_printf ("%s %s%s\n", stamp, prefix, text);
+  g_auto(GStrv) parts = g_strsplit (text, "\n", -1);
+  g_autoptr(GString) line = g_string_new (NULL);
   GtkTextIter end;
   int lines;
 
+  g_string_append_printf (line, "%s %s%s\n", stamp, prefix, parts[0] != NULL ? parts[0] : "");
+  for (guint i = 1; parts[0] != NULL && parts[i] != NULL; i++)
+    {
+      const char *server = server_line_text (parts[i]);
+
+      if (parts[i][0] == '\0' && parts[i + 1] == NULL)
+        break;
+      g_string_append_printf (line, "%*s %s%s\n", (int) strlen (stamp), "",
+                              /* TRANSLATORS: prefix of log lines written by the private server */
+                              server != NULL ? _("[server] ") : "",
+                              server != NULL ? server : parts[i]);
+    }
+
   gtk_text_buffer_get_end_iter (buffer, &end);
-  gtk_text_buffer_insert (buffer, &end, line, -1);
+  gtk_text_buffer_insert (buffer, &end, line->str, -1);
   gtk_text_buffer_get_end_iter (buffer, &end);
   gtk_text_buffer_place_cursor (buffer, &end);
 
@@ -100,27 +133,67 @@ append_log (PcWindow   *self,
                                 gtk_text_buffer_get_insert (buffer), 0.0, TRUE, 0.0, 1.0);
 }
 
+/* The connection logs an error reply in the server's English words, its
+ * positions counted from 0. For an evaluation the window writes the
+ * row's own message instead (in the window's language, counted from 1),
+ * right after: the line waits for that, and goes in as it is otherwise
+ * (a graph's error). */
+/* Whether @text is the connection's "← error %d: %s" line, in the
+ * window's language: its words up to the code, then the code. */
+static gboolean
+is_error_reply (const char *text)
+{
+  const char *format = _("← error %d: %s");
+  const char *code = strstr (format, "%d");
+  gsize n = code != NULL ? (gsize) (code - format) : 0;
+
+  return n > 0 && strncmp (text, format, n) == 0
+         && (g_ascii_isdigit (text[n]) || (text[n] == '-' && g_ascii_isdigit (text[n + 1])));
+}
+
+static gboolean
+flush_error_reply_cb (gpointer user_data)
+{
+  PcWindow *self = user_data;
+  g_autofree char *line = g_steal_pointer (&self->error_reply);
+
+  self->error_reply_idle = 0;
+  if (line != NULL)
+    append_log (self, "", line);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+log_eval_error (PcWindow   *self,
+                const char *message)
+{
+  g_clear_pointer (&self->error_reply, g_free);
+  g_clear_handle_id (&self->error_reply_idle, g_source_remove);
+  append_log (self, "← ", message);
+}
+
 static void
 connection_log_cb (PcConnection        *connection,
                    PcConnectionLogKind  kind,
                    const char          *text,
                    PcWindow            *self)
 {
+  if (kind == PC_CONNECTION_LOG_RECEIVED && self->error_reply == NULL && is_error_reply (text))
+    {
+      self->error_reply = g_strdup (text);
+      self->error_reply_idle = g_idle_add_full (G_PRIORITY_LOW, flush_error_reply_cb, self, NULL);
+      return;
+    }
+  if (self->error_reply != NULL)
+    flush_error_reply_cb (self);
   switch (kind)
     {
     case PC_CONNECTION_LOG_ERROR:
       append_log (self, "! ", text);
       break;
     case PC_CONNECTION_LOG_SERVER:
-      /* The panel stamps every line: drop the server's own
-       * "pipecalcd: HH:MM:SS.mmm " prefix. */
-      if (g_str_has_prefix (text, "pipecalcd: "))
-        {
-          const char *rest = strchr (text + strlen ("pipecalcd: "), ' ');
-
-          if (rest != NULL)
-            text = rest + 1;
-        }
+      if (server_line_text (text) != NULL)
+        text = server_line_text (text);
       /* TRANSLATORS: prefix of log lines written by the private server */
       append_log (self, _("[server] "), text);
       break;
@@ -568,6 +641,7 @@ eval_cb (GObject      *source,
       g_autofree char *message = pc_error_text_for_outcome (outcome);
       const char *now = gtk_entry_get_text (self->expression_entry);
 
+      log_eval_error (self, message);
       pc_result_row_set_error (request->row, message, outcome->error_pos);
       /* Give the expression back to fix, unless something new is typed. */
       if (now[0] == '\0' || g_str_equal (now, outcome->expression))
@@ -862,6 +936,8 @@ pc_window_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->popup_idle, g_source_remove);
+  g_clear_handle_id (&self->error_reply_idle, g_source_remove);
+  g_clear_pointer (&self->error_reply, g_free);
   for (guint i = 0; i < G_N_ELEMENTS (self->handlers); i++)
     {
       gpointer instance = i < 3 ? (gpointer) self->connection : (gpointer) self->history;

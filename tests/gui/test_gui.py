@@ -1352,7 +1352,7 @@ def row_double_click_whole_value(c):
     value = "1.84467440737096e+19"
     label = pcgui.row_label(app, "2^64", value)
     problems = []
-    for offset in (5, 15, 19):  # a digit, the "e", the exponent
+    for offset in (5, 16, 19):  # a digit, the "e", the exponent
         set_clipboard_from(app, "1+1", "2")  # something else on the clipboard first
         x, y = pcgui.char_center(label, offset)
         pcgui.rawinput.doubleClick(x, y)
@@ -1560,6 +1560,66 @@ def history_dropdown_mouse(c):
     key("Return")
     wait_until(lambda: len([r for r in app.rows() if r.startswith("1+2 =")]) == 2, 5,
                "Enter to evaluate the picked 1+2", state=app.rows)
+
+
+# What the window itself writes to the log, in English: none of these
+# words may show in a Russian log line that is not the server's own.
+ENGLISH_LOG_WORDS = ("error", "connecting", "connected", "disconnected", "retrying", "second",
+                     "seconds", "server", "sample", "not", "exited", "refused", "closed", "lost",
+                     "position", "unexpected", "found", "cancelled", "request", "answer", "value",
+                     "values", "evaluated", "after", "reconnecting", "connection")
+
+
+@case
+def log_russian(c):
+    """In Russian the log panel's own lines are Russian: connecting, an
+    error reply (its position counted from 1, as the row says), the
+    private server killed, reconnecting; the server's own lines are marked
+    as the server's."""
+    import re
+    import signal as signals
+    c.set_settings(show_log="true")
+    app = App(c, language="ru")
+    t = app.strings
+    app.wait_window()
+    app.focus_entry()
+    app.wait_local_connected()
+    message = app.evaluate("1+*2")
+    check("3" in message, f"the row counts the position from 0: {message!r}")
+    key("Escape")
+    servers = app.note_servers()
+    check(servers, "the window runs no private server")
+    for pid in servers:
+        os.kill(pid, signals.SIGKILL)
+    app.wait_subtitle(lambda s: s != t("Local server · %s") % "unix", "to say the server is gone",
+                      timeout=10)
+    app.wait_local_connected(timeout=30)
+    app.focus_entry()
+    check(app.evaluate("2+2") == "4", "2+2 is not 4 after the private server came back")
+
+    server_mark = t.translated("[server] ")
+    log = app.log_text()
+    lines = [line for line in log.splitlines() if line.strip()]
+    own = [line for line in lines if line[9:].startswith(server_mark) is False]
+    marked = [line for line in lines if line[9:].startswith(server_mark)]
+    english = [line for line in own
+               if any(re.search(rf"\b{word}\b", line, re.I) for word in ENGLISH_LOG_WORDS)]
+    problems = []
+    if english:
+        problems.append("English in the window's own log lines:\n" + "\n".join(english))
+    if not any(line[9:] == "← " + message for line in lines):
+        problems.append(f"no log line says the row's error {message!r}:\n" + log[-1500:])
+    if not marked:
+        problems.append(f"no line marked {server_mark!r} as the server's own")
+    # The menu item that opens the Connection dialog and the dialog's
+    # button say the same word.
+    menu = t.translated("_Connection…").replace("_", "")
+    button = t.translated("Co_nnect").replace("_", "")
+    if menu[:7] != button[:7]:
+        problems.append(f"the menu says {menu!r} and the dialog's button {button!r}")
+    if t.translated("Connected to %s").split("%s")[0] not in log:
+        problems.append("the log never says it connected, in Russian")
+    check(not problems, "\n".join(problems) + "\nthe log:\n" + log[-2500:])
 
 
 class CaseTimeout(BaseException):
