@@ -277,6 +277,8 @@ enable_action (PcResultRow *self,
 static void
 update_actions (PcResultRow *self)
 {
+  if (self->actions == NULL)
+    return;  /* disposed */
   enable_action (self, "copy-value", self->value != NULL);
   enable_action (self, "copy-error", self->error_message != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->copy_button), self->value != NULL);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "pc-clamp.h"
 #include "pc-error-text.h"
 #include "pc-graph-pane.h"
 #include "pc-result-row.h"
@@ -51,6 +52,7 @@ struct _PcWindow
   gulong           handlers[4];
   guint            popup_idle;    /* selects the entry's item in the drop-down */
   gboolean         popup_open;
+  gboolean         disposed;      /* answers that come now are dropped */
   char            *error_reply;   /* an error reply's log line, see connection_log_cb */
   guint            error_reply_idle;
   PcNumberFormat   format;        /* how results are shown (settings) */
@@ -501,8 +503,10 @@ update_busy (PcWindow *self)
 {
   gboolean busy = self->in_flight > 0;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
-  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), busy);
+  /* Still visible, so their room stays; only not drawn nor shown to
+   * screen readers when idle. */
+  gtk_widget_set_child_visible (GTK_WIDGET (self->spinner), busy);
+  gtk_widget_set_child_visible (GTK_WIDGET (self->cancel_button), busy);
   if (busy)
     gtk_spinner_start (self->spinner);
   else
@@ -609,7 +613,8 @@ eval_cb (GObject      *source,
 
   g_object_set_data (G_OBJECT (request->row), "pc-request", NULL);
   g_cancellable_disconnect (request->parent, request->parent_handler);
-  if (request->dropped)
+  /* A deleted row, or a window closed meanwhile: nothing to show. */
+  if (request->dropped || self->disposed)
     {
       request_free (request);
       return;
@@ -932,6 +937,7 @@ pc_window_dispose (GObject *object)
 {
   PcWindow *self = PC_WINDOW (object);
 
+  self->disposed = TRUE;
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -991,6 +997,7 @@ pc_window_class_init (PcWindowClass *klass)
   widget_class->unrealize = pc_window_unrealize;
 
   g_type_ensure (PC_TYPE_GRAPH_PANE);
+  g_type_ensure (PC_TYPE_CLAMP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/pipecalc/PipeCalc/pc-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PcWindow, header_bar);

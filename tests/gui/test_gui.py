@@ -1622,6 +1622,128 @@ def log_russian(c):
     check(not problems, "\n".join(problems) + "\nthe log:\n" + log[-2500:])
 
 
+def extents(node):
+    x, y = node.position
+    w, h = node.size
+    return x, y, w, h
+
+
+@case
+def layout_dialog_width(c):
+    """The Connection dialog keeps its width while Test runs and once its
+    result shows; the result wraps inside the dialog, never cut."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_local_connected()
+    dialog = open_menu_dialog(app, "_Connection…")
+    test = pcgui.dialog_control(dialog, "push button", app.strings("T_est").replace("_", ""))
+    time.sleep(0.5)
+    before = extents(dialog)
+    labels_before = {pcgui.text_of(n) for n in pcgui.find_all(dialog, lambda n: n.roleName == "label")}
+    pcgui.click(test)
+    widths = []
+    deadline = time.monotonic() + 10 * pcgui.SCALE
+    status = None
+    while time.monotonic() < deadline and status is None:
+        widths.append(dialog.size[0])
+        status = next((n for n in pcgui.find_all(dialog, lambda n: n.roleName == "label")
+                       if pcgui.text_of(n) and pcgui.text_of(n) not in labels_before
+                       and pcgui.is_showing(n)), None)
+        time.sleep(0.05)
+    check(status is not None, "no test result showed in the dialog; its labels: "
+          + repr([pcgui.text_of(n) for n in pcgui.find_all(dialog, lambda n: n.roleName == "label")]))
+    time.sleep(0.5)
+    after = extents(dialog)
+    widths.append(after[2])
+    problems = []
+    if set(widths) != {before[2]}:
+        problems.append(f"the dialog was {before[2]} px wide before Test, then {sorted(set(widths))}")
+    text = status.queryText()
+    x, y, w, h = text.getCharacterExtents(text.characterCount - 1, pcgui.pyatspi.DESKTOP_COORDS)
+    lx, ly, lw, lh = extents(status)
+    if not (lx <= x and x + w <= lx + lw + 1 and ly <= y and y + h <= ly + lh + 1
+            and after[0] <= x and x + w <= after[0] + after[2]):
+        problems.append(f"the status's last character is at {(x, y, w, h)}, outside its label "
+                        f"{(lx, ly, lw, lh)} or the dialog {after}")
+    close_dialog(app, dialog)
+    check(not problems, "; ".join(problems))
+
+
+@case
+def layout_entry_width_busy(c):
+    """The entry keeps its width while the spinner and Cancel show."""
+    server = pcgui.SilentServer(c)
+    remote_settings(c, server.port, request_timeout=4)
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_subtitle(lambda s: s == server.address, f"to read {server.address}")
+    before = extents(app.entry())
+    app.submit("2+2")
+    cancel = wait_until(lambda: app.button("Cancel") if pcgui.is_showing(app.button("Cancel")) else None,
+                        5, "Cancel to show while 2+2 waits", state=app.rows)
+    time.sleep(0.3)
+    during = extents(app.entry())
+    check(pcgui.is_showing(cancel), "Cancel went before the entry was measured")
+    check(during[2] == before[2], f"the entry was {before[2]} px wide, {during[2]} px while waiting")
+
+
+LONG_SUM = "+".join(["123456789012345", "234567890123456", "345678901234567", "456789012345678",
+                     "567890123456789", "678901234567890", "789012345678901"])
+
+
+@case
+def layout_long_numbers(c):
+    """In a narrow window a long sum of long numbers wraps at its
+    operators, never inside a number, and its value stays on one line."""
+    c.set_settings(window_width=360, window_height=520)
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    value = app.evaluate(LONG_SUM)
+    label = pcgui.row_label(app, LONG_SUM, LONG_SUM)
+    text = label.queryText()
+
+    def line_of(offset):
+        return text.getCharacterExtents(offset, pcgui.pyatspi.DESKTOP_COORDS)[1]
+
+    tops = set()
+    split = []
+    start = 0
+    for number in LONG_SUM.split("+"):
+        first, last = line_of(start), line_of(start + len(number) - 1)
+        tops.update((first, last))
+        if first != last:
+            split.append(number)
+        start += len(number) + 1
+    check(len(tops) > 1, f"the expression did not wrap at 360 px: {len(LONG_SUM)} characters on one line")
+    check(not split, f"numbers broken across lines: {split}")
+    shown = pcgui.row_label(app, LONG_SUM, value.split(" (")[0])
+    vt = shown.queryText()
+    vtops = {vt.getCharacterExtents(i, pcgui.pyatspi.DESKTOP_COORDS)[1] for i in range(vt.characterCount)}
+    check(len(vtops) == 1, f"the value {pcgui.text_of(shown)!r} is broken over {len(vtops)} lines")
+
+
+@case
+def layout_wide_window_centred(c):
+    """In a wide (maximised) window the content keeps a comfortable width
+    (800 px at most), centred."""
+    c.set_settings(window_width=1240, window_height=700)
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.evaluate("2+2")
+    fx, fy, fw, fh = extents(app.frame())
+    check(fw >= 1200, f"the window is {fw} px wide, not the 1240 asked for")
+    rx, ry, rw, rh = extents(app.results())
+    left, right = rx - fx, fx + fw - (rx + rw)
+    check(rw <= 820, f"the results list is {rw} px wide in a {fw} px window")
+    check(abs(left - right) <= 4, f"the results are not centred: {left} px left, {right} px right")
+    ex, ey, ew, eh = extents(app.combo_box())
+    check(ex - fx >= left, f"the entry starts at {ex - fx} px, left of the centred content ({left} px)")
+
+
 class CaseTimeout(BaseException):
     pass
 
