@@ -595,7 +595,9 @@ eval_reply_cb (GObject      *source,
   if (outcome->error_code == 0)
     log_line (self, PC_CONNECTION_LOG_RECEIVED, "← %s", outcome->text);
   else
-    log_line (self, PC_CONNECTION_LOG_RECEIVED, "← error %d: %s", outcome->error_code,
+    /* TRANSLATORS: a log line: %d is the protocol's error code, %s the
+     * server's own (English) message */
+    log_line (self, PC_CONNECTION_LOG_RECEIVED, _("← error %d: %s"), outcome->error_code,
               outcome->message);
   g_signal_emit (self, signals[SIGNAL_EVALUATED], 0, outcome->error_code == 0);
   g_task_return_pointer (task, outcome, (GDestroyNotify) pc_eval_outcome_free);
@@ -660,7 +662,9 @@ sample_reply_cb (GObject      *source,
     {
       /* A stale request the graph dropped is no news for the log. */
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        log_line (self, PC_CONNECTION_LOG_ERROR, "sample %s: %s",
+        /* TRANSLATORS: a log line: %s is a graph's expression, then why
+         * its points did not come */
+        log_line (self, PC_CONNECTION_LOG_ERROR, _("sample %s: %s"),
                   (const char *) g_task_get_task_data (task), error->message);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -669,7 +673,7 @@ sample_reply_cb (GObject      *source,
     log_line (self, PC_CONNECTION_LOG_RECEIVED,
               ngettext ("← %u value", "← %u values", outcome->n_values), outcome->n_values);
   else
-    log_line (self, PC_CONNECTION_LOG_RECEIVED, "← error %d: %s", outcome->error_code,
+    log_line (self, PC_CONNECTION_LOG_RECEIVED, _("← error %d: %s"), outcome->error_code,
               outcome->message ? outcome->message : "");
   g_task_return_pointer (task, outcome, (GDestroyNotify) pc_sample_outcome_free);
 }
@@ -698,7 +702,11 @@ pc_connection_sample_async (PcConnection        *self,
   /* %.6g: enough to read the view, short enough for a line. */
   g_ascii_formatd (from_text, sizeof from_text, "%.6g", from);
   g_ascii_formatd (to_text, sizeof to_text, "%.6g", to);
-  log_line (self, PC_CONNECTION_LOG_SENT, "→ sample %s over [%s, %s], %u points",
+  /* TRANSLATORS: a log line: a graph's expression, its x range and how
+   * many points are asked for */
+  log_line (self, PC_CONNECTION_LOG_SENT,
+            ngettext ("→ sample %s over [%s, %s], %u point",
+                      "→ sample %s over [%s, %s], %u points", points),
             expression, from_text, to_text, points);
   pc_client_sample_async (self->client, expression, "x", from, to, points, cancellable,
                           sample_reply_cb, g_object_ref (task));

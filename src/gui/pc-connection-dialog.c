@@ -209,7 +209,7 @@ static void
 show_test_running (PcConnectionDialog *self,
                    gboolean            running)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), running);
+  gtk_widget_set_child_visible (GTK_WIDGET (self->test_spinner), running);
   if (running)
     gtk_spinner_start (self->test_spinner);
   else
@@ -760,7 +760,16 @@ pc_connection_dialog_class_init (PcConnectionDialogClass *klass)
 static void
 pc_connection_dialog_init (PcConnectionDialog *self)
 {
+  int width = 0;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Test becomes Stop Test while it runs: as wide from the start, so the
+   * status beside it keeps its width. */
+  gtk_button_set_label (self->test_button, _("Stop T_est"));
+  gtk_widget_get_preferred_width (GTK_WIDGET (self->test_button), NULL, &width);
+  gtk_widget_set_size_request (GTK_WIDGET (self->test_button), width, -1);
+  gtk_button_set_label (self->test_button, _("T_est"));
+  gtk_widget_set_child_visible (GTK_WIDGET (self->test_spinner), FALSE);
   pc_accessible_name_from_labels (GTK_WIDGET (self));
   pc_accessible_name_entry_icon (self->token_entry, GTK_ENTRY_ICON_SECONDARY, _("Show the token"));
 }

@@ -39,6 +39,14 @@ const char  *pc_result_row_get_expression (PcResultRow *self);
  * an error. */
 const char  *pc_result_row_get_value      (PcResultRow *self);
 gboolean     pc_result_row_is_pending     (PcResultRow *self);
+/* The error message shown, %NULL unless the evaluation failed. */
+const char  *pc_result_row_get_error_message (PcResultRow *self);
+/* Puts the value as shown on the clipboard; FALSE if there is none. */
+gboolean     pc_result_row_copy_value     (PcResultRow *self);
+
+/* Signals: "edit" (the person asked to edit the expression again) and
+ * "delete" (to remove the row), both from the row's menu, emitted once
+ * the menu is closed. */
 
 /* Whether the row's expression waits for the server to come back. */
 void         pc_result_row_set_waiting  (PcResultRow          *self,

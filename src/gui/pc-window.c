@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "pc-clamp.h"
 #include "pc-error-text.h"
 #include "pc-function-help.h"
 #include "pc-graph-pane.h"
@@ -66,6 +67,11 @@ struct _PcWindow
   int              saved_width;   /* the size to remember, saved on close */
   int              saved_height;
   gulong           handlers[4];
+  guint            popup_idle;    /* selects the entry's item in the drop-down */
+  gboolean         popup_open;
+  gboolean         disposed;      /* answers that come now are dropped */
+  char            *error_reply;   /* an error reply's log line, see connection_log_cb */
+  guint            error_reply_idle;
   PcNumberFormat   format;        /* how results are shown (settings) */
   PcCatalog       *catalog;       /* the server's, for the panel and completion */
   GCancellable    *catalog_cancellable;
@@ -85,12 +91,33 @@ G_DEFINE_FINAL_TYPE (PcWindow, pc_window, GTK_TYPE_APPLICATION_WINDOW)
 
 typedef struct
 {
-  PcWindow    *window;  /* a strong reference while the request runs */
-  PcResultRow *row;
+  PcWindow     *window;  /* a strong reference while the request runs */
+  PcResultRow  *row;
+  GCancellable *cancellable;  /* this request's, cancelled with the window's */
+  GCancellable *parent;       /* the window's when it was sent */
+  gulong        parent_handler;
+  gboolean      dropped;      /* its row was deleted: nothing to show */
 } Request;
 
 /* ---- Log -------------------------------------------------------------- */
 
+/* A line of the server's own log without its "pipecalcd: HH:MM:SS.mmm "
+ * prefix (the panel stamps every line), or %NULL if @text is not one. */
+static const char *
+server_line_text (const char *text)
+{
+  const char *rest;
+
+  if (!g_str_has_prefix (text, "pipecalcd: "))
+    return NULL;
+  rest = strchr (text + strlen ("pipecalcd: "), ' ');
+  return rest != NULL ? rest + 1 : text + strlen ("pipecalcd: ");
+}
+
+/* Appends @text, stamped, to the log. The lines after its first are
+ * indented under it; those that are the server's own (the last lines of
+ * a server that exited, in an error message) are marked as the server's,
+ * as its own log lines are. */
 static void
 append_log (PcWindow   *self,
             const char *prefix,
@@ -99,12 +126,26 @@ append_log (PcWindow   *self,
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->log_view);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%H:%M:%S");
-  g_autofree char *line = g_strdup_printf ("%s %s%s\n", stamp, prefix, text);
+  g_auto(GStrv) parts = g_strsplit (text, "\n", -1);
+  g_autoptr(GString) line = g_string_new (NULL);
   GtkTextIter end;
   int lines;
 
+  g_string_append_printf (line, "%s %s%s\n", stamp, prefix, parts[0] != NULL ? parts[0] : "");
+  for (guint i = 1; parts[0] != NULL && parts[i] != NULL; i++)
+    {
+      const char *server = server_line_text (parts[i]);
+
+      if (parts[i][0] == '\0' && parts[i + 1] == NULL)
+        break;
+      g_string_append_printf (line, "%*s %s%s\n", (int) strlen (stamp), "",
+                              /* TRANSLATORS: prefix of log lines written by the private server */
+                              server != NULL ? _("[server] ") : "",
+                              server != NULL ? server : parts[i]);
+    }
+
   gtk_text_buffer_get_end_iter (buffer, &end);
-  gtk_text_buffer_insert (buffer, &end, line, -1);
+  gtk_text_buffer_insert (buffer, &end, line->str, -1);
   gtk_text_buffer_get_end_iter (buffer, &end);
   gtk_text_buffer_place_cursor (buffer, &end);
 
@@ -123,27 +164,67 @@ append_log (PcWindow   *self,
                                 gtk_text_buffer_get_insert (buffer), 0.0, TRUE, 0.0, 1.0);
 }
 
+/* The connection logs an error reply in the server's English words, its
+ * positions counted from 0. For an evaluation the window writes the
+ * row's own message instead (in the window's language, counted from 1),
+ * right after: the line waits for that, and goes in as it is otherwise
+ * (a graph's error). */
+/* Whether @text is the connection's "← error %d: %s" line, in the
+ * window's language: its words up to the code, then the code. */
+static gboolean
+is_error_reply (const char *text)
+{
+  const char *format = _("← error %d: %s");
+  const char *code = strstr (format, "%d");
+  gsize n = code != NULL ? (gsize) (code - format) : 0;
+
+  return n > 0 && strncmp (text, format, n) == 0
+         && (g_ascii_isdigit (text[n]) || (text[n] == '-' && g_ascii_isdigit (text[n + 1])));
+}
+
+static gboolean
+flush_error_reply_cb (gpointer user_data)
+{
+  PcWindow *self = user_data;
+  g_autofree char *line = g_steal_pointer (&self->error_reply);
+
+  self->error_reply_idle = 0;
+  if (line != NULL)
+    append_log (self, "", line);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+log_eval_error (PcWindow   *self,
+                const char *message)
+{
+  g_clear_pointer (&self->error_reply, g_free);
+  g_clear_handle_id (&self->error_reply_idle, g_source_remove);
+  append_log (self, "← ", message);
+}
+
 static void
 connection_log_cb (PcConnection        *connection,
                    PcConnectionLogKind  kind,
                    const char          *text,
                    PcWindow            *self)
 {
+  if (kind == PC_CONNECTION_LOG_RECEIVED && self->error_reply == NULL && is_error_reply (text))
+    {
+      self->error_reply = g_strdup (text);
+      self->error_reply_idle = g_idle_add_full (G_PRIORITY_LOW, flush_error_reply_cb, self, NULL);
+      return;
+    }
+  if (self->error_reply != NULL)
+    flush_error_reply_cb (self);
   switch (kind)
     {
     case PC_CONNECTION_LOG_ERROR:
       append_log (self, "! ", text);
       break;
     case PC_CONNECTION_LOG_SERVER:
-      /* The panel stamps every line: drop the server's own
-       * "pipecalcd: HH:MM:SS.mmm " prefix. */
-      if (g_str_has_prefix (text, "pipecalcd: "))
-        {
-          const char *rest = strchr (text + strlen ("pipecalcd: "), ' ');
-
-          if (rest != NULL)
-            text = rest + 1;
-        }
+      if (server_line_text (text) != NULL)
+        text = server_line_text (text);
       /* TRANSLATORS: prefix of log lines written by the private server */
       append_log (self, _("[server] "), text);
       break;
@@ -486,11 +567,13 @@ history_changed_cb (PcHistory *history,
 {
   const char * const *items = pc_history_get_items (history);
 
-  /* Newest first, as the history keeps them; the entry text stays. */
+  /* Oldest first, newest at the bottom, as in the results list: Up in
+   * the open list goes to older expressions, as Up in the entry does.
+   * The entry text stays. */
   self->setting_text = TRUE;
   gtk_combo_box_text_remove_all (self->expression_combo);
   for (guint i = 0; items[i] != NULL; i++)
-    gtk_combo_box_text_append_text (self->expression_combo, items[i]);
+    gtk_combo_box_text_prepend_text (self->expression_combo, items[i]);
   self->setting_text = FALSE;
   refill_completion (self);
 }
@@ -638,6 +721,68 @@ walk_history (PcWindow *self,
   set_entry_text (self, index == -1 ? (self->draft ? self->draft : "") : items[index]);
 }
 
+/* The history drop-down opens on the expression the entry walked to, or
+ * on the newest one, so that Up goes to older ones from there. */
+static gboolean
+select_in_popup_cb (gpointer user_data)
+{
+  PcWindow *self = user_data;
+  AtkObject *accessible = gtk_combo_box_get_popup_accessible (GTK_COMBO_BOX (self->expression_combo));
+  GtkWidget *menu = accessible != NULL ? gtk_accessible_get_widget (GTK_ACCESSIBLE (accessible)) : NULL;
+  guint length = pc_history_get_length (self->history);
+  int index = self->history_index >= 0 ? self->history_index : 0;
+  GList *items;
+  GtkWidget *item;
+
+  self->popup_idle = 0;
+  if (!GTK_IS_MENU_SHELL (menu) || length == 0)
+    return G_SOURCE_REMOVE;
+  items = gtk_container_get_children (GTK_CONTAINER (menu));
+  item = g_list_nth_data (items, length - 1 - MIN ((guint) index, length - 1));
+  if (item != NULL)
+    gtk_menu_shell_select_item (GTK_MENU_SHELL (menu), item);
+  g_list_free (items);
+  return G_SOURCE_REMOVE;
+}
+
+/* An expression picked from the drop-down: the keyboard goes back to
+ * the entry, cursor at the end, so Enter evaluates it; Up and Down in
+ * the entry go on from it. */
+static void
+combo_changed_cb (PcWindow *self)
+{
+  int active = gtk_combo_box_get_active (GTK_COMBO_BOX (self->expression_combo));
+  guint length = pc_history_get_length (self->history);
+
+  if (self->setting_text || active < 0 || (guint) active >= length)
+    return;
+  self->history_index = (int) length - 1 - active;
+  g_clear_pointer (&self->draft, g_free);
+  if (!self->popup_open)
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->expression_entry));
+      gtk_editable_set_position (GTK_EDITABLE (self->expression_entry), -1);
+    }
+}
+
+static void
+combo_popup_shown_cb (PcWindow *self)
+{
+  gboolean shown = FALSE;
+
+  g_object_get (self->expression_combo, "popup-shown", &shown, NULL);
+  self->popup_open = shown;
+  if (shown)
+    {
+      if (self->popup_idle == 0)
+        self->popup_idle = g_idle_add (select_in_popup_cb, self);
+      return;
+    }
+  /* Closed, picked or not (Escape): back to the entry, not the arrow. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->expression_entry));
+  gtk_editable_set_position (GTK_EDITABLE (self->expression_entry), -1);
+}
+
 /* ---- Evaluating ------------------------------------------------------- */
 
 static void
@@ -645,8 +790,10 @@ update_busy (PcWindow *self)
 {
   gboolean busy = self->in_flight > 0;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
-  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), busy);
+  /* Still visible, so their room stays; only not drawn nor shown to
+   * screen readers when idle. */
+  gtk_widget_set_child_visible (GTK_WIDGET (self->spinner), busy);
+  gtk_widget_set_child_visible (GTK_WIDGET (self->cancel_button), busy);
   if (busy)
     gtk_spinner_start (self->spinner);
   else
@@ -696,6 +843,63 @@ remember_result (PcWindow    *self,
 }
 
 static void
+request_free (Request *request)
+{
+  g_object_unref (request->row);
+  g_object_unref (request->window);
+  g_object_unref (request->cancellable);
+  g_object_unref (request->parent);
+  g_free (request);
+}
+
+static void
+cancel_request_cb (GCancellable *parent,
+                   GCancellable *cancellable)
+{
+  g_cancellable_cancel (cancellable);
+}
+
+static void
+row_edit_cb (PcResultRow *row,
+             PcWindow    *self)
+{
+  set_entry_text (self, pc_result_row_get_expression (row));
+  gtk_widget_grab_focus (GTK_WIDGET (self->expression_entry));
+  gtk_editable_set_position (GTK_EDITABLE (self->expression_entry), -1);
+}
+
+/* Deletes a row; one still waiting for the server is cancelled (a
+ * queued one is then never sent). The keyboard moves to the next row,
+ * or to the entry when none is left. */
+static void
+row_delete_cb (PcResultRow *row,
+               PcWindow    *self)
+{
+  Request *request = g_object_get_data (G_OBJECT (row), "pc-request");
+  int index = gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row));
+  GtkListBoxRow *next;
+
+  if (request != NULL && !request->dropped)
+    {
+      request->dropped = TRUE;
+      g_cancellable_cancel (request->cancellable);
+      self->in_flight--;
+      update_busy (self);
+    }
+  gtk_widget_destroy (GTK_WIDGET (row));
+  next = gtk_list_box_get_row_at_index (self->results_list, index);
+  if (next == NULL && index > 0)
+    next = gtk_list_box_get_row_at_index (self->results_list, index - 1);
+  if (next != NULL)
+    {
+      gtk_list_box_select_row (self->results_list, next);
+      gtk_widget_grab_focus (GTK_WIDGET (next));
+    }
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->expression_entry));
+}
+
+static void
 eval_cb (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
@@ -706,6 +910,14 @@ eval_cb (GObject      *source,
   g_autoptr(PcEvalOutcome) outcome = pc_connection_eval_finish (PC_CONNECTION (source),
                                                                  result, &error);
 
+  g_object_set_data (G_OBJECT (request->row), "pc-request", NULL);
+  g_cancellable_disconnect (request->parent, request->parent_handler);
+  /* A deleted row, or a window closed meanwhile: nothing to show. */
+  if (request->dropped || self->disposed)
+    {
+      request_free (request);
+      return;
+    }
   self->in_flight--;
   update_busy (self);
   pc_result_row_set_waiting (request->row, FALSE);
@@ -738,6 +950,7 @@ eval_cb (GObject      *source,
       g_autofree char *message = pc_error_text_for_outcome (outcome);
       const char *now = gtk_entry_get_text (self->expression_entry);
 
+      log_eval_error (self, message);
       pc_result_row_set_error (request->row, message, outcome->error_pos);
       /* Give the expression back to fix, unless something new is typed. */
       if (now[0] == '\0' || g_str_equal (now, outcome->expression))
@@ -746,10 +959,7 @@ eval_cb (GObject      *source,
           mark_error_in_entry (self, outcome->error_pos);
         }
     }
-
-  g_object_unref (request->row);
-  g_object_unref (request->window);
-  g_free (request);
+  request_free (request);
 }
 
 static void
@@ -767,6 +977,13 @@ evaluate (PcWindow *self)
   request = g_new0 (Request, 1);
   request->window = g_object_ref (self);
   request->row = g_object_ref_sink (pc_result_row_new (expression));
+  request->cancellable = g_cancellable_new ();
+  request->parent = g_object_ref (self->cancellable);
+  request->parent_handler = g_cancellable_connect (request->parent, G_CALLBACK (cancel_request_cb),
+                                                   request->cancellable, NULL);
+  g_object_set_data (G_OBJECT (request->row), "pc-request", request);
+  g_signal_connect_object (request->row, "edit", G_CALLBACK (row_edit_cb), self, 0);
+  g_signal_connect_object (request->row, "delete", G_CALLBACK (row_delete_cb), self, 0);
   gtk_list_box_insert (self->results_list, GTK_WIDGET (request->row), -1);
   scroll_to_row (self, GTK_LIST_BOX_ROW (request->row));
 
@@ -776,7 +993,7 @@ evaluate (PcWindow *self)
   update_busy (self);
   if (pc_connection_get_state (self->connection) != PC_CONNECTION_CONNECTED)
     pc_result_row_set_waiting (request->row, TRUE);
-  pc_connection_eval_async (self->connection, expression, self->cancellable, eval_cb, request);
+  pc_connection_eval_async (self->connection, expression, request->cancellable, eval_cb, request);
 }
 
 static void
@@ -1165,10 +1382,14 @@ pc_window_dispose (GObject *object)
 {
   PcWindow *self = PC_WINDOW (object);
 
+  self->disposed = TRUE;
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->narrow_idle, g_source_remove);
+  g_clear_handle_id (&self->popup_idle, g_source_remove);
+  g_clear_handle_id (&self->error_reply_idle, g_source_remove);
+  g_clear_pointer (&self->error_reply, g_free);
   for (guint i = 0; i < G_N_ELEMENTS (self->handlers); i++)
     {
       gpointer instance = i < 3 ? (gpointer) self->connection : (gpointer) self->history;
@@ -1258,6 +1479,7 @@ pc_window_class_init (PcWindowClass *klass)
   g_type_ensure (PC_TYPE_SIDE_PANEL);
   g_type_ensure (PC_TYPE_KEYPAD);
   g_type_ensure (PC_TYPE_TOAST);
+  g_type_ensure (PC_TYPE_CLAMP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/pipecalc/PipeCalc/pc-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PcWindow, header_bar);
@@ -1283,6 +1505,8 @@ pc_window_class_init (PcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PcWindow, banner_label);
   gtk_widget_class_bind_template_callback (widget_class, banner_response_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, combo_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, combo_popup_shown_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_key_press_cb);
   gtk_widget_class_bind_template_callback (widget_class, evaluate_clicked_cb);

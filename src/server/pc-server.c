@@ -712,7 +712,8 @@ pc_server_shutdown (PcServer *self)
   if (self->shutting_down)
     return;
   self->shutting_down = TRUE;
-  g_info ("shutting down: %u sessions to finish", g_hash_table_size (self->sessions));
+  g_info ("shutting down: %u %s to finish", g_hash_table_size (self->sessions),
+          g_hash_table_size (self->sessions) == 1 ? "session" : "sessions");
   /* Stop accepting first, and remove the socket files, so no client
    * connects to a server that is going away. */
   close_listeners (self);

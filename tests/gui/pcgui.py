@@ -762,3 +762,43 @@ def dialog_control(dialog, role, name):
                       5, f"a {role} named {name!r} in the Connection dialog",
                       state=lambda: sorted({(n.roleName, n.name) for n in descendants(dialog)
                                             if n.name}))
+
+
+# ---- Issue 16: rows (copy, menus, history drop-down, log, layout) --------
+
+def showing_buttons(node, names):
+    """The showing push buttons under node named one of names, by name."""
+    return {n.name: n for n in find_all(node, lambda n: n.roleName == "push button"
+                                        and n.name in names and is_showing(n))}
+
+
+def menu_items(app, every):
+    """The row menu's items showing now (a popover's model buttons), by
+    name; every: the names a row menu may have, translated. The rows' own
+    copy buttons (told apart by their tooltip) are not menu items."""
+    tooltip = app.strings("Copy the value (Ctrl+C)")
+    return {name: node for name, node in showing_buttons(app.frame(), every).items()
+            if node.description != tooltip}
+
+
+def row_label(app, expression, text):
+    """The label in the row of expression whose text is text."""
+    row = app.row(expression)
+    return wait_until(lambda: find(row, lambda n: n.roleName == "label" and text_of(n) == text),
+                      5, f"a label {text!r} in the row of {expression}",
+                      state=lambda: app.row_labels(expression))
+
+
+def char_center(node, offset):
+    """The screen centre of character offset of a text node."""
+    x, y, w, h = node.queryText().getCharacterExtents(offset, pyatspi.DESKTOP_COORDS)
+    return x + w // 2, y + h // 2
+
+
+def selection_of(node):
+    """The selected text of a label or entry, "" for none."""
+    text = node.queryText()
+    if text.getNSelections() == 0:
+        return ""
+    start, end = text.getSelection(0)
+    return text.getText(start, end)

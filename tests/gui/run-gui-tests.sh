@@ -157,7 +157,7 @@ status=0
 export PIPECALC_TAP_FD=3
 # The driver stops (and cleans up) should this script die.
 export PIPECALC_GUI_RUNNER_PID=$$
-timeout --kill-after=10 "${PIPECALC_GUI_TIMEOUT:-570}" \
+timeout --kill-after=10 "${PIPECALC_GUI_TIMEOUT:-1770}" \
   dbus-run-session -- "$python" "$here/$script" "$@" 3>&1 >"$tmp/stderr.log" 2>&1 || status=$?
 if [ "$status" -ne 0 ]; then
   grep -v -e 'Failed to set fd limit' -e '^dbus-daemon' -e 'SpiRegistry daemon' "$tmp/stderr.log" |
@@ -168,6 +168,6 @@ if [ "$status" -ne 0 ]; then
   fi
 fi
 if [ "$status" -eq 124 ]; then
-  echo "Bail out! the GUI tests ran longer than ${PIPECALC_GUI_TIMEOUT:-570} s"
+  echo "Bail out! the GUI tests ran longer than ${PIPECALC_GUI_TIMEOUT:-1770} s"
 fi
 exit "$status"

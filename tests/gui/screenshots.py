@@ -460,6 +460,43 @@ def session_ru_max(c):
     session(c, "session-ru-max.png", "ru", size=(1280, 860))
 
 
+# ---- Issue 16: rows ----
+
+def row_menu(c, name, language=None, theme=None, size=(600, 520)):
+    """A result's menu open (right click), a long sum wrapped at its
+    operators above it."""
+    c.set_settings(window_width=size[0], window_height=size[1])
+    app = App(c, language=language, extra_env={"GTK_THEME": theme} if theme else None)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_local_connected()
+    for expression in ("123456789012345+234567890123456+345678901234567+456789012345678", "2^64",
+                       "1+*2"):
+        app.evaluate(expression)
+    pcgui.key("Escape")
+    row = [r for r in app.results().children if r is not None][1]
+    x, y = pcgui.center(row)
+    pcgui.rawinput.click(x, y, button=3)
+    item = app.strings("Copy E_xpression").replace("_", "")
+    node = wait_until(lambda: pcgui.find(app.frame(), lambda n: n.name == item and pcgui.is_showing(n)),
+                      5, "the row menu")
+    pcgui.rawinput.absoluteMotion(*pcgui.center(node))  # hovered, and no row tooltip
+    time.sleep(1.0)
+    shoot(app, name)
+
+
+def row_menu_en(c):
+    row_menu(c, "row-menu-en.png")
+
+
+def row_menu_ru_dark_min(c):
+    row_menu(c, "row-menu-ru-dark-min.png", "ru", "Adwaita:dark", size=(1, 1))
+
+
+def row_menu_en_max(c):
+    row_menu(c, "row-menu-en-max.png", size=(1280, 860))
+
+
 SHOTS = [main_en, main_ru, error, log, connection_en, connection_remote_ru_dark,
          connection_remote_en, connection_remote_en_dark, connection_remote_ru,
          format_fraction_en_min, format_fraction_ru_dark_min, format_fixed_ru_max,
@@ -469,7 +506,8 @@ SHOTS = [main_en, main_ru, error, log, connection_en, connection_remote_ru_dark,
          panel_functions_ru, panel_functions_search_ru_min, panel_history_en,
          panel_history_ru_dark_max, keypad_en, keypad_ru_dark, keypad_en_min, keypad_panel_ru_max,
          toast_en, toast_ru_dark, session_en, session_ru_dark, session_en_min,
-         session_ru_dark_min, session_ru_max]
+         session_ru_dark_min, session_ru_max,
+         row_menu_en, row_menu_ru_dark_min, row_menu_en_max]
 
 
 def main(argv):

@@ -247,8 +247,9 @@ def socket_activated_server(c):
 
 
 @case
-def combo_newest_first(c):
-    """a, b, a: the combo box lists a then b, once each."""
+def combo_oldest_first(c):
+    """a, b, a: the combo box lists b then a, once each: oldest first, the
+    newest at the bottom, as the results list has them."""
     app = App(c)
     app.wait_window()
     app.focus_entry()
@@ -258,7 +259,7 @@ def combo_newest_first(c):
 
     def items():
         return [n.name for n in menu.children if n is not None and n.roleName == "menu item"]
-    wait_until(lambda: items() == ["1+2", "3*4"], 5, "the combo box to list 1+2, 3*4",
+    wait_until(lambda: items() == ["3*4", "1+2"], 5, "the combo box to list 3*4, 1+2",
                state=items)
 
     # Open it as a person does, with the arrow at the right of the entry.
@@ -271,7 +272,7 @@ def combo_newest_first(c):
     shown = wait_until(lambda: [n.name for n in menu.children
                                 if n is not None and pcgui.is_showing(n)], 5,
                        "the history popup to open", state=items)
-    check(shown == ["1+2", "3*4"], f"the popup shows {shown}")
+    check(shown == ["3*4", "1+2"], f"the popup shows {shown}")
     key("Escape")
     wait_until(lambda: not any(pcgui.is_showing(n) for n in menu.children if n is not None), 5,
                "the popup to close")
@@ -1780,6 +1781,455 @@ def keypad_seven_times_six(c):
     check(app.wait_outcome("7*6") == "42", "7*6 is not 42")
     check(pcgui.has_state(app.entry(), pcgui.pyatspi.STATE_FOCUSED), "the entry lost the focus")
     check(c.gsettings("get", pcgui.SCHEMA, "show-keypad") == "true", "show-keypad is not remembered")
+
+
+# ---- Issue 16: rows ----
+
+ROW_MENU = ("Copy _Value", "Copy E_xpression", "Copy Error _Message", "_Edit", "_Delete")
+
+
+def open_row_menu(app, expression, how):
+    """Opens the menu of the row of expression: "click" is a right click
+    on it, else the key (combo) how on the focused row. Returns the
+    showing items by their msgid."""
+    t = app.strings
+    names = {t.translated(m).replace("_", ""): m for m in ROW_MENU}
+    row = app.row(expression)
+    check(row is not None, f"no row of {expression}: {app.rows()}")
+    if how == "click":
+        x, y = pcgui.center(row)
+        pcgui.rawinput.click(x, y, button=3)
+    else:
+        row.queryComponent().grabFocus()
+        wait_until(lambda: pcgui.has_state(row, pcgui.pyatspi.STATE_FOCUSED), 5,
+                   f"keyboard focus on the row of {expression}")
+        combo(how) if how.startswith("<") else key(how)
+    items = wait_until(lambda: pcgui.menu_items(app, names), 5,
+                       f"the menu of the row of {expression} ({how})")
+    time.sleep(0.3)  # every item, not the first one drawn
+    return {names[n]: node for n, node in pcgui.menu_items(app, names).items()}
+
+
+def choose(app, items, msgid):
+    """Clicks an item of the row menu as a hand does: the pointer moves
+    onto it first (a click warped straight from the row into a popover
+    that just opened arrives before GTK saw the pointer enter the item,
+    and is lost)."""
+    item = items[msgid]
+    pcgui.rawinput.absoluteMotion(*pcgui.center(item))
+    time.sleep(0.3)
+    pcgui.click(item)
+    wait_until(lambda: not pcgui.is_showing(item), 5, f"the row menu to close after {msgid}")
+
+
+def set_clipboard_from(app, expression, want):
+    copy_row(app, expression)
+    wait_until(lambda: clipboard_text() == want, 5, f"{want!r} on the clipboard",
+               state=clipboard_text)
+
+
+@case
+def row_double_click_whole_value(c):
+    """A double-click anywhere on 1.84467440737096e+19 (2^64) selects the
+    whole value, and Ctrl+C copies all of it, never 1.84467440737096e."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.evaluate("2^64")
+    app.evaluate("1+1")
+    value = "1.84467440737096e+19"
+    label = pcgui.row_label(app, "2^64", value)
+    problems = []
+    for offset in (5, 16, 19):  # a digit, the "e", the exponent
+        set_clipboard_from(app, "1+1", "2")  # something else on the clipboard first
+        x, y = pcgui.char_center(label, offset)
+        pcgui.rawinput.doubleClick(x, y)
+        wait_until(lambda: pcgui.selection_of(label), 5,
+                   f"a selection after a double-click on character {offset} of {value}")
+        time.sleep(0.3)
+        selected = pcgui.selection_of(label)
+        combo("<Control>c")
+        copied = wait_until(lambda: clipboard_text() != "2" and clipboard_text(), 5,
+                            "Ctrl+C to copy the selection", state=clipboard_text)
+        if selected != value or copied != value:
+            problems.append(f"a double-click on {value[offset]!r} (character {offset}) selected "
+                            f"{selected!r} and Ctrl+C copied {copied!r}")
+    check(not problems, "; ".join(problems))
+
+
+@case
+def row_copy_after_label_click(c):
+    """Ctrl+C after a click on the text of a row (its value or its
+    expression) copies the row's value."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.evaluate("1+1")
+    app.evaluate("6*7")
+    set_clipboard_from(app, "1+1", "2")
+    pcgui.rawinput.click(*pcgui.char_center(pcgui.row_label(app, "6*7", "42"), 0))
+    time.sleep(0.3)
+    combo("<Control>c")
+    wait_until(lambda: clipboard_text() == "42", 5,
+               "42 on the clipboard after a click on the value 42 and Ctrl+C", state=clipboard_text)
+    pcgui.rawinput.click(*pcgui.char_center(pcgui.row_label(app, "1+1", "1+1"), 1))
+    time.sleep(0.3)
+    combo("<Control>c")
+    wait_until(lambda: clipboard_text() == "2", 5,
+               "2 on the clipboard after a click on the expression 1+1 and Ctrl+C",
+               state=clipboard_text)
+
+
+@case
+def row_menu_actions(c):
+    """The row menu, by right click, Menu and Shift+F10: Copy Value, Copy
+    Expression, Edit (the entry, cursor at the end), Delete; an error row
+    offers Copy Expression and Copy Error Message, and its tooltip promises
+    no value."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.evaluate("2+3")
+    message = app.evaluate("1+*2")
+    key("Escape")  # the failed expression is given back to the entry
+
+    items = open_row_menu(app, "2+3", "click")
+    check(sorted(items) == sorted(["Copy _Value", "Copy E_xpression", "_Edit", "_Delete"]),
+          f"the menu of a row with a value has {sorted(items)}")
+    choose(app, items, "Copy _Value")
+    wait_until(lambda: clipboard_text() == "5", 5, "Copy Value to copy 5", state=clipboard_text)
+
+    items = open_row_menu(app, "2+3", "Menu")
+    choose(app, items, "Copy E_xpression")
+    wait_until(lambda: clipboard_text() == "2+3", 5, "Copy Expression to copy 2+3",
+               state=clipboard_text)
+
+    items = open_row_menu(app, "1+*2", "click")
+    check(sorted(items) == sorted(["Copy E_xpression", "Copy Error _Message", "_Edit", "_Delete"]),
+          f"the menu of an error row has {sorted(items)}")
+    choose(app, items, "Copy Error _Message")
+    wait_until(lambda: clipboard_text() == message, 5, "Copy Error Message to copy the message",
+               state=clipboard_text)
+    tooltip = app.row("1+*2").description
+    check("Ctrl+C" not in tooltip and "value" not in tooltip,
+          f"the error row's tooltip says {tooltip!r}")
+
+    items = open_row_menu(app, "2+3", "<Shift>F10")
+    choose(app, items, "_Edit")
+    entry = app.entry()
+    wait_until(lambda: app.entry_text() == "2+3" and pcgui.has_state(entry, pcgui.pyatspi.STATE_FOCUSED),
+               5, "Edit to put 2+3 in the focused entry",
+               state=lambda: (app.entry_text(), pcgui.has_state(entry, pcgui.pyatspi.STATE_FOCUSED)))
+    caret = entry.queryText().caretOffset
+    check(caret == 3, f"the cursor is at {caret} after Edit, not at the end (3)")
+    key("Return")
+    wait_until(lambda: len([r for r in app.rows() if r.startswith("2+3 =")]) == 2, 5,
+               "Enter after Edit to evaluate 2+3 again", state=app.rows)
+
+    items = open_row_menu(app, "1+*2", "click")
+    choose(app, items, "_Delete")
+    wait_until(lambda: app.row("1+*2") is None, 5, "Delete to remove the row of 1+*2", state=app.rows)
+    check(len(app.rows()) == 2, f"Delete removed more than its row: {app.rows()}")
+
+
+@case
+def row_menu_pending_russian(c):
+    """In Russian: the menu of a row waiting for a lost server offers Copy
+    Expression, Edit and Delete; Delete removes the row and the
+    expression is never sent, even after the server is back."""
+    server = pcgui.TestServer(c).start()
+    remote_settings(c, server.port)
+    app = App(c, language="ru")
+    app.wait_window()
+    app.focus_entry()
+    app.wait_subtitle(lambda s: s == server.address, f"to read {server.address}")
+    check(app.evaluate("2*2") == "4", "2*2 is not 4")
+    server.kill()
+    app.wait_subtitle(lambda s: s != server.address, "to say the server is gone", timeout=10)
+    app.submit("7+8")
+    check(app.outcome("7+8") == "…", f"the 7+8 row is not pending: {app.rows()}")
+    items = open_row_menu(app, "7+8", "click")
+    check(sorted(items) == sorted(["Copy E_xpression", "_Edit", "_Delete"]),
+          f"the menu of a waiting row has {sorted(items)}")
+    choose(app, items, "_Delete")
+    wait_until(lambda: app.row("7+8") is None, 5, "Delete to remove the waiting row", state=app.rows)
+    cancel = app.button(app.strings.translated("Cancel"))
+    wait_until(lambda: cancel is None or not pcgui.is_showing(cancel), 5,
+               "the window to stop waiting once the row is deleted")
+    server.start()
+    app.wait_subtitle(lambda s: s == server.address, f"to come back to {server.address}", timeout=45)
+    app.focus_entry()
+    check(app.evaluate("3*3") == "9", "3*3 is not 9 after reconnecting")
+    with open(os.path.join(c.dir, f"pipecalcd-{server.port}-2.log"), encoding="utf-8",
+              errors="replace") as log:
+        served = log.read()
+    check("3*3" in served, f"the new server's log does not show its requests: {served[-400:]!r}")
+    check("7+8" not in served, "the deleted 7+8 was sent to the server after reconnecting")
+
+
+def history_menu(app):
+    return pcgui.find(app.combo_box(), lambda n: n.roleName == "menu")
+
+
+def selected_items(menu):
+    return [n.name for n in menu.children if n is not None and n.roleName == "menu item"
+            and pcgui.has_state(n, pcgui.pyatspi.STATE_SELECTED)]
+
+
+def entry_picked(app, expression):
+    """After a pick from the drop-down: expression in the focused entry,
+    the cursor at its end."""
+    entry = app.entry()
+    wait_until(lambda: app.entry_text() == expression
+               and pcgui.has_state(entry, pcgui.pyatspi.STATE_FOCUSED), 5,
+               f"{expression} in the focused entry after picking it",
+               state=lambda: (app.entry_text(), pcgui.has_state(entry, pcgui.pyatspi.STATE_FOCUSED),
+                              focused(app.frame()) and focused(app.frame()).roleName))
+    caret = entry.queryText().caretOffset
+    check(caret == len(expression), f"the cursor is at {caret} after the pick, not at the end")
+
+
+@case
+def history_dropdown_keyboard(c):
+    """The history drop-down from the keyboard: Alt+Down opens it on the
+    newest expression, Up goes to an older one as Up in the entry does,
+    Enter picks it into the entry (focused, cursor at the end), and Enter
+    again evaluates it."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    for expression in ("1+2", "3*4", "5-1"):
+        app.evaluate(expression)
+    # In the entry, Up goes to older expressions.
+    key("Up")
+    wait_until(lambda: app.entry_text() == "5-1", 5, "Up in the entry to give 5-1", state=app.entry_text)
+    key("Up")
+    wait_until(lambda: app.entry_text() == "3*4", 5, "Up again to give 3*4", state=app.entry_text)
+    key("Escape")
+    wait_until(lambda: app.entry_text() == "", 5, "Escape to empty the entry", state=app.entry_text)
+
+    menu = history_menu(app)
+    combo("<Alt>Down")
+    wait_until(lambda: selected_items(menu) == ["5-1"], 5,
+               "the drop-down to open on the newest expression, 5-1",
+               state=lambda: (selected_items(menu), [n.name for n in menu.children if pcgui.is_showing(n)]))
+    key("Up")
+    wait_until(lambda: selected_items(menu) == ["3*4"], 5,
+               "Up in the drop-down to go to the older 3*4, as Up in the entry does",
+               state=lambda: selected_items(menu))
+    key("Return")
+    entry_picked(app, "3*4")
+    key("Return")
+    wait_until(lambda: len([r for r in app.rows() if r.startswith("3*4 =")]) == 2, 5,
+               "Enter to evaluate the picked 3*4", state=app.rows)
+
+
+@case
+def history_dropdown_mouse(c):
+    """The history drop-down by mouse: a click on an expression puts it in
+    the entry with the keyboard there, and Enter evaluates it."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    for expression in ("1+2", "3*4"):
+        app.evaluate(expression)
+    menu = history_menu(app)
+    x, y = app.combo_box().position
+    w, h = app.combo_box().size
+    ex, _ = app.entry().position
+    ew, _ = app.entry().size
+    pcgui.rawinput.click((ex + ew + x + w) // 2, y + h // 2)
+    item = wait_until(lambda: next((n for n in menu.children if n is not None and n.name == "1+2"
+                                    and pcgui.is_showing(n)), None), 5, "1+2 in the open drop-down")
+    pcgui.rawinput.absoluteMotion(*pcgui.center(item))
+    time.sleep(0.3)
+    pcgui.click(item)
+    entry_picked(app, "1+2")
+    key("Return")
+    wait_until(lambda: len([r for r in app.rows() if r.startswith("1+2 =")]) == 2, 5,
+               "Enter to evaluate the picked 1+2", state=app.rows)
+
+
+# What the window itself writes to the log, in English: none of these
+# words may show in a Russian log line that is not the server's own.
+ENGLISH_LOG_WORDS = ("error", "connecting", "connected", "disconnected", "retrying", "second",
+                     "seconds", "server", "sample", "not", "exited", "refused", "closed", "lost",
+                     "position", "unexpected", "found", "cancelled", "request", "answer", "value",
+                     "values", "evaluated", "after", "reconnecting", "connection")
+
+
+@case
+def log_russian(c):
+    """In Russian the log panel's own lines are Russian: connecting, an
+    error reply (its position counted from 1, as the row says), the
+    private server killed, reconnecting; the server's own lines are marked
+    as the server's."""
+    import re
+    import signal as signals
+    c.set_settings(show_log="true")
+    app = App(c, language="ru")
+    t = app.strings
+    app.wait_window()
+    app.focus_entry()
+    app.wait_local_connected()
+    message = app.evaluate("1+*2")
+    check("3" in message, f"the row counts the position from 0: {message!r}")
+    key("Escape")
+    servers = app.note_servers()
+    check(servers, "the window runs no private server")
+    for pid in servers:
+        os.kill(pid, signals.SIGKILL)
+    app.wait_subtitle(lambda s: s != t("Local server · %s") % "unix", "to say the server is gone",
+                      timeout=10)
+    app.wait_local_connected(timeout=30)
+    app.focus_entry()
+    check(app.evaluate("2+2") == "4", "2+2 is not 4 after the private server came back")
+
+    server_mark = t.translated("[server] ")
+    log = app.log_text()
+    lines = [line for line in log.splitlines() if line.strip()]
+    own = [line for line in lines if line[9:].startswith(server_mark) is False]
+    marked = [line for line in lines if line[9:].startswith(server_mark)]
+    english = [line for line in own
+               if any(re.search(rf"\b{word}\b", line, re.I) for word in ENGLISH_LOG_WORDS)]
+    problems = []
+    if english:
+        problems.append("English in the window's own log lines:\n" + "\n".join(english))
+    if not any(line[9:] == "← " + message for line in lines):
+        problems.append(f"no log line says the row's error {message!r}:\n" + log[-1500:])
+    if not marked:
+        problems.append(f"no line marked {server_mark!r} as the server's own")
+    # The menu item that opens the Connection dialog and the dialog's
+    # button say the same word.
+    menu = t.translated("_Connection…").replace("_", "")
+    button = t.translated("Co_nnect").replace("_", "")
+    if menu[:7] != button[:7]:
+        problems.append(f"the menu says {menu!r} and the dialog's button {button!r}")
+    if t.translated("Connected to %s").split("%s")[0] not in log:
+        problems.append("the log never says it connected, in Russian")
+    check(not problems, "\n".join(problems) + "\nthe log:\n" + log[-2500:])
+
+
+def extents(node):
+    x, y = node.position
+    w, h = node.size
+    return x, y, w, h
+
+
+@case
+def layout_dialog_width(c):
+    """The Connection dialog keeps its width while Test runs and once its
+    result shows ("Connected; waiting for the server to describe itself…"
+    from a server that never answers); the result wraps inside the dialog,
+    never cut."""
+    server = pcgui.SilentServer(c)
+    remote_settings(c, server.port)
+    app = App(c)
+    app.wait_window()
+    dialog = open_menu_dialog(app, "_Connection…")
+    test = pcgui.dialog_control(dialog, "push button", app.strings("T_est").replace("_", ""))
+    time.sleep(0.5)
+    before = extents(dialog)
+    labels_before = {pcgui.text_of(n) for n in pcgui.find_all(dialog, lambda n: n.roleName == "label")}
+    pcgui.click(test)
+    widths = []
+    deadline = time.monotonic() + 10 * pcgui.SCALE
+    status = None
+    while time.monotonic() < deadline and status is None:
+        widths.append(dialog.size[0])
+        status = next((n for n in pcgui.find_all(dialog, lambda n: n.roleName == "label")
+                       if pcgui.text_of(n) and pcgui.text_of(n) not in labels_before
+                       and pcgui.is_showing(n)), None)
+        time.sleep(0.05)
+    check(status is not None, "no test result showed in the dialog; its labels: "
+          + repr([pcgui.text_of(n) for n in pcgui.find_all(dialog, lambda n: n.roleName == "label")]))
+    time.sleep(0.5)
+    after = extents(dialog)
+    widths.append(after[2])
+    problems = []
+    if set(widths) != {before[2]}:
+        problems.append(f"the dialog was {before[2]} px wide before Test, then {sorted(set(widths))}")
+    text = status.queryText()
+    x, y, w, h = text.getCharacterExtents(text.characterCount - 1, pcgui.pyatspi.DESKTOP_COORDS)
+    lx, ly, lw, lh = extents(status)
+    if not (lx <= x and x + w <= lx + lw + 1 and ly <= y and y + h <= ly + lh + 1
+            and after[0] <= x and x + w <= after[0] + after[2]):
+        problems.append(f"the status's last character is at {(x, y, w, h)}, outside its label "
+                        f"{(lx, ly, lw, lh)} or the dialog {after}")
+    close_dialog(app, dialog)
+    check(not problems, "; ".join(problems))
+
+
+@case
+def layout_entry_width_busy(c):
+    """The entry keeps its width while the spinner and Cancel show."""
+    server = pcgui.SilentServer(c)
+    remote_settings(c, server.port, request_timeout=4)
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_subtitle(lambda s: s == server.address, f"to read {server.address}")
+    before = extents(app.entry())
+    app.submit("2+2")
+    time.sleep(0.5)
+    during = extents(app.entry())
+    check(app.outcome("2+2") == "…", f"2+2 stopped waiting before the entry was measured: {app.rows()}")
+    check(during[2] == before[2], f"the entry was {before[2]} px wide, {during[2]} px while waiting")
+
+
+LONG_SUM = "+".join(["123456789012345", "234567890123456", "345678901234567", "456789012345678",
+                     "567890123456789", "678901234567890", "789012345678901"])
+
+
+@case
+def layout_long_numbers(c):
+    """In a narrow window a long sum of long numbers wraps at its
+    operators, never inside a number, and its value stays on one line."""
+    c.set_settings(window_width=360, window_height=520)
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    value = app.evaluate(LONG_SUM)
+    label = pcgui.row_label(app, LONG_SUM, LONG_SUM)
+    text = label.queryText()
+
+    def line_of(offset):
+        return text.getCharacterExtents(offset, pcgui.pyatspi.DESKTOP_COORDS)[1]
+
+    tops = set()
+    split = []
+    start = 0
+    for number in LONG_SUM.split("+"):
+        first, last = line_of(start), line_of(start + len(number) - 1)
+        tops.update((first, last))
+        if first != last:
+            split.append(number)
+        start += len(number) + 1
+    check(len(tops) > 1, f"the expression did not wrap at 360 px: {len(LONG_SUM)} characters on one line")
+    check(not split, f"numbers broken across lines: {split}")
+    shown = pcgui.row_label(app, LONG_SUM, value.split(" (")[0])
+    vt = shown.queryText()
+    vtops = {vt.getCharacterExtents(i, pcgui.pyatspi.DESKTOP_COORDS)[1] for i in range(vt.characterCount)}
+    check(len(vtops) == 1, f"the value {pcgui.text_of(shown)!r} is broken over {len(vtops)} lines")
+
+
+@case
+def layout_wide_window_centred(c):
+    """In a wide (maximised) window the content keeps a comfortable width
+    (800 px at most), centred."""
+    c.set_settings(window_width=1240, window_height=700)
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.evaluate("2+2")
+    fx, fy, fw, fh = extents(app.frame())
+    check(fw >= 1200, f"the window is {fw} px wide, not the 1240 asked for")
+    rx, ry, rw, rh = extents(app.results())
+    left, right = rx - fx, fx + fw - (rx + rw)
+    check(rw <= 820, f"the results list is {rw} px wide in a {fw} px window")
+    check(abs(left - right) <= 4, f"the results are not centred: {left} px left, {right} px right")
+    ex, ey, ew, eh = extents(app.combo_box())
+    check(ex - fx >= left, f"the entry starts at {ex - fx} px, left of the centred content ({left} px)")
 
 
 class CaseTimeout(BaseException):
