@@ -1,0 +1,15 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 The pipecalc developers
+#
+# GTK 3 with its win32 backend only; no introspection, docs, tests,
+# examples or demos.
+source=gtk+3.0/bookworm
+deps="glib pango cairo gdk-pixbuf libepoxy atk"
+
+pkg_build() {
+  meson_build -Dwin32_backend=true -Dx11_backend=false -Dwayland_backend=false \
+    -Dbroadway_backend=false -Dquartz_backend=false -Dxinerama=no -Dcolord=no \
+    -Dcloudproviders=false -Dtracker3=false -Dprint_backends=file \
+    -Dintrospection=false -Dgtk_doc=false -Dman=false -Ddemos=false -Dexamples=false \
+    -Dtests=false -Dinstalled_tests=false
+}
