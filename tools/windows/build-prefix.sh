@@ -29,9 +29,11 @@
 # a time per cache. The cache is
 #   ${PIPECALC_WINDOWS_CACHE:-/var/cache/pipecalc-windows}
 #
-# Usage: tools/windows/build-prefix.sh [--print-prefix]
+# Usage: tools/windows/build-prefix.sh [--print-prefix | --plan]
 #   --print-prefix  print only the prefix path on stdout (progress goes to
 #                   stderr), building the prefix first if it is missing.
+#   --plan          build nothing: list each package, its version and KEY,
+#                   and whether it is cached or would be built.
 # The prefix holds share/pipecalc/cross-x86_64-w64-mingw32.ini, the meson
 # cross file for pipecalc (with exe_wrapper = wine).
 set -euo pipefail
@@ -47,10 +49,12 @@ packages=(zlib libintl libffi pcre2 glib jansson muparser
           libpng pixman fribidi harfbuzz cairo pango gdk-pixbuf libepoxy atk gtk)
 
 print_prefix=false
+plan=false
 case "${1:-}" in
   --print-prefix) print_prefix=true ;;
+  --plan) plan=true ;;
   "") ;;
-  *) echo "usage: $0 [--print-prefix]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--print-prefix | --plan]" >&2; exit 2 ;;
 esac
 
 # With --print-prefix, stdout carries the path and nothing else.
@@ -68,16 +72,6 @@ for tool in $host-gcc $host-g++ $host-objdump $host-windres meson ninja cmake ma
   command -v "$tool" >/dev/null || die "$tool is missing (tools/install-deps.sh test installs it)"
 done
 [ -f /usr/$host/lib/libz.dll.a ] || die "libz-mingw-w64-dev is missing"
-
-ensure_deb_src bookworm glib2.0 pipecalc-deb-src.sources
-ensure_deb_src trixie at-spi2-core pipecalc-trixie-src.sources
-
-mkdir -p "$cache/src"
-exec 9>"$cache/.lock"
-if ! flock -n 9; then
-  say "another build of the prefix is running on $cache; waiting for it"
-  flock 9
-fi
 
 # Each recipe says where it comes from (source=PKG/SUITE, or
 # "source=dpkg:PACKAGE" for a ready-made Debian package), which parts
@@ -101,8 +95,18 @@ for pkg in "${packages[@]}"; do
     eval "${recipe_text[$pkg]}"
     echo "$source|$parts|$deps")
 done
+# One apt call for every version; the deb-src entries are looked at (and
+# added) only when apt knows too little.
 declare -A source_versions
 source_versions_of source_versions "${source_of[@]}"
+for pkg in "${packages[@]}"; do
+  if [ -z "${source_versions[${source_of[$pkg]}]:-}" ]; then
+    ensure_deb_src bookworm glib2.0 pipecalc-deb-src.sources
+    ensure_deb_src trixie at-spi2-core pipecalc-trixie-src.sources
+    source_versions_of source_versions "${source_of[@]}"
+    break
+  fi
+done
 for pkg in "${packages[@]}"; do
   version[$pkg]=${source_versions[${source_of[$pkg]}]:-}
   [ -n "${version[$pkg]}" ] || die "apt knows no source package ${source_of[$pkg]}"
@@ -125,8 +129,33 @@ final_text+="post=$(cat "$recipes/runtime.sh" "$here/cross-x86_64-w64-mingw32.in
 final_key=$(echo "$final_text" | sha256sum | cut -c1-16)
 prefix=$cache/prefix-$final_key
 
+if $plan; then
+  for pkg in "${packages[@]}"; do
+    state="would be built"
+    [ -f "$cache/pkg-$pkg-${key[$pkg]}.tar" ] && state=cached
+    printf '%-11s %-22s %s  %s\n' "$pkg" "${version[$pkg]}" "${key[$pkg]}" "$state"
+  done
+  state="would be assembled"
+  [ -f "$prefix/share/pipecalc/cross-x86_64-w64-mingw32.ini" ] && state=cached
+  echo "prefix: $prefix ($state)"
+  exit 0
+fi
+
+# A finished prefix appears at once (a rename), so it is looked for
+# without the lock; building takes the lock, then looks again.
 if [ -f "$prefix/share/pipecalc/cross-x86_64-w64-mingw32.ini" ]; then
   say "cached: $prefix"
+  echo "$prefix" >&3
+  exit 0
+fi
+mkdir -p "$cache/src"
+exec 9>"$cache/.lock"
+if ! flock -n 9; then
+  say "another build of the prefix is running on $cache; waiting for it"
+  flock 9
+fi
+if [ -f "$prefix/share/pipecalc/cross-x86_64-w64-mingw32.ini" ]; then
+  say "built meanwhile: $prefix"
   echo "$prefix" >&3
   exit 0
 fi
@@ -217,7 +246,8 @@ mkdir -p "$tmp"
 for pkg in "${packages[@]}"; do
   tar -xf "$cache/pkg-$pkg-${key[$pkg]}.tar" -C "$tmp"
 done
-(. "$recipes/runtime.sh"; assemble_runtime "$tmp"; check_gtk_links "$tmp" "$work") >>"$step_log" 2>&1
+(. "$recipes/runtime.sh"; assemble_runtime "$tmp"; add_compiler_runtime "$tmp"; check_imports "$tmp"
+ check_gtk_links "$tmp" "$work") >>"$step_log" 2>&1
 for pc in glib-2.0 gio-2.0 gmodule-2.0 jansson muparser zlib gtk+-3.0; do
   PKG_CONFIG_LIBDIR=$tmp/lib/pkgconfig pkg-config --exists "$pc" \
     || die "the prefix has no working $pc.pc"

@@ -112,3 +112,37 @@ EOT
   $host-gcc -o "$w/gtk-check.exe" "$w/gtk-check.c" \
     $(PKG_CONFIG_LIBDIR=$p/lib/pkgconfig pkg-config --cflags --libs gtk+-3.0)
 }
+
+# add_compiler_runtime PREFIX: the compiler's runtime DLLs that prefix
+# DLLs import (HarfBuzz's C++ imports libgcc_s_seh-1.dll: meson's
+# -Dcpp_link_args=-static-libgcc does not reach its link in a cross
+# build), copied into bin/ so a bundle finds them there. They are GCC's
+# runtime libraries, which the GCC Runtime Library Exception lets any
+# program ship.
+add_compiler_runtime() {
+  local p=$1 f dll found
+  for f in "$p"/bin/*.dll "$p"/bin/*.exe; do
+    [ -f "$f" ] || continue
+    while read -r dll; do
+      [ ! -f "$p/bin/$dll" ] || continue
+      found=$($host-g++ -print-file-name="$dll")
+      if [ "$found" != "$dll" ] && [ -f "$found" ]; then
+        cp "$found" "$p/bin/"
+      fi
+    done < <($host-objdump -p "$f" | sed -n 's/^\tDLL Name: //p')
+  done
+}
+
+# check_imports PREFIX: every DLL a prefix DLL imports is either in the
+# prefix's bin/ or Windows' own: a bundle walks these imports from bin/.
+check_imports() {
+  local p=$1 f dll bad=""
+  for f in "$p"/bin/*.dll; do
+    while read -r dll; do
+      case "$dll" in
+        lib*.dll|zlib1.dll) [ -f "$p/bin/$dll" ] || bad+=" ${f##*/}->$dll" ;;
+      esac
+    done < <($host-objdump -p "$f" | sed -n 's/^\tDLL Name: //p')
+  done
+  [ -z "$bad" ] || die "DLLs the prefix does not hold:$bad"
+}
