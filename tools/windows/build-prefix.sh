@@ -229,6 +229,7 @@ for pkg in "${packages[@]}"; do
     mv "$tarball.tmp-$$" "$tarball"
   ) >>"$step_log" 2>&1 &
   if wait $!; then
+    rm -f "$cache/failed-$pkg.log"
     step_done
   else
     on_error

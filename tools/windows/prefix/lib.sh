@@ -32,7 +32,6 @@ on_error() {
   if [ -s "$step_log" ]; then
     echo "build-prefix: the step failed; the end of its log ($step_log):" >&2
     tail -n 40 "$step_log" >&2
-    cp "$step_log" "$cache/failed-step.log" 2>/dev/null || true
   fi
 }
 
