@@ -30,6 +30,15 @@ test_packages=(
   # .exe tests, zip for the bundle.
   mingw-w64 libz-mingw-w64-dev dpkg-dev make cmake xz-utils
   wine wine64 zip unzip
+  # Issue 11, the GTK 3 stack in the Windows prefix: curl fetches the
+  # source packages; the native GLib/GTK tools its builds run
+  # (glib-compile-resources, gdk-pixbuf-pixdata, gtk-update-icon-cache);
+  # the symbolic icons and the hicolor index copied into the prefix.
+  curl libglib2.0-dev-bin libgdk-pixbuf2.0-bin gtk-update-icon-cache
+  adwaita-icon-theme hicolor-icon-theme
+  # Issue 11, the installer and its tests: makensis, the window found by
+  # name under wine, the icon converted for Windows.
+  nsis xdotool icoutils
   # The validate suite: the metainfo, the .desktop file, the icons (XML
   # well-formedness, and rendered to PNG to look at them).
   # The graph pane's export test loads the SVG it wrote (rsvg-convert) too.
