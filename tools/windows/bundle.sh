@@ -9,18 +9,18 @@
 #   bin\                       pipecalc.exe, pipecalcd.exe, pipecalc-cli.exe,
 #                              the DLLs, GLib's spawn helpers
 #   lib\pipecalc\transports\   the transport modules (pc-paths-win32.c)
-#   lib\gdk-pixbuf-2.0\...     image loaders and their cache, if the prefix
-#                              has loader modules
+#   lib\gdk-pixbuf-2.0\...     gdk-pixbuf's loaders (cache), as the prefix has
 #   share\locale\ru\...        pipecalc's translations, GTK's and GLib's
 #   share\glib-2.0\schemas\    GTK's and pipecalc's schemas, compiled
-#   share\icons\               the application icon (hicolor) and the
-#                              symbolic icons the window uses (an Adwaita
-#                              subset, from this machine's adwaita-icon-theme)
+#   share\icons\               the application icon (hicolor, PNGs) and the
+#                              symbolic icons the window uses (the prefix's
+#                              Adwaita subset)
 # The DLLs are those the programs, the modules and the loaders import from
 # the prefix, found by walking the import tables (objdump -p) recursively;
 # DLLs that Windows itself provides (KERNEL32, WS2_32, the C runtime...)
 # are not in the prefix and are left out. The GTK parts are added only
-# when the build has pipecalc.exe (a prefix with GTK 3).
+# when the build has pipecalc.exe (a prefix with GTK 3): the run-time data
+# the prefix lists in share/pipecalc/runtime.txt, and pipecalc's own.
 #
 # Usage: tools/windows/bundle.sh BUILD_DIR OUTPUT [PREFIX]
 #   OUTPUT ending in .zip: a zip holding the folder pipecalc-VERSION-win64;
@@ -124,115 +124,54 @@ done
 # Without their debugging information: a third of the size.
 find "$dest" \( -name '*.exe' -o -name '*.dll' \) -exec x86_64-w64-mingw32-strip --strip-unneeded {} +
 
-# Translations: pipecalc's, and GTK's and GLib's own Russian catalogues
-# when the prefix has them (dialog buttons, the file chooser).
+# pipecalc's translations.
 shopt -s nullglob
 for mo in "$build"/po/*/LC_MESSAGES/pipecalc.mo; do
   lang=$(basename "$(dirname "$(dirname "$mo")")")
   mkdir -p "$dest/share/locale/$lang/LC_MESSAGES"
   cp "$mo" "$dest/share/locale/$lang/LC_MESSAGES/"
-  if $have_gui; then
-    for domain in gtk30 glib20; do
-      if [ -f "$prefix/share/locale/$lang/LC_MESSAGES/$domain.mo" ]; then
-        cp "$prefix/share/locale/$lang/LC_MESSAGES/$domain.mo" \
-          "$dest/share/locale/$lang/LC_MESSAGES/"
-      fi
-    done
-  fi
 done
 shopt -u nullglob
 
 if $have_gui; then
-  # Schemas: GTK's (the file chooser's settings) and pipecalc's, compiled
-  # here; the compiled format does not depend on the platform.
+  runtime=$prefix/share/pipecalc/runtime.txt
+  if [ -f "$runtime" ]; then
+    # The GTK run-time data the prefix lists (tools/windows/prefix/
+    # runtime.sh): GTK's compiled schemas, the Adwaita icon subset, the
+    # hicolor index, gdk-pixbuf's loaders cache, GTK's and GLib's Russian
+    # catalogues. Each path goes to the same place in the bundle.
+    while read -r rel; do
+      [ -n "$rel" ] || continue
+      [ -e "$prefix/$rel" ] || { echo "bundle.sh: $prefix/$rel (in runtime.txt) is missing" >&2; exit 1; }
+      mkdir -p "$dest/$(dirname "$rel")"
+      cp -r "$prefix/$rel" "$dest/$(dirname "$rel")/"
+    done < "$runtime"
+  else
+    echo "bundle.sh: $runtime is missing: the prefix gives no GTK run-time data" >&2
+    exit 1
+  fi
+
+  # pipecalc's schema joins GTK's, compiled again (the compiled format
+  # does not depend on the platform), with its Windows defaults: the
+  # local server over npipe (data/windows/*.gschema.override).
   schemas=$dest/share/glib-2.0/schemas
   mkdir -p "$schemas"
-  cp "$source_root/data/io.github.pipecalc.PipeCalc.gschema.xml" "$schemas/"
-  shopt -s nullglob
-  for xml in "$prefix"/share/glib-2.0/schemas/*.gschema.xml; do
-    cp "$xml" "$schemas/"
-  done
-  shopt -u nullglob
+  cp "$source_root/data/io.github.pipecalc.PipeCalc.gschema.xml" \
+    "$source_root/data/windows/io.github.pipecalc.PipeCalc.windows.gschema.override" "$schemas/"
   glib-compile-schemas --strict "$schemas"
 
-  # The application icon, as PNGs: the prefix has no SVG loader. The
-  # hicolor theme's index names the size folders.
+  # The application icon (gtk_window_set_default_icon_name, the taskbar),
+  # as PNGs: the prefix has no SVG loader. The theme's cache is made again
+  # to name them: GTK trusts a cache over the folders.
   icons=$dest/share/icons
   mkdir -p "$icons/hicolor"
-  cp /usr/share/icons/hicolor/index.theme "$icons/hicolor/"
+  [ -f "$icons/hicolor/index.theme" ] || cp /usr/share/icons/hicolor/index.theme "$icons/hicolor/"
   svg=$source_root/data/icons/hicolor/scalable/apps/io.github.pipecalc.PipeCalc.svg
   for size in 16 24 32 48 64 128 256; do
     mkdir -p "$icons/hicolor/${size}x${size}/apps"
     rsvg-convert -w $size -h $size -o "$icons/hicolor/${size}x${size}/apps/io.github.pipecalc.PipeCalc.png" "$svg"
   done
-
-  # The symbolic icons of the window (named in its .ui files and code) and
-  # of the GTK widgets it uses, from Adwaita's pre-rendered .symbolic.png.
-  adwaita=/usr/share/icons/Adwaita
-  [ -f "$adwaita/index.theme" ] || { echo "bundle.sh: $adwaita is missing (adwaita-icon-theme)" >&2; exit 1; }
-  mkdir -p "$icons/Adwaita"
-  cp "$adwaita/index.theme" "$icons/Adwaita/"
-  mapfile -t icon_names < <(
-    grep -rhoE '[a-z0-9-]+-symbolic' "$source_root/ui" "$source_root/src/gui" | sort -u
-    cat <<'EOF'
-window-close-symbolic
-window-minimize-symbolic
-window-maximize-symbolic
-window-restore-symbolic
-pan-down-symbolic
-pan-up-symbolic
-pan-start-symbolic
-pan-end-symbolic
-list-add-symbolic
-list-remove-symbolic
-edit-clear-symbolic
-edit-find-symbolic
-edit-copy-symbolic
-edit-cut-symbolic
-edit-paste-symbolic
-edit-delete-symbolic
-edit-select-all-symbolic
-edit-undo-symbolic
-open-menu-symbolic
-view-more-symbolic
-process-working-symbolic
-object-select-symbolic
-dialog-error-symbolic
-dialog-warning-symbolic
-dialog-information-symbolic
-dialog-question-symbolic
-dialog-password-symbolic
-document-open-symbolic
-document-save-symbolic
-document-open-recent-symbolic
-folder-symbolic
-folder-new-symbolic
-folder-documents-symbolic
-folder-download-symbolic
-folder-pictures-symbolic
-user-home-symbolic
-user-desktop-symbolic
-drive-harddisk-symbolic
-starred-symbolic
-go-up-symbolic
-go-down-symbolic
-go-previous-symbolic
-go-next-symbolic
-text-x-generic-symbolic
-image-x-generic-symbolic
-caps-lock-symbolic
-EOF
-  )
-  for size in 16x16 24x24 32x32 48x48; do
-    for icon in "${icon_names[@]}"; do
-      for found in "$adwaita/$size"/*/"$icon.symbolic.png"; do
-        [ -f "$found" ] || continue
-        rel=${found#"$adwaita/"}
-        mkdir -p "$icons/Adwaita/$(dirname "$rel")"
-        cp "$found" "$icons/Adwaita/$rel"
-      done
-    done
-  done
+  gtk-update-icon-cache -q -f -t "$icons/hicolor"
 fi
 
 case $output in
