@@ -49,6 +49,8 @@ test_packages=(
   # Issue 13: systemd-socket-activate and systemd-analyze (the activation
   # test and the units' checks), haproxy (the scale-out test).
   systemd haproxy
+  # Issue 11: the Windows installer (makensis) of tools/windows/package.sh.
+  nsis
 )
 # The Debian package stage of ./test.sh (tests/test-debian-package.sh):
 # dpkg-buildpackage with debhelper, lintian on the result.

@@ -8,7 +8,6 @@
 #include "pc-paths.h"
 #include "pc-private-server.h"
 #include "pc-runtime-dir.h"
-#include "pc-wait.h"
 
 /* How long a private server gets to exit when asked before it is killed. */
 #define STOP_TIMEOUT_MS 5000
@@ -17,7 +16,7 @@
 
 struct _PcPrivateServer
 {
-  GSubprocess            *process;
+  PcChild                *process;
   char                   *pid;
   GDataInputStream       *log;
   GCancellable           *cancellable;
@@ -37,7 +36,7 @@ private_server_clear (gpointer data)
 
   g_clear_object (&self->log);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->process);
+  g_clear_pointer (&self->process, pc_child_free);
   g_clear_pointer (&self->pid, g_free);
   g_queue_clear_full (&self->last_lines, g_free);
 }
@@ -106,36 +105,31 @@ pc_private_server_start (const char              *address,
 {
   g_autofree char *server_path = pc_paths_server ();
   g_autofree char *dir = pc_runtime_dir_path ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  const char *argv[] = { server_path, "--listen", address, NULL };
   PcPrivateServer *self;
-  GSubprocess *process;
+  PcChild *process;
 
   if (!pc_ensure_private_dir (dir, error))
     return NULL;
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   /* The private server belongs to its client and dies with it. */
-  pc_child_launcher_setup (launcher);
-  process = g_subprocess_launcher_spawn (launcher, error, server_path,
-                                         "--listen", address, NULL);
+  process = pc_child_spawn (argv, error);
   if (process == NULL)
     {
       g_prefix_error (error, _("Cannot start the server %s: "), server_path);
       return NULL;
     }
-  pc_child_tie (process);
 
   self = g_rc_box_new0 (PcPrivateServer);
   self->process = process;
-  self->pid = g_strdup (g_subprocess_get_identifier (process));
+  self->pid = pc_child_get_pid (process);
   self->log_func = log_func;
   self->user_data = user_data;
   self->cancellable = g_cancellable_new ();
   g_queue_init (&self->last_lines);
   /* Always drained, even with no one to show it to: a server blocked on a
    * full stderr pipe would stop answering. */
-  self->log = g_data_input_stream_new (g_subprocess_get_stderr_pipe (process));
+  self->log = g_data_input_stream_new (pc_child_get_stderr (process));
   read_log_line (self);
   return self;
 }
@@ -146,7 +140,7 @@ pc_private_server_check (PcPrivateServer  *self,
 {
   g_autoptr(GString) tail = NULL;
 
-  if (g_subprocess_get_identifier (self->process) != NULL)
+  if (pc_child_is_running (self->process))
     return TRUE;
 
   tail = g_string_new (NULL);
@@ -167,42 +161,20 @@ pc_private_server_get_pid (PcPrivateServer *self)
 char *
 pc_private_server_describe_end (PcPrivateServer *self)
 {
-  if (g_subprocess_get_identifier (self->process) != NULL)
-    return g_strdup (_("is still running"));
-#ifdef G_OS_UNIX
-  if (g_subprocess_get_if_signaled (self->process))
-    return g_strdup_printf (_("was killed by signal %d (%s)"),
-                            g_subprocess_get_term_sig (self->process),
-                            g_strsignal (g_subprocess_get_term_sig (self->process)));
-#endif
-  if (g_subprocess_get_if_exited (self->process))
-    return g_strdup_printf (_("exited with status %d"),
-                            g_subprocess_get_exit_status (self->process));
-  return g_strdup (_("ended"));
+  return pc_child_describe_end (self->process);
 }
 
 void
 pc_private_server_stop (PcPrivateServer *self)
 {
-  g_autoptr(GMainContext) context = NULL;
-  g_auto(PcWait) wait = PC_WAIT_INIT;
-
   if (self == NULL)
     return;
 
-  if (g_subprocess_get_identifier (self->process) != NULL)
-    {
-      pc_child_request_stop (self->process);
-    }
+  if (pc_child_is_running (self->process))
+    pc_child_request_stop (self->process);
   /* Waits here, on purpose: the client is going away and the server must
    * be gone (its socket file removed) before it does. */
-  context = g_main_context_ref_thread_default ();
-  g_subprocess_wait_async (self->process, NULL, pc_wait_cb, &wait);
-  if (pc_wait_run (&wait, context, STOP_TIMEOUT_MS) == NULL)
-    {
-      g_subprocess_force_exit (self->process);
-      pc_wait_run (&wait, context, 0);
-    }
+  pc_child_wait_or_kill (self->process, STOP_TIMEOUT_MS);
 
   self->log_func = NULL;
   g_cancellable_cancel (self->cancellable);

@@ -12,6 +12,7 @@
 #include "pc-application.h"
 #include "pc-connection.h"
 #include "pc-connection-dialog.h"
+#include "pc-font-override.h"
 #include "pc-paths.h"
 #include "pc-preferences-dialog.h"
 #include "pc-secret.h"
@@ -279,6 +280,7 @@ pc_application_startup (GApplication *application)
   if (pc_paths_in_build_tree ())
     gtk_icon_theme_append_search_path (gtk_icon_theme_get_default (), PC_SOURCE_ICONDIR);
   gtk_window_set_default_icon_name (PC_APPLICATION_ID);
+  pc_font_override_apply ();
 
 #ifdef G_OS_UNIX
   g_unix_signal_add (SIGINT, quit_signal_cb, self);

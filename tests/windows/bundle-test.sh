@@ -27,7 +27,9 @@ else
   not_ok "bundle.sh makes a zip that unpacks" "$work/bundle.log"
   exit 0
 fi
-dir=$work/empty/pipecalc-win64
+# The zip holds pipecalc-VERSION-win64\bin (the programs and DLLs) and
+# lib\pipecalc\transports (tools/windows/bundle.sh).
+dir=$(echo "$work"/empty/pipecalc-*-win64)/bin
 
 port=$(free_port)
 address=tcp://127.0.0.1:$port

@@ -36,8 +36,15 @@ if [ ! -f "$build/build.ninja" ]; then
   rm -f "$setup_log"
   echo "$prefix" >"$build/.pipecalc-prefix"
 fi
-echo "== Windows: cross-building pipecalcd.exe, pipecalc-cli.exe and the tests"
+echo "== Windows: cross-building pipecalcd.exe, pipecalc-cli.exe, pipecalc.exe and the tests"
 nice ninja -C "$build"
+
+echo "== Windows: the bundle, its zip and the installer (tools/windows/package.sh)"
+package_log=$(mktemp)
+nice tools/windows/package.sh "$build" "$build/package" "$prefix" >"$package_log" 2>&1 \
+  || { tail -n 30 "$package_log" >&2; rm -f "$package_log"; exit 1; }
+grep '^package.sh:' "$package_log" || true
+rm -f "$package_log"
 
 export WINEPREFIX=$PWD/$build/wine WINEDEBUG=-all
 status=0

@@ -1,0 +1,321 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SPDX-FileCopyrightText: 2026 The pipecalc developers
+#
+# The Windows installer end to end under wine, as TAP, as a Windows user
+# meets it: pipecalc-VERSION-setup.exe (tools/windows/package.sh) installs
+# silently (/S) into a private, fresh WINEPREFIX; the files, the Start menu
+# shortcut and the uninstaller's registry entry are there; the installed
+# pipecalc-cli.exe computes with a private server; the installed
+# pipecalc.exe opens its window under a private Xvfb, starts its private
+# pipecalcd.exe without a console window, computes 2^10 (the
+# screenshot must show the same result row as for the literal 1024, and
+# not the one for 2^11), runs its private pipecalcd.exe while open and
+# stops it when closed, and speaks Russian with LANGUAGE=ru; the
+# uninstaller (/S) removes everything it installed and nothing else.
+#
+# AT-SPI does not reach wine, so the window is found by its title with
+# xdotool and read from screenshots. Wine's pango-win32 sees only the
+# DejaVu fonts here: the window runs with PIPECALC_FONT="DejaVu Sans", a
+# test-only override (src/gui/pc-font-override.h).
+#
+# Usage: test-installer.sh BUILD_DIR PREFIX
+# The installer is BUILD_DIR/package/pipecalc-VERSION-setup.exe, made by
+# tools/windows/windows-tests.sh; made here when missing or older than
+# the programs. PIPECALC_SCREENSHOTS=DIR keeps the screenshots.
+set -u
+build=${1:?usage: test-installer.sh BUILD_DIR PREFIX}
+prefix=${2:?usage: test-installer.sh BUILD_DIR PREFIX}
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(cd "$build" && pwd)
+# shellcheck source=tests/windows/wine-lib.sh
+. "$here/wine-lib.sh"
+unset WINEPATH PIPECALC_TRANSPORT_PATH PIPECALCD PIPECALC_CLI PIPECALC_SERVER
+unset LANGUAGE LC_ALL LC_MESSAGES
+export LANG=C.UTF-8
+export WINEPREFIX=$work/wine WINEDEBUG=-all
+# Wine's server for this prefix goes before the prefix does.
+trap 'wineserver -k 2>/dev/null; wine_lib_cleanup' EXIT
+# No menu entries in the real desktop, no Mono or Gecko prompts.
+export WINEDLLOVERRIDES="winemenubuilder.exe=d;mscoree=;mshtml="
+shots=${PIPECALC_SCREENSHOTS:-$work/shots}
+mkdir -p "$shots"
+
+# A private X server for the whole wine prefix, started before wine: the
+# window needs it, and wine's desktop process takes the display it first
+# sees.
+unset DISPLAY
+if command -v Xvfb >/dev/null; then
+  exec 5>"$work/displayfd"
+  Xvfb -displayfd 5 -screen 0 1024x768x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+  pids+=($!)
+  exec 5>&-
+  for _ in $(seq 100); do
+    [ -s "$work/displayfd" ] && break
+    sleep 0.1
+  done
+  [ -s "$work/displayfd" ] && export DISPLAY=:$(head -n 1 "$work/displayfd")
+fi
+
+echo "1..12"
+
+# ---- The installer -------------------------------------------------------
+version=$(meson introspect --projectinfo "$build" \
+  | python3 -c 'import json, sys; print(json.load(sys.stdin)["version"])')
+setup=$build/package/pipecalc-$version-setup.exe
+bundle=$build/package/pipecalc-$version-win64
+stale=false
+if [ ! -f "$setup" ] || [ ! -d "$bundle" ]; then
+  stale=true
+else
+  for f in "$build"/src/*/*.exe "$build"/transports/*/*.dll; do
+    [ "$f" -nt "$setup" ] && stale=true
+  done
+fi
+if $stale; then
+  if ! "$here/../../tools/windows/package.sh" "$build" "$build/package" "$prefix" \
+       >"$work/package.log" 2>&1; then
+    not_ok "tools/windows/package.sh makes the installer" "$work/package.log"
+    exit 0
+  fi
+fi
+
+started=$SECONDS
+if timeout 300 wine "$setup" /S >"$work/setup.log" 2>&1; then
+  ok "pipecalc-$version-setup.exe /S installs silently ($(du -h "$setup" | cut -f1), $((SECONDS - started)) s with a fresh wine prefix)"
+else
+  not_ok "pipecalc-$version-setup.exe /S installs silently" "$work/setup.log"
+  exit 0
+fi
+
+# Windows paths of the wine prefix, as Linux paths.
+winpath_u() { wine winepath -u "$1" 2>/dev/null | tr -d '\r'; }
+localappdata=$(winpath_u "$(wine cmd /c 'echo %LOCALAPPDATA%' 2>/dev/null | tr -d '\r')")
+appdata=$(winpath_u "$(wine cmd /c 'echo %APPDATA%' 2>/dev/null | tr -d '\r')")
+inst=${localappdata%/}/Programs/pipecalc
+shortcut="${appdata%/}/Microsoft/Windows/Start Menu/Programs/pipecalc.lnk"
+
+missing=$( (cd "$bundle" && find . -type f) | while read -r f; do
+  cmp -s "$bundle/$f" "$inst/$f" || echo "$f"
+done)
+if [ -d "$inst" ] && [ -z "$missing" ] && [ -f "$inst/uninstall.exe" ] && [ -f "$shortcut" ]; then
+  ok "every file of the bundle ($(find "$bundle" -type f | wc -l)) is in %LOCALAPPDATA%\\Programs\\pipecalc, with uninstall.exe and the Start menu shortcut"
+else
+  echo "# missing or different: $(echo "$missing" | head -n 5 | tr '\n' ' ')"
+  ls "$inst" "$shortcut" 2>&1 | sed 's/^/# /'
+  not_ok "every file of the bundle is in %LOCALAPPDATA%\\Programs\\pipecalc, with uninstall.exe and the Start menu shortcut"
+fi
+
+key='HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\pipecalc'
+wine reg query "$key" >"$work/reg.txt" 2>&1
+sed -i 's/\r$//' "$work/reg.txt"
+reg_bad=""
+for value in DisplayName DisplayVersion DisplayIcon UninstallString QuietUninstallString \
+             EstimatedSize Publisher; do
+  grep -q "^ *$value " "$work/reg.txt" || reg_bad+=" $value"
+done
+grep -q "DisplayVersion *REG_SZ *$version\$" "$work/reg.txt" || reg_bad+=" DisplayVersion=$version"
+grep -qi 'QuietUninstallString *REG_SZ *"C:\\users\\.*\\Programs\\pipecalc\\uninstall.exe" /S$' \
+  "$work/reg.txt" || reg_bad+=" QuietUninstallString=...uninstall.exe /S"
+if [ -z "$reg_bad" ]; then
+  ok "the uninstaller is registered under $key (name, version, icon, quiet uninstall, size, publisher)"
+else
+  echo "# wrong or missing:$reg_bad"
+  not_ok "the uninstaller is registered under $key" "$work/reg.txt"
+fi
+
+# The installed CLI with nothing at the default address starts its own
+# private server (npipe) from the installed tree: transports, DLLs and
+# pipecalcd.exe are found relative to the program.
+out=$(cd "$inst/bin" && timeout 120 wine ./pipecalc-cli.exe --timeout 20 '2^10' 2>"$work/cli.err" </dev/null | tr -d '\r')
+if [ "$out" = 1024 ]; then
+  ok "the installed pipecalc-cli.exe prints 1024 for 2^10 through its private server"
+else
+  echo "# got: $out"
+  not_ok "the installed pipecalc-cli.exe prints 1024 for 2^10 through its private server" "$work/cli.err"
+fi
+
+# ---- The window -----------------------------------------------------------
+gui_reason=""
+if [ ! -f "$inst/bin/pipecalc.exe" ]; then
+  gui_reason="the build has no pipecalc.exe (its prefix has no GTK 3)"
+else
+  for tool in Xvfb xdotool import convert; do
+    command -v "$tool" >/dev/null || gui_reason="$tool is missing (tools/install-deps.sh test installs it)"
+  done
+  [ -z "$gui_reason" ] && [ -z "${DISPLAY:-}" ] && gui_reason="Xvfb did not start: $(tail -n 1 "$work/xvfb.log")"
+fi
+
+# How many processes of this wine prefix run the program $1 (wine 8's
+# tasklist lists nothing): a wine process's command line is its Windows
+# one, its environment has our WINEPREFIX.
+wine_processes() {
+  local n=0 pid
+  for pid in $(pgrep -f -i "$1" 2>/dev/null); do
+    tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qx "WINEPREFIX=$WINEPREFIX" \
+      && n=$((n + 1))
+  done
+  echo "$n"
+}
+
+# start_window LOG TITLE [ENV...]: pipecalc.exe from the installed tree;
+# sets $window_pid and $wid (empty when no window with TITLE appears).
+start_window() {
+  local log=$1 title=$2
+  shift 2
+  (cd "$inst/bin" && exec env "$@" PIPECALC_FONT="DejaVu Sans" wine ./pipecalc.exe) >"$log" 2>&1 &
+  window_pid=$!
+  pids+=("$window_pid")
+  wid=$(timeout 120 xdotool search --sync --onlyvisible --name "^$title\$" 2>/dev/null | head -n 1)
+}
+
+# click X Y: a click at X, Y of the window; X, Y < 0 count from the right
+# and bottom edges. Return and Ctrl+Q do not reach GTK under wine (GDK
+# cannot load wine's keyboard layout to translate them), so the test
+# clicks the "=" button and the title bar's close button.
+click() {
+  local x=$1 y=$2 width height
+  eval "$(xdotool getwindowgeometry --shell "$wid")"
+  width=$WIDTH height=$HEIGHT
+  [ "$x" -lt 0 ] && x=$((width + x))
+  [ "$y" -lt 0 ] && y=$((height + y))
+  xdotool mousemove --window "$wid" "$x" "$y" click 1
+  xdotool mousemove 1023 767
+}
+
+# stop_window: the close button; TRUE when pipecalc.exe has exited
+# within 30 s.
+stop_window() {
+  click -27 27
+  for _ in $(seq 60); do
+    kill -0 "$window_pid" 2>/dev/null || return 0
+    sleep 0.5
+  done
+  return 1
+}
+
+# shot NAME: the window's picture, as PNG and as 8-bit grey PGM.
+shot() {
+  import -window "$wid" "$shots/$1.png" 2>/dev/null \
+    && convert "$shots/$1.png" -colorspace Gray -depth 8 "$work/$1.pgm"
+}
+
+# enter TEXT: types TEXT and Return into the window's expression entry.
+enter() {
+  xdotool windowfocus --sync "$wid" 2>/dev/null
+  xdotool type --delay 60 "$1"
+  click -43 79
+  sleep 3
+}
+
+if [ -n "$gui_reason" ]; then
+  for what in "the window appears" "a private pipecalcd.exe runs while the window is open" \
+              "no console window opens for the private pipecalcd.exe" "the window shows 1024 for 2^10" "the window speaks Russian with LANGUAGE=ru" \
+              "closing the window stops its private pipecalcd.exe"; do
+    echo "# skipped: $gui_reason"
+    skip "$what: $gui_reason"
+  done
+else
+  # Away from the rows: a row under the pointer is drawn highlighted.
+  xdotool mousemove 1023 767
+  start_window "$work/window.log" "Pipe Calculator"
+  if [ -n "$wid" ]; then
+    ok "the installed pipecalc.exe opens its window (\"Pipe Calculator\", X window $wid)"
+  else
+    not_ok "the installed pipecalc.exe opens its window" "$work/window.log"
+  fi
+
+  # The window's embedded default: a private server on npipe://./pipecalc,
+  # started when the window connects.
+  servers=0
+  for _ in $(seq 40); do
+    servers=$(wine_processes pipecalcd.exe)
+    [ "$servers" -ge 1 ] && break
+    sleep 0.5
+  done
+  if [ "$servers" -ge 1 ]; then
+    ok "a private pipecalcd.exe runs while the window is open"
+  else
+    pgrep -a -f -i 'pipecalc' | sed 's/^/# /'
+    not_ok "a private pipecalcd.exe runs while the window is open" "$work/window.log"
+  fi
+
+  # GLib's own spawn (gspawn-win64-helper.exe, _wspawnvp) gives a console
+  # program started from a GUI program a console window, titled with its
+  # path; wine draws it too. pc-child-win32.c's CREATE_NO_WINDOW must not.
+  consoles=$(xdotool search --onlyvisible --name 'pipecalcd' 2>/dev/null | wc -l)
+  if [ "$servers" -ge 1 ] && [ "$consoles" -eq 0 ]; then
+    ok "no console window opens for the private pipecalcd.exe"
+  else
+    for w in $(xdotool search --onlyvisible --name 'pipecalcd' 2>/dev/null); do
+      echo "# console window: $(xdotool getwindowname "$w")"
+    done
+    not_ok "no console window opens for the private pipecalcd.exe"
+  fi
+
+  # The literal 1024 first: its result row is the reference the row of
+  # 2^10 must match pixel for pixel (same text, font and place in the row).
+  expression=${PIPECALC_TEST_EXPRESSION:-2^10}
+  if [ -n "$wid" ] && shot before && enter 1024 && shot reference \
+     && enter "$expression" && shot result \
+     && python3 "$here/compare-rows.py" "$work/before.pgm" "$work/reference.pgm" \
+          "$work/result.pgm" >"$work/compare.log" 2>&1; then
+    ok "the window shows 1024 for $expression (its result row matches the one of the literal 1024)"
+    sed 's/^/# /' "$work/compare.log"
+  else
+    not_ok "the window shows 1024 for $expression (its result row matches the one of the literal 1024)" \
+      "$work/compare.log"
+  fi
+
+  closed=false
+  [ -n "$wid" ] && stop_window && closed=true
+  left=1
+  for _ in $(seq 40); do
+    left=$(wine_processes pipecalcd.exe)
+    [ "$left" -eq 0 ] && break
+    sleep 0.5
+  done
+  if $closed && [ "$left" -eq 0 ]; then
+    ok "closing the window ends pipecalc.exe and stops its private pipecalcd.exe"
+  else
+    echo "# window closed: $closed; pipecalcd.exe processes left: $left"
+    not_ok "closing the window ends pipecalc.exe and stops its private pipecalcd.exe" "$work/window.log"
+  fi
+
+  start_window "$work/window-ru.log" "Калькулятор pipecalc" LANGUAGE=ru
+  if [ -n "$wid" ]; then
+    shot russian
+    ok "with LANGUAGE=ru the window's title is Russian (\"Калькулятор pipecalc\")"
+    stop_window || true
+  else
+    xdotool search --name '.' getwindowname 2>/dev/null | sed 's/^/# window: /' | head -n 5
+    not_ok "with LANGUAGE=ru the window's title is Russian (\"Калькулятор pipecalc\")" "$work/window-ru.log"
+  fi
+fi
+
+# ---- The uninstaller ------------------------------------------------------
+# A file of the user's in the installation folder must survive.
+echo "mine" >"$inst/notes.txt"
+# uninstall.exe copies itself to %TEMP% and returns at once: wait for the
+# files to go.
+timeout 120 wine "$inst/uninstall.exe" /S >"$work/uninstall.log" 2>&1
+for _ in $(seq 120); do
+  [ ! -e "$inst/bin" ] && [ ! -e "$inst/uninstall.exe" ] && break
+  sleep 0.5
+done
+sleep 1
+left=$(cd "$inst" 2>/dev/null && find . -mindepth 1 | sed 's|^\./||' | sort | tr '\n' ' ')
+if [ "$left" = "notes.txt " ] && [ ! -e "$shortcut" ]; then
+  ok "uninstall.exe /S removes every installed file, folder and the shortcut, and keeps the user's notes.txt"
+else
+  echo "# left in the installation folder: $(echo "$left" | cut -c1-300)"
+  [ -e "$shortcut" ] && echo "# the shortcut is still there"
+  not_ok "uninstall.exe /S removes every installed file, folder and the shortcut, and keeps the user's notes.txt" \
+    "$work/uninstall.log"
+fi
+
+if wine reg query "$key" >"$work/reg-after.txt" 2>&1; then
+  not_ok "uninstall.exe /S removes the registry key $key" "$work/reg-after.txt"
+else
+  ok "uninstall.exe /S removes the registry key $key"
+fi
