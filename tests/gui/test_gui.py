@@ -1726,7 +1726,8 @@ def clear_history_undo(c):
           "5+5 is still in the history file after Clear History")
     undo = wait_until(lambda: undo_button(app), 5, "the Undo notification")
     pcgui.click(undo)
-    wait_until(lambda: combo_items(app) == ["6*7", "5+5"], 5, "Undo to bring the combo box back",
+    # Oldest first, as the combo box lists them (item 2).
+    wait_until(lambda: combo_items(app) == ["5+5", "6*7"], 5, "Undo to bring the combo box back",
                state=lambda: combo_items(app))
     with open(c.history_path, encoding="utf-8") as history:
         saved = history.read()

@@ -163,7 +163,13 @@ wine_processes() {
 start_window() {
   local log=$1 title=$2
   shift 2
-  (cd "$inst/bin" && exec env "$@" PIPECALC_FONT="DejaVu Sans" wine ./pipecalc.exe) >"$log" 2>&1 &
+  # The window runs as a user starts it: without meson's
+  # G_DEBUG=fatal-criticals. Under wine, GDK's win32 settings turn the
+  # system's message font into a Pango description, wine's has none, and
+  # GDK passes the NULL on (gdkproperty-win32.c: "Pango-CRITICAL:
+  # pango_font_description_to_string: assertion 'desc != NULL'"): harmless,
+  # a real Windows has Segoe UI, but fatal under that flag.
+  (cd "$inst/bin" && exec env -u G_DEBUG "$@" PIPECALC_FONT="DejaVu Sans" wine ./pipecalc.exe) >"$log" 2>&1 &
   window_pid=$!
   pids+=("$window_pid")
   wid=$(timeout 120 xdotool search --sync --onlyvisible --name "^$title\$" 2>/dev/null | head -n 1)
