@@ -17,7 +17,7 @@ unset WINEPATH PIPECALC_TRANSPORT_PATH PIPECALCD PIPECALC_CLI
 # shellcheck source=tests/windows/wine-lib.sh
 . "$here/wine-lib.sh"
 
-echo "1..3"
+echo "1..4"
 
 if "$here/../../tools/windows/bundle.sh" "$build" "$work/pipecalc.zip" "$prefix" >"$work/bundle.log" 2>&1 \
    && mkdir "$work/empty" && (cd "$work/empty" && unzip -q ../pipecalc.zip); then
@@ -47,4 +47,25 @@ if [ "$out" = 1024 ]; then
 else
   echo "# got: $out"
   not_ok "the unpacked pipecalc-cli.exe prints 1024 for 2^10" "$work/cli.err"
+fi
+
+# Every symbolic icon the window names (ui/*.ui, src/gui/*.c) is in the
+# bundle's icon themes: GTK on Windows has no system theme to fall back
+# on, and a missing one is drawn as a broken-image square.
+if [ -d "$dir/../share/icons" ]; then
+  src=$here/../..
+  missing=()
+  for name in $(grep -rhoE '[a-z0-9-]+-symbolic' "$src"/ui/*.ui "$src"/src/gui/*.c | sort -u); do
+    find "$dir/../share/icons" -name "$name.*" -print -quit | grep -q . || missing+=("$name")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    ok "every symbolic icon the window names is in the bundle"
+  else
+    echo "# missing from share/icons: ${missing[*]}" >"$work/icons.txt"
+    echo "# (tools/windows/prefix/runtime.sh lists the icons the prefix keeps)" >>"$work/icons.txt"
+    not_ok "every symbolic icon the window names is in the bundle" "$work/icons.txt"
+  fi
+else
+  n_case=$((n_case + 1))
+  echo "ok $n_case # SKIP the bundle has no share/icons: this build has no window (no GTK 3 in the prefix)"
 fi

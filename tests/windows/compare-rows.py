@@ -8,7 +8,8 @@ RESULT (after the expression under test). Each new history entry is new
 ink: pixels that turned darker (the default light theme), below anything
 else that did (the entry field above it may change too; the empty list's
 placeholder only goes lighter as it goes away): the last two bands of such
-pixel rows are the expression line and the result line. The result lines
+pixel rows, left of the rows' copy buttons, are the expression line and
+the result line. The result lines
 are cut to the columns that changed and compared pixel by pixel.
 
 Usage: compare-rows.py BEFORE.pgm REFERENCE.pgm RESULT.pgm
@@ -16,6 +17,10 @@ Exit status 0 when the rows match, 1 with the reason otherwise."""
 import sys
 
 THRESHOLD = 48  # a grey difference that is ink, not noise
+# Each row has a copy button at its right end, as tall as both of its
+# lines: the rightmost pixels are left out, or the button would join the
+# expression line and the result line into one band.
+RIGHT_MARGIN = 80
 
 
 def read_pgm(path):
@@ -49,7 +54,7 @@ def changed_bands(a, b):
     bands = []
     current = None
     for y in range(height):
-        row = range(y * width, (y + 1) * width)
+        row = range(y * width, (y + 1) * width - RIGHT_MARGIN)
         cols = [i - y * width for i in row if pa[i] - pb[i] > THRESHOLD]
         if cols:
             if current is None:

@@ -206,11 +206,37 @@ shot() {
     && convert "$shots/$1.png" -colorspace Gray -depth 8 "$work/$1.pgm"
 }
 
-# enter TEXT: types TEXT and Return into the window's expression entry.
+# equals_x: the x of the middle of the "=" button, found in a picture of
+# the window as the run of the theme's suggested-action blue at the
+# entry's height (y = 79) — its place depends on the layout (the spinner's
+# reserved room, the clamp), so it is looked for, not assumed.
+equals_x() {
+  import -window "$wid" "$work/find-equals.png" 2>/dev/null || return 1
+  convert "$work/find-equals.png" -crop "x1+0+79" +repage -depth 8 rgb:- | python3 -c '
+import sys
+row = sys.stdin.buffer.read()
+blue = [i // 3 for i in range(0, len(row) - 2, 3)
+        if row[i + 2] > 170 and row[i] < 120 and row[i + 2] - row[i] > 80]
+runs, start = [], None
+for a, b in zip(blue, blue[1:] + [None]):
+    start = a if start is None else start
+    if b != a + 1:
+        runs.append((start, a))
+        start = None
+runs = [r for r in runs if r[1] - r[0] >= 15]
+if runs:
+    print((runs[-1][0] + runs[-1][1]) // 2)
+'
+}
+
+# enter TEXT: types TEXT into the window's expression entry and clicks "=".
 enter() {
+  local x
   xdotool windowfocus --sync "$wid" 2>/dev/null
   xdotool type --delay 60 "$1"
-  click -43 79
+  x=$(equals_x)
+  [ -n "$x" ] || { echo "# no \"=\" button (suggested-action blue) at y = 79" >&2; return 1; }
+  click "$x" 79
   sleep 3
 }
 

@@ -30,6 +30,7 @@ runtime_icons=(
   window-close-symbolic pan-down-symbolic pan-up-symbolic pan-start-symbolic
   pan-end-symbolic list-add-symbolic list-remove-symbolic open-menu-symbolic
   edit-clear-symbolic edit-find-symbolic
+  input-dialpad-symbolic sidebar-show-right-symbolic user-trash-symbolic
 )
 runtime_icon_sizes=(16x16 24x24 32x32 48x48)
 adwaita=/usr/share/icons/Adwaita
