@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "pc-accessible.h"
 #include "pc-function-help.h"
 #include "pc-side-panel.h"
 
@@ -492,6 +493,11 @@ pc_side_panel_init (PcSidePanel *self)
   gtk_list_box_set_filter_func (self->history_list, history_filter_cb, self, NULL);
   g_signal_connect_object (self->history_list, "map", G_CALLBACK (history_list_map_cb), self,
                            G_CONNECT_SWAPPED);
+  /* The search entries' magnifier would be read as "edit-find-symbolic". */
+  pc_accessible_name_entry_icon (GTK_ENTRY (self->functions_search), GTK_ENTRY_ICON_PRIMARY,
+                                 _("Search"));
+  pc_accessible_name_entry_icon (GTK_ENTRY (self->history_search), GTK_ENTRY_ICON_PRIMARY,
+                                 _("Search"));
 }
 
 PcSidePanel *

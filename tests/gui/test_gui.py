@@ -1195,6 +1195,25 @@ def accessible_names(c):
     pcgraph.plot(app, "sin(x)", "<Control>g")
     offenders = nameless(app.frame(), "window")
 
+    # Issue 16's parts: the keypad, and each page of the side panel (a
+    # variable and the history make their rows and buttons show).
+    app.focus_entry()
+    app.evaluate("a = 3")
+    combo("<Control>k")
+    wait_until(lambda: pcgui.find(app.frame(), lambda n: n.roleName == "push button"
+                                  and n.name == app.strings("equals") and pcgui.is_showing(n)),
+               5, "the keypad to show")
+    app.focus_entry()
+    panel = panel_show(app)
+    for page in ("Variables", "Functions", "History"):
+        panel_page(app, panel, page)
+        time.sleep(0.5)
+        offenders += [o for o in nameless(app.frame(), f"window, keypad and panel page {page}")
+                      if o.split(": ", 1)[1] not in [p.split(": ", 1)[1] for p in offenders]]
+    combo("<Control>k")
+    app.focus_entry()
+    combo("F9")
+
     dialog = open_menu_dialog(app, "_Connection…")
     remote = pcgui.dialog_control(dialog, "radio button", app.strings("_Remote server").replace("_", ""))
     pcgui.click(remote)
