@@ -67,6 +67,9 @@ start_xvfb () {
   fi
   DISPLAY=:$(cat "$tmp/display")
   export DISPLAY GDK_BACKEND=x11 NO_AT_BRIDGE=1
+  # The number may be read while Xvfb is still writing it: wait until the
+  # display answers before a window tries it.
+  wait_for xprop -root -display "$DISPLAY" _NET_SUPPORTED >/dev/null 2>&1 || true
 }
 
 # The icon is ours, not a theme's fallback: some pixel is the orange of
