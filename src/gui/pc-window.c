@@ -1191,18 +1191,30 @@ toast_dismissed_cb (PcWindow *self)
 
 /* ---- Side panel and keypad -------------------------------------------- */
 
+/* A toggle's new state: the action, the widget and the setting. */
+static void
+show_part (PcWindow      *self,
+           GSimpleAction *action,
+           GVariant      *state,
+           GtkWidget     *part,
+           const char    *key)
+{
+  gboolean show = g_variant_get_boolean (state);
+
+  g_simple_action_set_state (action, state);
+  gtk_widget_set_visible (part, show);
+  if (show != g_settings_get_boolean (self->settings, key))
+    g_settings_set_boolean (self->settings, key, show);
+}
+
 static void
 show_panel_changed (GSimpleAction *action,
                     GVariant      *state,
                     gpointer       user_data)
 {
   PcWindow *self = user_data;
-  gboolean show = g_variant_get_boolean (state);
 
-  g_simple_action_set_state (action, state);
-  gtk_widget_set_visible (GTK_WIDGET (self->side_panel), show);
-  if (show != g_settings_get_boolean (self->settings, "show-panel"))
-    g_settings_set_boolean (self->settings, "show-panel", show);
+  show_part (self, action, state, GTK_WIDGET (self->side_panel), "show-panel");
 }
 
 static void
@@ -1211,12 +1223,8 @@ show_keypad_changed (GSimpleAction *action,
                      gpointer       user_data)
 {
   PcWindow *self = user_data;
-  gboolean show = g_variant_get_boolean (state);
 
-  g_simple_action_set_state (action, state);
-  gtk_widget_set_visible (GTK_WIDGET (self->keypad), show);
-  if (show != g_settings_get_boolean (self->settings, "show-keypad"))
-    g_settings_set_boolean (self->settings, "show-keypad", show);
+  show_part (self, action, state, GTK_WIDGET (self->keypad), "show-keypad");
 }
 
 static void
