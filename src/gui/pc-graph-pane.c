@@ -6,10 +6,7 @@
 #include <math.h>
 #include <string.h>
 #include <cairo.h>
-/* The Windows prefix's cairo may be built without its SVG surface. */
-#ifdef CAIRO_HAS_SVG_SURFACE
 #include <cairo-svg.h>
-#endif
 #include <glib/gi18n-lib.h>
 
 #include "pc-accessible.h"
@@ -521,16 +518,9 @@ render_bytes (PcGraphPane *self,
 
   if (svg)
     {
-#ifdef CAIRO_HAS_SVG_SURFACE
       surface = cairo_svg_surface_create_for_stream (append_bytes, bytes, width, height);
       /* Pixels, as on screen (cairo's default is points: 4/3 larger). */
       cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PX);
-#else
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _("This build cannot write SVG; save the graph as PNG"));
-      g_byte_array_unref (bytes);
-      return NULL;
-#endif
     }
   else
     {
@@ -609,12 +599,7 @@ export_clicked_cb (PcGraphPane *self)
   gtk_file_filter_add_pattern (svg, "*.svg");
   gtk_file_filter_add_mime_type (svg, "image/svg+xml");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), png);
-#ifdef CAIRO_HAS_SVG_SURFACE
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), svg);
-#else
-  g_object_ref_sink (svg);
-  g_object_unref (svg);
-#endif
   gtk_file_chooser_set_do_overwrite_confirmation (GTK_FILE_CHOOSER (chooser), TRUE);
   /* Pictures, else home: not wherever the program was started from. */
   gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser),
