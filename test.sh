@@ -8,7 +8,7 @@
 # fuzzes each libFuzzer target for 15 s (PIPECALC_FUZZ_SECONDS), runs the
 # benchmark for an instant, then cross-builds for Windows
 # and runs the windows suite under wine (the first run also builds the
-# cached mingw-w64 prefix with the GTK 3 stack, about 30 minutes on 2
+# cached mingw-w64 prefix with the GTK 3 stack, about 23 minutes on 2
 # cores; later runs rebuild only the packages that changed), and ends with the line
 # "N passed, N failed, N skipped". Extra arguments go to the native
 # `meson test` (e.g. --suite unit) and leave out the benchmark and Windows.

@@ -588,24 +588,42 @@ export_clicked_cb (PcGraphPane *self)
     gtk_file_chooser_native_new (_("Export the Graph"),
                                  GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL,
                                  GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+#ifdef G_OS_WIN32
+  /* Windows' dialog adds the chosen type's extension to the name (GTK
+   * asks it to), so a suggested "sin_x.png" would be saved as
+   * "sin_x.png.svg" once SVG is chosen: the type alone decides there. */
+  g_autofree char *name = default_name (self, "");
+#else
   g_autofree char *name = default_name (self, ".png");
+#endif
   GtkFileFilter *png = gtk_file_filter_new ();
   GtkFileFilter *svg = gtk_file_filter_new ();
 
   gtk_file_filter_set_name (png, "PNG");
   gtk_file_filter_add_pattern (png, "*.png");
-  gtk_file_filter_add_mime_type (png, "image/png");
   gtk_file_filter_set_name (svg, "SVG");
   gtk_file_filter_add_pattern (svg, "*.svg");
+#ifndef G_OS_WIN32
+  /* On Windows a MIME type filter makes GTK fall back from Windows' own
+   * file dialog to its own: patterns only there. */
+  gtk_file_filter_add_mime_type (png, "image/png");
   gtk_file_filter_add_mime_type (svg, "image/svg+xml");
+#endif
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), png);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), svg);
   gtk_file_chooser_set_do_overwrite_confirmation (GTK_FILE_CHOOSER (chooser), TRUE);
-  /* Pictures, else home: not wherever the program was started from. */
-  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser),
-                                       g_get_user_special_dir (G_USER_DIRECTORY_PICTURES) != NULL
-                                       ? g_get_user_special_dir (G_USER_DIRECTORY_PICTURES)
-                                       : g_get_home_dir ());
+#ifndef G_OS_WIN32
+  {
+    /* Pictures if it exists (a user-dirs file may name one that does
+     * not), else home: not wherever the program was started from.
+     * Windows' dialog picks a folder itself (the last one used). */
+    const char *pictures = g_get_user_special_dir (G_USER_DIRECTORY_PICTURES);
+
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser),
+                                         pictures != NULL && g_file_test (pictures, G_FILE_TEST_IS_DIR)
+                                         ? pictures : g_get_home_dir ());
+  }
+#endif
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));

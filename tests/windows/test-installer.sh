@@ -11,8 +11,9 @@
 # pipecalcd.exe without a console window, computes 2^10 (the
 # screenshot must show the same result row as for the literal 1024, and
 # not the one for 2^11), runs its private pipecalcd.exe while open and
-# stops it when closed, and speaks Russian with LANGUAGE=ru; the
-# uninstaller (/S) removes everything it installed and nothing else.
+# stops it when closed, plots sin(x) in its graph pane and exports it
+# through Windows' own file dialog as an SVG that renders with the
+# curve's colour, and speaks Russian with LANGUAGE=ru; the uninstaller (/S) removes everything it installed and nothing else.
 #
 # AT-SPI does not reach wine, so the window is found by its title with
 # xdotool and read from screenshots. Wine's pango-win32 sees only the
@@ -57,7 +58,7 @@ if command -v Xvfb >/dev/null; then
   [ -s "$work/displayfd" ] && export DISPLAY=:$(head -n 1 "$work/displayfd")
 fi
 
-echo "1..12"
+echo "1..14"
 
 # ---- The installer -------------------------------------------------------
 version=$(meson introspect --projectinfo "$build" \
@@ -229,6 +230,30 @@ if runs:
 '
 }
 
+# The header bar's f(x) toggle (Show the graph pane), counted from the
+# right edge: close, the main menu, then f(x) (ui/pc-window.ui packs them
+# from the end).
+graph_toggle_x=-199
+
+# export_button_xy: "X Y" of the graph pane's Export button in the last
+# picture (graph.png): the last button of the pane's toolbar, on the row
+# of the first curve's legend, a short line of the curve's blue at the
+# left edge, the topmost blue there below the entry row.
+export_button_xy() {
+  convert "$shots/graph.png" -crop "40x+0+0" +repage -depth 8 rgb:- | python3 -c '
+import sys
+data = sys.stdin.buffer.read()
+for y in range(110, len(data) // 120):
+    row = data[y * 120:(y + 1) * 120]
+    if any(abs(row[i] - 0x35) <= 40 and abs(row[i + 1] - 0x84) <= 40 and abs(row[i + 2] - 0xe4) <= 40
+           for i in range(30, 120, 3)):
+        print(-35, y)
+        break
+else:
+    sys.exit(1)
+'
+}
+
 # enter TEXT: types TEXT into the window's expression entry and clicks "=".
 enter() {
   local x
@@ -242,8 +267,9 @@ enter() {
 
 if [ -n "$gui_reason" ]; then
   for what in "the window appears" "a private pipecalcd.exe runs while the window is open" \
-              "no console window opens for the private pipecalcd.exe" "the window shows 1024 for 2^10" "the window speaks Russian with LANGUAGE=ru" \
-              "closing the window stops its private pipecalcd.exe"; do
+              "no console window opens for the private pipecalcd.exe" "the window shows 1024 for 2^10" \
+              "the graph pane plots sin(x)" "the graph exports as SVG through the Windows file dialog" \
+              "the window speaks Russian with LANGUAGE=ru" "closing the window stops its private pipecalcd.exe"; do
     echo "# skipped: $gui_reason"
     skip "$what: $gui_reason"
   done
@@ -297,6 +323,81 @@ else
   else
     not_ok "the window shows 1024 for $expression (its result row matches the one of the literal 1024)" \
       "$work/compare.log"
+  fi
+
+  # The graph: sin(x) in the entry, then the header bar's f(x) toggle
+  # (Ctrl+G does not reach GTK under wine). The curve is the palette's
+  # first colour, below the entry row.
+  curve_x=-1
+  if [ -n "$wid" ]; then
+    xdotool windowfocus --sync "$wid" 2>/dev/null
+    xdotool type --delay 60 'sin(x)'
+    click "$graph_toggle_x" 27
+    for _ in $(seq 30); do
+      sleep 0.5
+      shot graph || continue
+      curve_x=$(python3 "$here/curve-pixels.py" "$shots/graph.png" 110)
+      [ "$curve_x" -ge 200 ] && break
+    done
+  fi
+  if [ "$curve_x" -ge 200 ]; then
+    ok "the f(x) button plots sin(x) in the graph pane ($curve_x pixels of the curve's colour)"
+  else
+    echo "# pixels of the curve's colour below the entry: $curve_x (see graph.png)"
+    not_ok "the f(x) button plots sin(x) in the graph pane" "$work/window.log"
+  fi
+
+  # Export: the pane's last toolbar button opens Windows' own file dialog
+  # (GtkFileChooserNative: comdlg32's IFileDialog, drawn by wine; GTK's
+  # own dialog would mean a filter Windows' cannot show), whose keyboard
+  # is wine's, not GDK's: the name, the type and Return are typed there.
+  svg=$WINEPREFIX/drive_c/pipecalc-graph.svg
+  exported=false
+  if [ "$curve_x" -ge 200 ] && export_button=$(export_button_xy); then
+    # shellcheck disable=SC2086
+    click $export_button
+    dialog=$(timeout 60 xdotool search --sync --onlyvisible --name '^Export the Graph$' 2>/dev/null | head -n 1)
+    if [ -n "$dialog" ]; then
+      sleep 1
+      xdotool windowfocus --sync "$dialog" 2>/dev/null
+      # The name field has the focus, with the suggested name: replaced
+      # (wine's edit control has no Ctrl+A).
+      xdotool key --delay 100 End shift+Home Delete
+      # As a Windows user saves: a name, then the type (SVG, the second,
+      # after the name field), whose extension the dialog adds.
+      xdotool type --delay 60 'C:\pipecalc-graph'
+      xdotool key --delay 200 Tab Down
+      import -window root "$shots/export-dialog.png" 2>/dev/null
+      xdotool key Return
+      for _ in $(seq 40); do
+        [ -s "$svg" ] && break
+        sleep 0.5
+      done
+      sleep 1
+      [ -s "$svg" ] && exported=true
+      if ! $exported; then
+        find "$WINEPREFIX/drive_c" "$work" -name 'pipecalc-graph*' 2>/dev/null | sed 's/^/# written instead: /'
+        import -window root "$shots/export-dialog-after.png" 2>/dev/null
+        # The dialog stays open: cancel it, so the window can close.
+        xdotool search --onlyvisible --name '^Export the Graph$' 2>/dev/null | head -n 1 \
+          | xargs -r -I{} xdotool windowfocus --sync {} key Escape
+      fi
+    else
+      echo "# no window titled \"Export the Graph\" appeared"
+    fi
+  else
+    echo "# no graph, or no export button found in graph.png"
+  fi
+  if $exported && head -c 200 "$svg" | grep -q '<svg' \
+     && rsvg-convert -o "$shots/exported-svg.png" "$svg" 2>"$work/rsvg.log" \
+     && svg_curve=$(python3 "$here/curve-pixels.py" "$shots/exported-svg.png" 0) \
+     && [ "$svg_curve" -ge 200 ] && ! grep -q 'Gtk-CRITICAL' "$work/window.log"; then
+    ok "the graph exports through the Windows file dialog as an SVG ($(stat -c %s "$svg") bytes; rendered, $svg_curve pixels of the curve's colour; no GTK critical)"
+  else
+    $exported && echo "# $(head -c 120 "$svg" | tr '\n' ' ')"
+    cat "$work/rsvg.log" 2>/dev/null | sed 's/^/# /'
+    grep 'Gtk-CRITICAL' "$work/window.log" | head -n 3 | sed 's/^/# /'
+    not_ok "the graph exports through the Windows file dialog as an SVG" "$work/window.log"
   fi
 
   closed=false

@@ -16,7 +16,7 @@ shift || true
 
 started=$(date +%s)
 echo "== Windows: the mingw-w64 prefix (GLib, GTK 3 and friends from Debian's sources)"
-echo "   The first build takes about 30 minutes on 2 cores; each package is cached"
+echo "   The first build takes about 23 minutes on 2 cores; each package is cached"
 echo "   outside the work tree (\${PIPECALC_WINDOWS_CACHE:-/var/cache/pipecalc-windows})"
 echo "   and rebuilt only when it or what it is built on changes."
 prefix=$(tools/windows/build-prefix.sh --print-prefix)
