@@ -139,14 +139,14 @@ info (PcClient  *client,
   return pc_client_info_finish (client, wait_step (&wait), error);
 }
 
-static GStrv
-functions (PcClient  *client,
-           GError   **error)
+static PcCatalog *
+catalog (PcClient  *client,
+         GError   **error)
 {
   g_auto(PcWait) wait = PC_WAIT_INIT;
 
-  pc_client_functions_async (client, NULL, pc_wait_cb, &wait);
-  return pc_client_functions_finish (client, wait_step (&wait), error);
+  pc_client_catalog_async (client, NULL, pc_wait_cb, &wait);
+  return pc_client_catalog_finish (client, wait_step (&wait), error);
 }
 
 static gboolean
@@ -351,18 +351,35 @@ test_functions (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) names = functions (fixture->client, &error);
+  g_autoptr(PcCatalog) built_in = catalog (fixture->client, &error);
+  g_autoptr(PcCatalog) with_user = NULL;
+  gboolean has_sin = FALSE, has_sqrt = FALSE;
 
   g_assert_no_error (error);
-  g_assert_nonnull (names);
-  /* A flat list of names, for completion. */
-  g_assert_true (g_strv_contains ((const char * const *) names, "sin"));
-  g_assert_true (g_strv_contains ((const char * const *) names, "sqrt"));
-  for (guint i = 0; names[i] != NULL; i++)
+  g_assert_nonnull (built_in);
+  /* Names as a person types them, each with its number of arguments and
+   * a description; no user functions yet. */
+  for (guint i = 0; i < built_in->functions->len; i++)
     {
-      g_assert_cmpstr (names[i], !=, "");
-      g_assert_null (strchr (names[i], '('));
+      PcFunctionInfo *info = g_ptr_array_index (built_in->functions, i);
+
+      g_assert_cmpstr (info->name, !=, "");
+      g_assert_null (strchr (info->name, '('));
+      g_assert_nonnull (info->description);
+      has_sin |= g_str_equal (info->name, "sin") && info->args == 1;
+      has_sqrt |= g_str_equal (info->name, "sqrt") && info->args == 1;
     }
+  g_assert_true (has_sin && has_sqrt);
+  g_assert_cmpuint (built_in->user->len, ==, 0);
+
+  /* The session's own functions, with the text of their definition. */
+  pc_eval_outcome_free (eval_ok (fixture->client, "f(x) = x^2"));
+  with_user = catalog (fixture->client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (with_user->user->len, ==, 1);
+  g_assert_cmpstr (((PcFunctionInfo *) g_ptr_array_index (with_user->user, 0))->name, ==, "f");
+  g_assert_cmpstr (((PcFunctionInfo *) g_ptr_array_index (with_user->user, 0))->text, ==,
+                   "f(x) = x^2");
 }
 
 static void

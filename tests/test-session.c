@@ -218,6 +218,7 @@ typedef struct
   gint64          restored_at;
   PcEvalOutcome  *outcome;
   gboolean        done;
+  guint           catalogs;  /* "catalog-changed" signals */
 } World;
 
 static void
@@ -428,6 +429,94 @@ test_model_unset (void)
   pc_test_remove_tree (dir);
 }
 
+/* The server's catalogue, read with the definitions: kept by the model
+ * for the window (its Functions page and completion), announced only when
+ * it changes, and with the session's own functions in it. */
+static void
+catalog_changed_cb (PcSessionModel *model,
+                    World          *world)
+{
+  world->catalogs++;
+}
+
+static gboolean
+catalogs_at_least (gpointer data)
+{
+  World *world = ((gpointer *) data)[0];
+
+  return world->catalogs >= GPOINTER_TO_UINT (((gpointer *) data)[1]);
+}
+
+static const PcFunctionInfo *
+find_function (GPtrArray  *infos,
+               const char *name)
+{
+  for (guint i = 0; i < infos->len; i++)
+    if (g_str_equal (((PcFunctionInfo *) g_ptr_array_index (infos, i))->name, name))
+      return g_ptr_array_index (infos, i);
+  return NULL;
+}
+
+static void
+test_model_catalog (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("pc-session-XXXXXX", NULL);
+  g_autofree char *address = pc_test_address ("unix", dir);
+  PcTransports *transports = pc_test_transports ();
+  g_autoptr(PcTestServer) server = pc_test_server_start (address, NULL);
+  World world = { 0 };
+  gpointer one[2] = { &world, GUINT_TO_POINTER (1) };
+  const PcCatalog *catalog;
+  const PcFunctionInfo *f;
+
+  world.connection = pc_connection_new (transports);
+  world.model = pc_session_model_new (world.connection);
+  g_signal_connect (world.model, "catalog-changed", G_CALLBACK (catalog_changed_cb), &world);
+  g_assert_null (pc_session_model_get_catalog (world.model));
+  pc_connection_set_target (world.connection, address, FALSE);
+  wait_for (catalogs_at_least, one, "the first catalogue");
+  catalog = pc_session_model_get_catalog (world.model);
+  g_assert_nonnull (catalog);
+  g_assert_nonnull (find_function (catalog->functions, "sin"));
+  g_assert_cmpuint (catalog->user->len, ==, 0);
+
+  /* A variable is read again (the definitions change), the catalogue is
+   * the same: no signal. The definitions and the catalogue are read in
+   * one go, so once the list shows v the catalogue was read too. */
+  pc_eval_outcome_free (evaluate (&world, "v = 2"));
+  wait_items (&world, 1);
+  g_assert_cmpuint (world.catalogs, ==, 1);
+
+  /* A function is in the next catalogue, with its definition. */
+  pc_eval_outcome_free (evaluate (&world, "f(x) = x^2 + v"));
+  wait_items (&world, 2);
+  g_assert_cmpuint (world.catalogs, ==, 2);
+  catalog = pc_session_model_get_catalog (world.model);
+  f = find_function (catalog->user, "f");
+  g_assert_nonnull (f);
+  g_assert_cmpstr (f->text, ==, "f(x) = x^2 + v");
+  g_assert_nonnull (find_function (catalog->functions, "sin"));
+
+  /* A model made on a connection already in a session reads it at once. */
+  {
+    g_autoptr(PcSessionModel) late = pc_session_model_new (world.connection);
+    World other = { .connection = world.connection, .model = late };
+    gpointer first[2] = { &other, GUINT_TO_POINTER (1) };
+
+    g_signal_connect (late, "catalog-changed", G_CALLBACK (catalog_changed_cb), &other);
+    wait_for (catalogs_at_least, first, "the catalogue of a model made late");
+    g_assert_nonnull (find_function (pc_session_model_get_catalog (late)->user, "f"));
+    g_assert_cmpuint (g_list_model_get_n_items (pc_session_model_get_definitions (late)), ==, 2);
+  }
+
+  g_clear_object (&world.model);
+  pc_connection_stop (world.connection);
+  g_clear_object (&world.connection);
+  g_assert_cmpint (pc_test_server_stop (server), ==, 0);
+  g_clear_pointer (&server, pc_test_server_free);
+  pc_test_remove_tree (dir);
+}
+
 /* A session of many variables (the server's vars pages, the replay's
  * requests within max_expression): all of them come back, exactly. */
 #define MANY 3000
@@ -491,6 +580,7 @@ main (int   argc,
   g_test_add_data_func ("/session/model/restore-off", GINT_TO_POINTER (FALSE),
                         test_model_restores);
   g_test_add_func ("/session/model/unset", test_model_unset);
+  g_test_add_func ("/session/model/catalog", test_model_catalog);
   g_test_add_func ("/session/model/many", test_model_many);
   return g_test_run ();
 }

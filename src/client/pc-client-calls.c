@@ -327,61 +327,6 @@ pc_client_auth_finish (PcClient      *self,
 
 /* ---- functions ---------------------------------------------------------- */
 
-static void
-functions_reply_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PcClientReply) reply = finish_call (PC_CLIENT (source), result, &error);
-  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
-  json_t *functions;
-  json_t *one;
-  gsize i;
-
-  if (reply == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  functions = json_object_get (reply->result, "functions");
-  if (!json_is_array (functions))
-    {
-      g_task_return_error (task, bad_reply ("functions"));
-      return;
-    }
-  json_array_foreach (functions, i, one)
-    {
-      const char *name = json_string_value (json_object_get (one, "name"));
-
-      if (name != NULL)
-        g_strv_builder_add (names, name);
-    }
-  g_task_return_pointer (task, g_strv_builder_end (names), (GDestroyNotify) g_strfreev);
-}
-
-void
-pc_client_functions_async (PcClient            *self,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, pc_client_functions_async);
-  pc_client_call_async (self, "functions", NULL, cancellable, functions_reply_cb, task);
-}
-
-GStrv
-pc_client_functions_finish (PcClient      *self,
-                            GAsyncResult  *result,
-                            GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 /* ---- vars (paged) ------------------------------------------------------ */
 
 void

@@ -213,15 +213,6 @@ PcSampleOutcome *pc_client_sample_finish (PcClient            *self,
                                           GAsyncResult        *result,
                                           GError             **error);
 
-/* The names of the functions the server knows, for completion. */
-void           pc_client_functions_async  (PcClient             *self,
-                                           GCancellable         *cancellable,
-                                           GAsyncReadyCallback   callback,
-                                           gpointer              user_data);
-GStrv          pc_client_functions_finish (PcClient             *self,
-                                           GAsyncResult         *result,
-                                           GError              **error);
-
 /* One page of a session's variables (`vars` with "limit" and "after"):
  * names in order, with their values (NAN where the server wrote null: a
  * value that is not finite, which `vars` cannot tell apart). */

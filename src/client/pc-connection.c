@@ -46,7 +46,7 @@ struct _PcConnection
 enum { PROP_0, PROP_STATE, PROP_RETRY_IN, PROP_SESSION, PROP_N_WAITING, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-enum { SIGNAL_LOG, SIGNAL_CONNECTED, SIGNAL_FUNCTIONS, SIGNAL_SESSION_STARTED,
+enum { SIGNAL_LOG, SIGNAL_CONNECTED, SIGNAL_SESSION_STARTED,
        SIGNAL_EVALUATED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
@@ -231,9 +231,6 @@ pc_connection_class_init (PcConnectionClass *klass)
   signals[SIGNAL_CONNECTED] =
     g_signal_new ("connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  signals[SIGNAL_FUNCTIONS] =
-    g_signal_new ("functions", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRV);
   signals[SIGNAL_SESSION_STARTED] =
     g_signal_new ("session-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
@@ -423,18 +420,6 @@ info_cb (GObject      *source,
 }
 
 static void
-functions_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(PcConnection) self = user_data;
-  g_auto(GStrv) names = pc_client_functions_finish (PC_CLIENT (source), result, NULL);
-
-  if (names != NULL)
-    g_signal_emit (self, signals[SIGNAL_FUNCTIONS], 0, names);
-}
-
-static void
 connected_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
@@ -475,7 +460,6 @@ connected_cb (GObject      *source,
     call->serial = self->connection_serial;
     pc_client_info_async (client, NULL, info_cb, call);
   }
-  pc_client_functions_async (client, NULL, functions_cb, g_object_ref (self));
 }
 
 static void

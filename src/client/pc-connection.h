@@ -31,8 +31,7 @@ G_DECLARE_FINAL_TYPE (PcConnection, pc_connection, PC, CONNECTION, GObject)
  * evaluations asked for while disconnected until it is back. Properties:
  * "state" (PcConnectionState), "retry-in" (seconds until the next attempt
  * while WAITING). Signals: "log" (PcConnectionLogKind, const char *text),
- * "connected" (const char *server_info_text), "functions" (GStrv: the
- * names the server knows, for completion). */
+ * "connected" (const char *server_info_text). */
 PcConnection *pc_connection_new          (PcTransports        *transports);
 /* @address %NULL means the default local address, where a private server
  * is started when @start_private and nobody answers. Reconnects. */

@@ -264,9 +264,12 @@ struct _PcSessionModel
 
   char         *store_path;
   guint         save_source;
+
+  PcCatalog    *catalog;        /* the last one read, or NULL */
+  char         *catalog_key;    /* what it holds, in a string */
 };
 
-enum { SIGNAL_SESSION_STARTED, SIGNAL_RESTORED, SIGNAL_LOG, N_SIGNALS };
+enum { SIGNAL_SESSION_STARTED, SIGNAL_RESTORED, SIGNAL_LOG, SIGNAL_CATALOG_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (PcSessionModel, pc_session_model, G_TYPE_OBJECT)
@@ -395,6 +398,56 @@ compare_definitions (gconstpointer a,
   return strcmp ((*(PcDefinition * const *) a)->name, (*(PcDefinition * const *) b)->name);
 }
 
+/* What a catalogue holds, in one string: the same string, the same
+ * catalogue for the panel and completion. */
+static char *
+catalog_key (const PcCatalog *catalog)
+{
+  GString *key = g_string_new (NULL);
+  GPtrArray *lists[] = { catalog->functions, catalog->user };
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    {
+      for (guint i = 0; i < lists[l]->len; i++)
+        {
+          PcFunctionInfo *info = g_ptr_array_index (lists[l], i);
+
+          g_string_append_printf (key, "%s/%d/%s/%s\n", info->name, info->args,
+                                  info->description ? info->description : "",
+                                  info->text ? info->text : "");
+        }
+      g_string_append_c (key, '\f');
+    }
+  for (guint i = 0; i < catalog->operators->len; i++)
+    g_string_append_printf (key, "%s\n", (const char *) g_ptr_array_index (catalog->operators, i));
+  g_string_append_c (key, '\f');
+  for (guint i = 0; i < catalog->constant_names->len; i++)
+    g_string_append_printf (key, "%s=%.17g\n",
+                            (const char *) g_ptr_array_index (catalog->constant_names, i),
+                            g_array_index (catalog->constant_values, double, i));
+  return g_string_free (key, FALSE);
+}
+
+/* Keeps @catalog (taken) as the last one read; "catalog-changed" when
+ * it differs from the one before. */
+static void
+set_catalog (PcSessionModel *self,
+             PcCatalog      *catalog)
+{
+  g_autofree char *key = catalog_key (catalog);
+
+  if (g_strcmp0 (key, self->catalog_key) == 0)
+    {
+      pc_catalog_free (catalog);
+      return;
+    }
+  g_clear_pointer (&self->catalog, pc_catalog_free);
+  self->catalog = catalog;
+  g_free (self->catalog_key);
+  self->catalog_key = g_steal_pointer (&key);
+  g_signal_emit (self, signals[SIGNAL_CATALOG_CHANGED], 0);
+}
+
 static void
 catalog_cb (GObject      *source,
             GAsyncResult *result,
@@ -426,6 +479,7 @@ catalog_cb (GObject      *source,
   g_ptr_array_sort (functions, compare_definitions);
   g_ptr_array_extend_and_steal (refresh->variables, g_steal_pointer (&functions));
   set_definitions (refresh->self, refresh->variables);
+  set_catalog (refresh->self, g_steal_pointer (&catalog));
   refresh_done (refresh);
 }
 
@@ -842,6 +896,8 @@ pc_session_model_finalize (GObject *object)
 
   g_clear_object (&self->definitions);
   g_free (self->store_path);
+  g_clear_pointer (&self->catalog, pc_catalog_free);
+  g_free (self->catalog_key);
   G_OBJECT_CLASS (pc_session_model_parent_class)->finalize (object);
 }
 
@@ -862,6 +918,9 @@ pc_session_model_class_init (PcSessionModelClass *klass)
   signals[SIGNAL_LOG] =
     g_signal_new ("log", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_BOOLEAN, G_TYPE_STRING);
+  signals[SIGNAL_CATALOG_CHANGED] =
+    g_signal_new ("catalog-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -882,6 +941,13 @@ pc_session_model_new (PcConnection *connection)
                                         G_CALLBACK (session_started_cb), self);
   self->handlers[1] = g_signal_connect (connection, "evaluated",
                                         G_CALLBACK (evaluated_cb), self);
+  /* Made on a connection already in a session: that one is read now. */
+  if (pc_connection_get_state (connection) == PC_CONNECTION_CONNECTED
+      && pc_connection_get_session (connection) != 0)
+    {
+      self->session = pc_connection_get_session (connection);
+      want_refresh (self);
+    }
   return self;
 }
 
@@ -889,6 +955,12 @@ GListModel *
 pc_session_model_get_definitions (PcSessionModel *self)
 {
   return G_LIST_MODEL (self->definitions);
+}
+
+const PcCatalog *
+pc_session_model_get_catalog (PcSessionModel *self)
+{
+  return self->catalog;
 }
 
 void

@@ -45,9 +45,15 @@ G_DECLARE_FINAL_TYPE (PcSessionModel, pc_session_model, PC, SESSION_MODEL, GObje
  *   "restored" (guint n_variables, guint n_functions): the replay into the
  *     new session is over, with how many definitions it made (0, 0 when
  *     there was nothing to replay or restoring is off);
- *   "log" (gboolean is_error, const char *text): a line for the log. */
+ *   "log" (gboolean is_error, const char *text): a line for the log;
+ *   "catalog-changed": pc_session_model_get_catalog() has changed. */
 PcSessionModel *pc_session_model_new             (PcConnection        *connection);
 GListModel     *pc_session_model_get_definitions (PcSessionModel      *self);
+/* The server's `functions` catalogue as last read, with the session's own
+ * functions (%NULL until the first reading): read in the same reading as
+ * the definitions, so once per batch, never more. It stays when the
+ * connection is lost, until a new session's catalogue replaces it. */
+const PcCatalog *pc_session_model_get_catalog    (PcSessionModel      *self);
 void            pc_session_model_set_restore     (PcSessionModel      *self,
                                                   gboolean             restore);
 gboolean        pc_session_model_get_restore     (PcSessionModel      *self);

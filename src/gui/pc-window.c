@@ -66,15 +66,13 @@ struct _PcWindow
   gboolean         follow_results;
   int              saved_width;   /* the size to remember, saved on close */
   int              saved_height;
-  gulong           handlers[4];
+  gulong           handlers[3];
   guint            popup_idle;    /* selects the entry's item in the drop-down */
   gboolean         popup_open;
   gboolean         disposed;      /* answers that come now are dropped */
   char            *error_reply;   /* an error reply's log line, see connection_log_cb */
   guint            error_reply_idle;
   PcNumberFormat   format;        /* how results are shown (settings) */
-  PcCatalog       *catalog;       /* the server's, for the panel and completion */
-  GCancellable    *catalog_cancellable;
   char            *cleared_history; /* what Undo brings back, while the toast shows */
   PcSessionModel  *session_model;
   GtkWidget       *last_divider;  /* weak: the newest session's divider */
@@ -486,8 +484,11 @@ enum { COMPLETION_NAME, COMPLETION_DESCRIPTION, COMPLETION_INSERT, COMPLETION_BA
 static void
 refill_completion (PcWindow *self)
 {
+  /* No catalogue before the session model has read one. */
+  const PcCatalog *catalog = self->session_model != NULL
+                             ? pc_session_model_get_catalog (self->session_model) : NULL;
   g_autoptr(GPtrArray) completions =
-    pc_function_help_completions (self->catalog, pc_history_get_items (self->history));
+    pc_function_help_completions (catalog, pc_history_get_items (self->history));
 
   gtk_list_store_clear (self->completion_store);
   for (guint i = 0; i < completions->len; i++)
@@ -578,42 +579,13 @@ history_changed_cb (PcHistory *history,
   refill_completion (self);
 }
 
-static void
-catalog_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  PcCatalog *catalog = pc_connection_catalog_finish (PC_CONNECTION (source), result, &error);
-  PcWindow *self;
-
-  if (catalog == NULL)
-    return;  /* cancelled (the window is gone), or the connection was lost */
-  self = user_data;
-  g_clear_pointer (&self->catalog, pc_catalog_free);
-  self->catalog = catalog;
-  pc_side_panel_set_catalog (self->side_panel, catalog);
-  refill_completion (self);
-}
-
-/* Asks for the catalogue again: on every connection, and after a
+/* The session model read a new catalogue: in a new session, or after a
  * definition (the session's own functions are in it). */
 static void
-refresh_catalog (PcWindow *self)
+catalog_changed_cb (PcWindow *self)
 {
-  if (self->catalog_cancellable != NULL)
-    g_cancellable_cancel (self->catalog_cancellable);
-  g_clear_object (&self->catalog_cancellable);
-  self->catalog_cancellable = g_cancellable_new ();
-  pc_connection_catalog_async (self->connection, self->catalog_cancellable, catalog_cb, self);
-}
-
-static void
-functions_cb (PcConnection *connection,
-              GStrv         names,
-              PcWindow     *self)
-{
-  refresh_catalog (self);
+  pc_side_panel_set_catalog (self->side_panel, pc_session_model_get_catalog (self->session_model));
+  refill_completion (self);
 }
 
 static void
@@ -942,8 +914,6 @@ eval_cb (GObject      *source,
     {
       pc_result_row_set_value (request->row, outcome->text);
       remember_result (self, request->row);
-      /* f(x) = x^2 defines a function: the catalogue lists it. */
-      refresh_catalog (self);
     }
   else
     {
@@ -1400,7 +1370,7 @@ pc_window_dispose (GObject *object)
   g_clear_pointer (&self->error_reply, g_free);
   for (guint i = 0; i < G_N_ELEMENTS (self->handlers); i++)
     {
-      gpointer instance = i < 3 ? (gpointer) self->connection : (gpointer) self->history;
+      gpointer instance = i < 2 ? (gpointer) self->connection : (gpointer) self->history;
 
       if (self->handlers[i] != 0 && instance != NULL)
         g_clear_signal_handler (&self->handlers[i], instance);
@@ -1419,10 +1389,6 @@ pc_window_dispose (GObject *object)
   g_clear_object (&self->history);
   g_clear_object (&self->settings);
   g_clear_object (&self->completion_store);
-  if (self->catalog_cancellable != NULL)
-    g_cancellable_cancel (self->catalog_cancellable);
-  g_clear_object (&self->catalog_cancellable);
-  g_clear_pointer (&self->catalog, pc_catalog_free);
   g_clear_pointer (&self->cleared_history, g_free);
   g_clear_pointer (&self->draft, g_free);
   G_OBJECT_CLASS (pc_window_parent_class)->dispose (object);
@@ -1632,9 +1598,7 @@ pc_window_new (GtkApplication *app,
                                         G_CALLBACK (connection_log_cb), self);
   self->handlers[1] = g_signal_connect (self->connection, "notify",
                                         G_CALLBACK (connection_notify_cb), self);
-  self->handlers[2] = g_signal_connect (self->connection, "functions",
-                                        G_CALLBACK (functions_cb), self);
-  self->handlers[3] = g_signal_connect (self->history, "changed",
+  self->handlers[2] = g_signal_connect (self->history, "changed",
                                         G_CALLBACK (history_changed_cb), self);
   self->follow_results = TRUE;
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->results_scroll), "changed",
@@ -1649,6 +1613,8 @@ pc_window_new (GtkApplication *app,
   g_signal_connect (self->session_model, "log", G_CALLBACK (session_log_cb), self);
   g_signal_connect (self->session_model, "session-started", G_CALLBACK (session_started_cb), self);
   g_signal_connect (self->session_model, "restored", G_CALLBACK (session_restored_cb), self);
+  g_signal_connect_swapped (self->session_model, "catalog-changed",
+                            G_CALLBACK (catalog_changed_cb), self);
   g_signal_connect_object (self->settings, "changed::restore-session",
                            G_CALLBACK (restore_session_changed_cb), self, 0);
   pc_session_model_set_restore (self->session_model,
@@ -1702,8 +1668,6 @@ pc_window_new (GtkApplication *app,
                              G_CONNECT_SWAPPED);
     g_signal_connect_object (self->toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self,
                              G_CONNECT_SWAPPED);
-    if (pc_connection_get_state (self->connection) == PC_CONNECTION_CONNECTED)
-      refresh_catalog (self);
   }
   update_subtitle (self);
   update_busy (self);

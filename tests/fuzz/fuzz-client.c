@@ -131,11 +131,19 @@ call_done_cb (GObject      *source,
     }
   else
     {
-      g_auto(GStrv) names = pc_client_functions_finish (client, result, &error);
+      g_autoptr(PcCatalog) catalog = pc_client_catalog_finish (client, result, &error);
+      GPtrArray *lists[2] = { catalog ? catalog->functions : NULL, catalog ? catalog->user : NULL };
 
-      for (guint i = 0; names != NULL && names[i] != NULL; i++)
-        if (!g_utf8_validate (names[i], -1, NULL))
-          g_error ("client: a function name that is not UTF-8");
+      for (guint l = 0; l < G_N_ELEMENTS (lists) && lists[l] != NULL; l++)
+        for (guint i = 0; i < lists[l]->len; i++)
+          {
+            PcFunctionInfo *info = g_ptr_array_index (lists[l], i);
+
+            if (info->name == NULL || !g_utf8_validate (info->name, -1, NULL)
+                || (info->description != NULL && !g_utf8_validate (info->description, -1, NULL))
+                || (info->text != NULL && !g_utf8_validate (info->text, -1, NULL)))
+              g_error ("client: a catalogue entry without a name, or not UTF-8");
+          }
     }
   if (error != NULL && !g_utf8_validate (error->message, -1, NULL))
     g_error ("client: an error message that is not UTF-8");
@@ -159,7 +167,7 @@ start_call (PcClient *client,
       pc_client_auth_async (client, "token", NULL, call_done_cb, state);
       break;
     case CALL_FUNCTIONS:
-      pc_client_functions_async (client, NULL, call_done_cb, state);
+      pc_client_catalog_async (client, NULL, call_done_cb, state);
       break;
     }
 }
