@@ -769,7 +769,7 @@ test_fake_wrong_shape (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(PcEvalOutcome) outcome = NULL;
   g_autoptr(PcServerInfo) server = NULL;
-  g_auto(GStrv) names = NULL;
+  g_autoptr(PcCatalog) functions = NULL;
 
   /* A well-formed reply to the right call, with a result the method does
    * not promise: that call fails, the connection stays. */
@@ -782,9 +782,9 @@ test_fake_wrong_shape (Fixture       *fixture,
   g_assert_error (error, PC_CLIENT_ERROR, PC_CLIENT_ERROR_BAD_REPLY);
   g_assert_null (server);
   g_clear_error (&error);
-  names = functions (fixture->client, &error);
+  functions = catalog (fixture->client, &error);
   g_assert_error (error, PC_CLIENT_ERROR, PC_CLIENT_ERROR_BAD_REPLY);
-  g_assert_null (names);
+  g_assert_null (functions);
   g_clear_error (&error);
   g_assert_false (auth (fixture->client, "t", &error));
   g_assert_error (error, PC_CLIENT_ERROR, PC_CLIENT_ERROR_BAD_REPLY);
@@ -795,8 +795,9 @@ test_fake_wrong_shape (Fixture       *fixture,
   g_assert_error (error, PC_CLIENT_ERROR, PC_CLIENT_ERROR_BAD_REPLY);
   g_clear_error (&error);
   fake->reply = "{\"jsonrpc\":\"2.0\",\"id\":@ID@,\"result\":{\"functions\":{}}}";
-  names = functions (fixture->client, &error);
+  functions = catalog (fixture->client, &error);
   g_assert_error (error, PC_CLIENT_ERROR, PC_CLIENT_ERROR_BAD_REPLY);
+  g_assert_null (functions);
   g_clear_error (&error);
 
   /* A server error for a call other than eval is a refusal, worded by

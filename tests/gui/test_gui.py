@@ -1656,6 +1656,33 @@ def panel_functions_en(c):
 
 
 @case
+def panel_functions_user(c):
+    """A function the session defines shows on the Functions page (its
+    definition as the description), also one defined while the page is
+    open: the page follows the session model's catalogue."""
+    app = App(c)
+    app.wait_window()
+    app.focus_entry()
+    app.wait_local_connected()
+    check(app.evaluate("half(x) = x/2") == "half(x) = x/2", "half(x) = x/2 was not defined")
+    panel = panel_show(app)
+    panel_page(app, panel, "Functions")
+    name = app.strings("Search functions")
+    search = wait_until(lambda: pcgui.find(panel, lambda n: n.roleName == "text" and n.name == name
+                                           and pcgui.is_showing(n)), 5,
+                        "the search field on the Functions page")
+    for function, definition in (("half", None), ("twice", "twice(x) = 2*x")):
+        if definition is not None:
+            app.focus_entry()
+            check(app.evaluate(definition) == definition, f"{definition} was not defined")
+        search.queryEditableText().setTextContents(function)
+        want = f"{function}(): {definition or 'half(x) = x/2'}"
+        wait_until(lambda: panel_row(app, panel, "Functions", want), 10,
+                   f"the row {want!r} on the Functions page",
+                   state=lambda: panel_rows(app, panel, "Functions"))
+
+
+@case
 def panel_history(c):
     """The History page shows 2+2 with its result 4, also after a
     restart; a click puts 2+2 back in the entry, with the focus."""
