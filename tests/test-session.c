@@ -219,7 +219,39 @@ typedef struct
   PcEvalOutcome  *outcome;
   gboolean        done;
   guint           catalogs;  /* "catalog-changed" signals */
+  char           *dir;       /* the test's folder: the server's address in it */
+  char           *address;
+  PcTestServer   *server;
 } World;
+
+/* A pipecalcd on a unix address in a fresh folder, a connection (no
+ * target yet: a test connects its signals first) and its model. */
+static void
+world_start (World *world)
+{
+  world->dir = g_dir_make_tmp ("pc-session-XXXXXX", NULL);
+  world->address = pc_test_address ("unix", world->dir);
+  world->server = pc_test_server_start (world->address, NULL);
+  world->connection = pc_connection_new (pc_test_transports ());
+  world->model = pc_session_model_new (world->connection);
+}
+
+/* The model goes first (it writes its file when it goes), then the
+ * connection and the server, which must exit cleanly. */
+static void
+world_finish (World *world)
+{
+  g_clear_object (&world->model);
+  if (world->connection != NULL)
+    pc_connection_stop (world->connection);
+  g_clear_object (&world->connection);
+  if (world->server != NULL)
+    g_assert_cmpint (pc_test_server_stop (world->server), ==, 0);
+  g_clear_pointer (&world->server, pc_test_server_free);
+  pc_test_remove_tree (world->dir);
+  g_clear_pointer (&world->dir, g_free);
+  g_clear_pointer (&world->address, g_free);
+}
 
 static void
 restored_cb (PcSessionModel *model,
@@ -310,21 +342,16 @@ static void
 test_model_restores (gconstpointer user_data)
 {
   gboolean restore = GPOINTER_TO_INT (user_data);
-  g_autofree char *dir = g_dir_make_tmp ("pc-session-XXXXXX", NULL);
-  g_autofree char *address = pc_test_address ("unix", dir);
-  PcTransports *transports = pc_test_transports ();
-  g_autoptr(PcTestServer) server = pc_test_server_start (address, NULL);
   g_autoptr(PcEvalOutcome) outcome = NULL;
   g_autoptr(PcDefinition) a = NULL;
   g_autoptr(PcDefinition) b = NULL;
   World world = { 0 };
 
-  world.connection = pc_connection_new (transports);
-  world.model = pc_session_model_new (world.connection);
+  world_start (&world);
   pc_session_model_set_restore (world.model, restore);
   g_signal_connect (world.model, "restored", G_CALLBACK (restored_cb), &world);
   g_signal_connect (world.model, "session-started", G_CALLBACK (started_cb), &world);
-  pc_connection_set_target (world.connection, address, FALSE);
+  pc_connection_set_target (world.connection, world.address, FALSE);
   wait_restored (&world, 1);
   g_assert_cmpuint (world.restored_variables + world.restored_functions, ==, 0);
 
@@ -343,11 +370,11 @@ test_model_restores (gconstpointer user_data)
   g_assert_true (isinf (pc_definition_get_value (b)) && pc_definition_get_value (b) > 0);
 
   /* The server goes; what is typed meanwhile waits for the replay. */
-  g_assert_cmpint (pc_test_server_stop (server), ==, 0);
-  g_clear_pointer (&server, pc_test_server_free);
+  g_assert_cmpint (pc_test_server_stop (world.server), ==, 0);
+  g_clear_pointer (&world.server, pc_test_server_free);
   world.done = FALSE;
   pc_connection_eval_async (world.connection, "a*10", NULL, eval_cb, &world);
-  server = pc_test_server_start (address, NULL);
+  world.server = pc_test_server_start (world.address, NULL);
   pc_connection_reconnect_now (world.connection);
   wait_restored (&world, 2);
   g_assert_cmpuint (world.started, ==, 2);
@@ -373,12 +400,7 @@ test_model_restores (gconstpointer user_data)
       wait_items (&world, 0);
     }
 
-  g_clear_object (&world.model);
-  pc_connection_stop (world.connection);
-  g_clear_object (&world.connection);
-  g_assert_cmpint (pc_test_server_stop (server), ==, 0);
-  g_clear_pointer (&server, pc_test_server_free);
-  pc_test_remove_tree (dir);
+  world_finish (&world);
 }
 
 static void
@@ -394,19 +416,15 @@ unset_cb (GObject      *source,
 static void
 test_model_unset (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("pc-session-XXXXXX", NULL);
-  g_autofree char *address = pc_test_address ("unix", dir);
-  g_autofree char *store = g_build_filename (dir, "session.ini", NULL);
-  PcTransports *transports = pc_test_transports ();
-  g_autoptr(PcTestServer) server = pc_test_server_start (address, NULL);
   g_autoptr(GPtrArray) saved = NULL;
   World world = { 0 };
+  g_autofree char *store = NULL;
 
-  world.connection = pc_connection_new (transports);
-  world.model = pc_session_model_new (world.connection);
+  world_start (&world);
+  store = g_build_filename (world.dir, "session.ini", NULL);
   pc_session_model_set_store_path (world.model, store);
   g_signal_connect (world.model, "restored", G_CALLBACK (restored_cb), &world);
-  pc_connection_set_target (world.connection, address, FALSE);
+  pc_connection_set_target (world.connection, world.address, FALSE);
   wait_restored (&world, 1);
   pc_eval_outcome_free (evaluate (&world, "x1 = 1, x2 = 2"));
   wait_items (&world, 2);
@@ -422,11 +440,7 @@ test_model_unset (void)
   g_assert_cmpuint (saved->len, ==, 1);
   g_assert_cmpstr (pc_definition_get_name (g_ptr_array_index (saved, 0)), ==, "x2");
 
-  pc_connection_stop (world.connection);
-  g_clear_object (&world.connection);
-  g_assert_cmpint (pc_test_server_stop (server), ==, 0);
-  g_clear_pointer (&server, pc_test_server_free);
-  pc_test_remove_tree (dir);
+  world_finish (&world);
 }
 
 /* The server's catalogue, read with the definitions: kept by the model
@@ -460,20 +474,15 @@ find_function (GPtrArray  *infos,
 static void
 test_model_catalog (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("pc-session-XXXXXX", NULL);
-  g_autofree char *address = pc_test_address ("unix", dir);
-  PcTransports *transports = pc_test_transports ();
-  g_autoptr(PcTestServer) server = pc_test_server_start (address, NULL);
   World world = { 0 };
   gpointer one[2] = { &world, GUINT_TO_POINTER (1) };
   const PcCatalog *catalog;
   const PcFunctionInfo *f;
 
-  world.connection = pc_connection_new (transports);
-  world.model = pc_session_model_new (world.connection);
+  world_start (&world);
   g_signal_connect (world.model, "catalog-changed", G_CALLBACK (catalog_changed_cb), &world);
   g_assert_null (pc_session_model_get_catalog (world.model));
-  pc_connection_set_target (world.connection, address, FALSE);
+  pc_connection_set_target (world.connection, world.address, FALSE);
   wait_for (catalogs_at_least, one, "the first catalogue");
   catalog = pc_session_model_get_catalog (world.model);
   g_assert_nonnull (catalog);
@@ -509,12 +518,7 @@ test_model_catalog (void)
     g_assert_cmpuint (g_list_model_get_n_items (pc_session_model_get_definitions (late)), ==, 2);
   }
 
-  g_clear_object (&world.model);
-  pc_connection_stop (world.connection);
-  g_clear_object (&world.connection);
-  g_assert_cmpint (pc_test_server_stop (server), ==, 0);
-  g_clear_pointer (&server, pc_test_server_free);
-  pc_test_remove_tree (dir);
+  world_finish (&world);
 }
 
 /* A session of many variables (the server's vars pages, the replay's
@@ -524,18 +528,13 @@ test_model_catalog (void)
 static void
 test_model_many (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("pc-session-XXXXXX", NULL);
-  g_autofree char *address = pc_test_address ("unix", dir);
-  PcTransports *transports = pc_test_transports ();
-  g_autoptr(PcTestServer) server = pc_test_server_start (address, NULL);
   g_autoptr(PcEvalOutcome) outcome = NULL;
   World world = { 0 };
 
-  world.connection = pc_connection_new (transports);
-  world.model = pc_session_model_new (world.connection);
+  world_start (&world);
   g_signal_connect (world.model, "restored", G_CALLBACK (restored_cb), &world);
   g_signal_connect (world.model, "session-started", G_CALLBACK (started_cb), &world);
-  pc_connection_set_target (world.connection, address, FALSE);
+  pc_connection_set_target (world.connection, world.address, FALSE);
   wait_restored (&world, 1);
   for (guint i = 0; i < MANY; i += 300)
     {
@@ -547,9 +546,9 @@ test_model_many (void)
     }
   wait_items (&world, MANY);
 
-  g_assert_cmpint (pc_test_server_stop (server), ==, 0);
-  g_clear_pointer (&server, pc_test_server_free);
-  server = pc_test_server_start (address, NULL);
+  g_assert_cmpint (pc_test_server_stop (world.server), ==, 0);
+  g_clear_pointer (&world.server, pc_test_server_free);
+  world.server = pc_test_server_start (world.address, NULL);
   pc_connection_reconnect_now (world.connection);
   wait_restored (&world, 2);
   g_test_message ("%u variables replayed in %.0f ms", world.restored_variables,
@@ -560,12 +559,7 @@ test_model_many (void)
   g_assert_true (same_double (outcome->values[0], 2999.0 / 7));
   g_assert_true (same_double (outcome->values[1], 1.0 / 7));
 
-  g_clear_object (&world.model);
-  pc_connection_stop (world.connection);
-  g_clear_object (&world.connection);
-  g_assert_cmpint (pc_test_server_stop (server), ==, 0);
-  g_clear_pointer (&server, pc_test_server_free);
-  pc_test_remove_tree (dir);
+  world_finish (&world);
 }
 
 int

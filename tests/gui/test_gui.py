@@ -1611,6 +1611,14 @@ def panel_remembered(c):
     check(c.gsettings("get", pcgui.SCHEMA, "show-panel") == "false", "show-panel is not false after F9")
 
 
+def functions_search_field(app, panel):
+    """The Functions page's search field (the page showing)."""
+    name = app.strings("Search functions")
+    return wait_until(lambda: pcgui.find(panel, lambda n: n.roleName == "text" and n.name == name
+                                         and pcgui.is_showing(n)), 5,
+                      "the search field on the Functions page")
+
+
 def functions_search(c, language, query, description):
     app = App(c, language=language)
     app.wait_window()
@@ -1619,10 +1627,7 @@ def functions_search(c, language, query, description):
     type_text("2*")
     panel = panel_show(app)
     panel_page(app, panel, "Functions")
-    name = app.strings("Search functions")
-    search = wait_until(lambda: pcgui.find(panel, lambda n: n.roleName == "text" and n.name == name
-                                           and pcgui.is_showing(n)), 5,
-                        "the search field on the Functions page")
+    search = functions_search_field(app, panel)
     search.queryEditableText().setTextContents(query)
     want = f"sqrt(): {description}"
     row = wait_until(lambda: panel_row(app, panel, "Functions", want), 10,
@@ -1667,10 +1672,7 @@ def panel_functions_user(c):
     check(app.evaluate("half(x) = x/2") == "half(x) = x/2", "half(x) = x/2 was not defined")
     panel = panel_show(app)
     panel_page(app, panel, "Functions")
-    name = app.strings("Search functions")
-    search = wait_until(lambda: pcgui.find(panel, lambda n: n.roleName == "text" and n.name == name
-                                           and pcgui.is_showing(n)), 5,
-                        "the search field on the Functions page")
+    search = functions_search_field(app, panel)
     for function, definition in (("half", None), ("twice", "twice(x) = 2*x")):
         if definition is not None:
             app.focus_entry()
