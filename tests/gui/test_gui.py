@@ -1853,8 +1853,8 @@ def open_row_menu(app, expression, how):
         wait_until(lambda: pcgui.has_state(row, pcgui.pyatspi.STATE_FOCUSED), 5,
                    f"keyboard focus on the row of {expression}")
         combo(how) if how.startswith("<") else key(how)
-    items = wait_until(lambda: pcgui.menu_items(app, names), 5,
-                       f"the menu of the row of {expression} ({how})")
+    wait_until(lambda: pcgui.menu_items(app, names), 5,
+               f"the menu of the row of {expression} ({how})")
     time.sleep(0.3)  # every item, not the first one drawn
     return {names[n]: node for n, node in pcgui.menu_items(app, names).items()}
 
