@@ -50,6 +50,9 @@ struct _PcGraphPane
 
 G_DEFINE_FINAL_TYPE (PcGraphPane, pc_graph_pane, GTK_TYPE_BOX)
 
+enum { SIGNAL_REFUSED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
 typedef struct
 {
   PcGraphPane *pane;  /* a strong reference while the request runs */
@@ -168,6 +171,7 @@ sample_cb (GObject      *source,
       curve->failed = TRUE;
       pc_graph_view_set_samples (self->view, curve->id, 0, 0, NULL, 0);
       set_curve_error (self, curve, message);
+      g_signal_emit (self, signals[SIGNAL_REFUSED], 0, message);
     }
   else if (outcome->n_values != request->points)
     {
@@ -676,6 +680,10 @@ pc_graph_pane_class_init (PcGraphPaneClass *klass)
   object_class->dispose = pc_graph_pane_dispose;
   object_class->finalize = pc_graph_pane_finalize;
   widget_class->map = pc_graph_pane_map;
+
+  signals[SIGNAL_REFUSED] =
+    g_signal_new ("refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (PC_TYPE_GRAPH_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,

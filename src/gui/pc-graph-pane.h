@@ -18,7 +18,9 @@ G_DECLARE_FINAL_TYPE (PcGraphPane, pc_graph_pane, PC, GRAPH_PANE, GtkBox)
  * Each curve is sampled by the server, one sample per device pixel,
  * again after every pan or zoom: after a short pause, with the stale
  * request cancelled. The Add button activates "win.graph-add": the window
- * decides what is added (the entry's expression). */
+ * decides what is added (the entry's expression). Signal "refused" (const
+ * char *message): the server refused a curve; @message is the window's
+ * words for it, as the legend shows them (the log uses them too). */
 void     pc_graph_pane_set_connection    (PcGraphPane          *self,
                                           PcConnection         *connection);
 /* Plots @expression (in x) unless it is plotted already; %TRUE when it

@@ -165,8 +165,8 @@ append_log (PcWindow   *self,
 /* The connection logs an error reply in the server's English words, its
  * positions counted from 0. For an evaluation the window writes the
  * row's own message instead (in the window's language, counted from 1),
- * right after: the line waits for that, and goes in as it is otherwise
- * (a graph's error). */
+ * right after, and so does the graph pane for a curve it refused: the
+ * line waits for that, and goes in as it is otherwise. */
 /* Whether @text is the connection's "← error %d: %s" line, in the
  * window's language: its words up to the code, then the code. */
 static gboolean
@@ -1538,6 +1538,9 @@ pc_window_new (GtkApplication *app,
                                       g_variant_new_boolean (show_log));
   gtk_widget_set_visible (GTK_WIDGET (self->log_box), show_log);
   pc_graph_pane_set_connection (self->graph_pane, self->connection);
+  /* The log words a refused curve as the legend does, not in the
+   * server's English. */
+  g_signal_connect_swapped (self->graph_pane, "refused", G_CALLBACK (log_eval_error), self);
   gtk_application_set_accels_for_action (app, "win.show-graph", graph_accels);
   gtk_application_set_accels_for_action (app, "win.graph-add", graph_add_accels);
   g_action_group_change_action_state (G_ACTION_GROUP (self), "show-graph",

@@ -998,6 +998,10 @@ def graph_error(c):
     wait_until(lambda: pcgui.find(app.frame(), lambda n: n.roleName == "label"
                                   and pcgui.text_of(n) == expected and pcgui.is_showing(n)),
                15, f"the error {expected!r} in the legend")
+    # The log says it in the same words, not in the server's.
+    wait_until(lambda: f"← {expected}\n" in app.log_text(), 5, f"the log line ← {expected}",
+               state=lambda: app.log_text()[-300:])
+    check("error 1000" not in app.log_text(), "the log shows the server's error line")
     # What a graph refuses that the results list takes: an assignment.
     app.focus_entry()
     pcgui.key("Escape")
