@@ -63,6 +63,8 @@ static const GoodAddress good_addresses[] = {
   { "tcp://127.0.0.1:9", "tcp://127.0.0.1:9", "tcp", NULL, "127.0.0.1", 9 },
   { "tcp://[::1]:7878", "tcp://[::1]:7878", "tcp", NULL, "::1", 7878 },
   { "tcp://[::1]", "tcp://[::1]:7878", "tcp", NULL, "::1", 7878 },
+  /* A zone ID: %25 in the address, decoded in the host (RFC 6874). */
+  { "tcp://[fe80::1%25eth0]:9", "tcp://[fe80::1%25eth0]:9", "tcp", NULL, "fe80::1%eth0", 9 },
   { "tcp://calc.example.org:7878", "tcp://calc.example.org:7878", "tcp", NULL,
     "calc.example.org", 7878 },
   { "tcp://host:65535", "tcp://host:65535", "tcp", NULL, "host", 65535 },
@@ -140,6 +142,11 @@ static const BadAddress bad_addresses[] = {
     "tcp://[::1]:7878" },
   { "tcp-v6-not-ip", "tcp://[notip]:1", PC_ADDRESS_ERROR_INVALID,
     "only an IPv6 address", "tcp://[::1]:7878" },
+  /* GUri takes both; GLib's g_hostname_is_ip_address() takes ":". */
+  { "tcp-v6-colon", "tcp://[:]:1", PC_ADDRESS_ERROR_INVALID,
+    "only an IPv6 address", "tcp://[::1]:7878" },
+  { "tcp-v6-zone-slash", "tcp://[fe80::1%25a%2Fb]:1", PC_ADDRESS_ERROR_INVALID,
+    "IPv6 zone", "tcp://[fe80::1%25eth0]:7878" },
   { "tcp-v6-trailing", "tcp://[::1]x", PC_ADDRESS_ERROR_INVALID,
     "after the IPv6 address", "tcp://[::1]:7878" },
   { "tcp-path", "tcp://host:7878/path", PC_ADDRESS_ERROR_INVALID, "no path",

@@ -450,6 +450,18 @@ test_ops_table (Fixture       *fixture,
       g_assert_nonnull (parsed);
       g_assert_false (pc_transport_is_loopback (ops, parsed));
     }
+  /* The connection dialog's host field takes an IPv6 address with its
+   * zone as the system writes it; the address writes the zone %25. */
+  if (g_str_equal (ops->scheme, "tcp"))
+    {
+      g_autofree char *composed = ops->compose_address ("fe80::1%eth0", 7878, NULL, FALSE);
+      g_autoptr(PcAddress) parsed = pc_transports_parse_address (transports, composed, NULL);
+
+      g_assert_cmpstr (composed, ==, "tcp://[fe80::1%25eth0]:7878");
+      g_assert_nonnull (parsed);
+      g_assert_cmpstr (parsed->host, ==, "fe80::1%eth0");
+      g_assert_cmpstr (parsed->text, ==, composed);
+    }
   {
     g_autofree char *one = ops->private_address (fixture->tmpdir);
     g_autofree char *two = ops->private_address (fixture->tmpdir);

@@ -131,6 +131,40 @@ parse_query (const char  *text,
                           TCP_TLS_EXAMPLE);
 }
 
+/* Checks an IPv6 host as GUri gives it ("fe80::1%eth0": the zone ID,
+ * written %25 in an address, decoded) and makes its text for an address
+ * ("fe80::1%25eth0"). GUri is not enough: it takes "[:]" (GLib's
+ * g_hostname_is_ip_address() does), and decodes a zone ID into anything,
+ * "/" included, which would then not parse again. */
+static gboolean
+ipv6_host_text (const char  *text,
+                const char  *host,
+                char       **host_text,
+                GError     **error)
+{
+  const char *percent = strchr (host, '%');
+  g_autofree char *literal = g_strndup (host, percent != NULL ? (gsize) (percent - host) : strlen (host));
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (literal);
+
+  if (address == NULL || g_inet_address_get_family (address) != G_SOCKET_FAMILY_IPV6)
+    return pc_address_fail (error, PC_ADDRESS_ERROR_INVALID, text,
+                            _("only an IPv6 address may stand in brackets"),
+                            TCP_V6_EXAMPLE);
+  if (percent != NULL)
+    {
+      const char *zone = percent + 1;
+
+      if (zone[0] == '\0' || strspn (zone, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                          "0123456789-._~") != strlen (zone))
+        return pc_address_fail (error, PC_ADDRESS_ERROR_INVALID, text,
+                                _("an IPv6 zone (after “%25”) may hold only letters, digits and “-._~”"),
+                                "tcp://[fe80::1%25eth0]:7878");
+    }
+  *host_text = percent != NULL ? g_strdup_printf ("%s%%25%s", literal, percent + 1)
+                               : g_steal_pointer (&literal);
+  return TRUE;
+}
+
 /* tcp://host:port and tcp://[v6]:port, split by GUri (not %-decoded, no
  * DNS rules: the host is checked here); the port defaults to 7878;
  * "?tls=1" asks for TLS. */
@@ -165,7 +199,8 @@ tcp_parse_address (PcAddress   *address,
   if (host == NULL || host[0] == '\0')
     return pc_address_fail (error, PC_ADDRESS_ERROR_INVALID, text,
                             _("the host name is missing"), TCP_EXAMPLE);
-  /* GUri has checked an IPv6 literal; a name must be a host name. */
+  /* An IPv6 literal is checked below (ipv6_host_text); a name must be a
+   * host name. */
   if (userinfo != NULL
       || (strchr (host, ':') == NULL && !g_hostname_is_ip_address (host)
           && !pc_address_is_host_name (host)))
@@ -182,9 +217,18 @@ tcp_parse_address (PcAddress   *address,
     }
 
   address->port = port > 0 ? (guint16) port : TCP_DEFAULT_PORT;
-  address->text = strchr (host, ':') != NULL
-    ? g_strdup_printf ("tcp://[%s]:%u%s", host, address->port, address->tls ? "?tls=1" : "")
-    : g_strdup_printf ("tcp://%s:%u%s", host, address->port, address->tls ? "?tls=1" : "");
+  if (strchr (host, ':') != NULL)
+    {
+      g_autofree char *host_text = NULL;
+
+      if (!ipv6_host_text (text, host, &host_text, error))
+        return FALSE;
+      address->text = g_strdup_printf ("tcp://[%s]:%u%s", host_text, address->port,
+                                       address->tls ? "?tls=1" : "");
+    }
+  else
+    address->text = g_strdup_printf ("tcp://%s:%u%s", host, address->port,
+                                     address->tls ? "?tls=1" : "");
   address->host = g_steal_pointer (&host);
   return TRUE;
 }
@@ -205,9 +249,16 @@ tcp_compose_address (const char *host,
 
   if (host == NULL)
     host = "127.0.0.1";
-  /* An IPv6 literal typed without its brackets gets them. */
+  /* An IPv6 literal typed without its brackets gets them, and its zone
+   * ID as the system writes it (fe80::1%eth0) gets the "%25" an address
+   * wants. */
   if (strchr (host, ':') != NULL && host[0] != '[')
-    return g_strdup_printf ("tcp://[%s]:%u%s", host, port, option);
+    {
+      g_auto(GStrv) parts = g_strsplit (host, "%", -1);
+      g_autofree char *escaped = g_strjoinv ("%25", parts);
+
+      return g_strdup_printf ("tcp://[%s]:%u%s", escaped, port, option);
+    }
   return g_strdup_printf ("tcp://%s:%u%s", host, port, option);
 }
 
