@@ -38,18 +38,6 @@ pc_clamp_get_request_mode (GtkWidget *widget)
 }
 
 static void
-pc_clamp_get_preferred_width (GtkWidget *widget,
-                              int       *minimum,
-                              int       *natural)
-{
-  GtkWidget *child = gtk_bin_get_child (GTK_BIN (widget));
-
-  *minimum = *natural = 0;
-  if (child != NULL && gtk_widget_get_visible (child))
-    gtk_widget_get_preferred_width (child, minimum, natural);
-}
-
-static void
 pc_clamp_get_preferred_height_for_width (GtkWidget *widget,
                                          int        width,
                                          int       *minimum,
@@ -61,18 +49,6 @@ pc_clamp_get_preferred_height_for_width (GtkWidget *widget,
   if (child != NULL && gtk_widget_get_visible (child))
     gtk_widget_get_preferred_height_for_width (child, child_width (PC_CLAMP (widget), width),
                                                minimum, natural);
-}
-
-static void
-pc_clamp_get_preferred_height (GtkWidget *widget,
-                               int       *minimum,
-                               int       *natural)
-{
-  GtkWidget *child = gtk_bin_get_child (GTK_BIN (widget));
-
-  *minimum = *natural = 0;
-  if (child != NULL && gtk_widget_get_visible (child))
-    gtk_widget_get_preferred_height (child, minimum, natural);
 }
 
 static void
@@ -131,8 +107,7 @@ pc_clamp_class_init (PcClampClass *klass)
   object_class->get_property = pc_clamp_get_property;
   object_class->set_property = pc_clamp_set_property;
   widget_class->get_request_mode = pc_clamp_get_request_mode;
-  widget_class->get_preferred_width = pc_clamp_get_preferred_width;
-  widget_class->get_preferred_height = pc_clamp_get_preferred_height;
+  /* The width and height without a width are GtkBin's: the child's. */
   widget_class->get_preferred_height_for_width = pc_clamp_get_preferred_height_for_width;
   widget_class->size_allocate = pc_clamp_size_allocate;
 

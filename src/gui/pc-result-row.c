@@ -527,21 +527,30 @@ pc_result_row_new (const char *expression)
   return self;
 }
 
+/* The value the row shows and copies, and what a row with a value
+ * offers. */
+static void
+show_value (PcResultRow *self,
+            const char  *value)
+{
+  g_free (self->value);
+  self->value = g_strdup (value);
+  gtk_label_set_text (self->value_label, value);
+  keep_together (self->value_label, in_value);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), self->tooltip);
+  update_actions (self);
+}
+
 void
 pc_result_row_set_value (PcResultRow *self,
                          const char  *value)
 {
   self->pending = FALSE;
-  g_free (self->value);
-  self->value = g_strdup (value);
   gtk_spinner_stop (self->spinner);
   gtk_widget_hide (GTK_WIDGET (self->spinner));
-  gtk_label_set_text (self->value_label, value);
-  keep_together (self->value_label, in_value);
+  show_value (self, value);
   gtk_widget_show (GTK_WIDGET (self->value_label));
   set_accessible_name (self, value);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), self->tooltip);
-  update_actions (self);
 }
 
 /* The theme's colour of error text (style.css: label.error), as Pango
@@ -696,12 +705,7 @@ pc_result_row_set_format (PcResultRow          *self,
         }
     }
 
-  g_free (self->value);
-  self->value = g_strdup (text->str);
-  gtk_label_set_text (self->value_label, text->str);
-  keep_together (self->value_label, in_value);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), self->tooltip);
-  update_actions (self);
+  show_value (self, text->str);
   gtk_label_set_text (self->note_label, note->str);
   gtk_widget_set_visible (GTK_WIDGET (self->note_label), note->len > 0);
   outcome = note->len > 0 ? g_strdup_printf ("%s (%s)", text->str, note->str) : g_strdup (text->str);

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "pc-format.h"
+#include "pc-function-help.h"
 #include "pc-session-model.h"
 #include "pc-session-store.h"
 
@@ -398,33 +399,25 @@ compare_definitions (gconstpointer a,
   return strcmp ((*(PcDefinition * const *) a)->name, (*(PcDefinition * const *) b)->name);
 }
 
-/* What a catalogue holds, in one string: the same string, the same
- * catalogue for the panel and completion. */
+static void
+add_to_key (PcCatalogKind  kind,
+            const char    *name,
+            const char    *description,
+            gpointer       user_data)
+{
+  g_string_append_printf (user_data, "%d\x1f%s\x1f%s\x1e", kind, name ? name : "",
+                          description ? description : "");
+}
+
+/* What a catalogue shows (pc_function_help_foreach(), as the panel and
+ * completion list it), in one string: the same string, nothing changed
+ * for them (a screen reader hears every row of the panel replaced). */
 static char *
 catalog_key (const PcCatalog *catalog)
 {
   GString *key = g_string_new (NULL);
-  GPtrArray *lists[] = { catalog->functions, catalog->user };
 
-  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
-    {
-      for (guint i = 0; i < lists[l]->len; i++)
-        {
-          PcFunctionInfo *info = g_ptr_array_index (lists[l], i);
-
-          g_string_append_printf (key, "%s/%d/%s/%s\n", info->name, info->args,
-                                  info->description ? info->description : "",
-                                  info->text ? info->text : "");
-        }
-      g_string_append_c (key, '\f');
-    }
-  for (guint i = 0; i < catalog->operators->len; i++)
-    g_string_append_printf (key, "%s\n", (const char *) g_ptr_array_index (catalog->operators, i));
-  g_string_append_c (key, '\f');
-  for (guint i = 0; i < catalog->constant_names->len; i++)
-    g_string_append_printf (key, "%s=%.17g\n",
-                            (const char *) g_ptr_array_index (catalog->constant_names, i),
-                            g_array_index (catalog->constant_values, double, i));
+  pc_function_help_foreach (catalog, add_to_key, key);
   return g_string_free (key, FALSE);
 }
 
@@ -877,8 +870,7 @@ pc_session_model_dispose (GObject *object)
 {
   PcSessionModel *self = PC_SESSION_MODEL (object);
 
-  if (self->save_source != 0)
-    save_now (self);
+  pc_session_model_save_now (self);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   for (guint i = 0; i < G_N_ELEMENTS (self->handlers); i++)

@@ -26,7 +26,6 @@ struct _PcSidePanel
   PcHistory      *history;
   gulong          history_handler;
   char           *functions_key;  /* casefolded search text, or NULL */
-  char           *catalog_key;    /* what the Functions page shows, in a string */
   gboolean        history_stale;  /* changed while the page was not shown */
   char           *history_key;
 };
@@ -220,34 +219,14 @@ add_catalog_row (PcCatalogKind  kind,
   gtk_container_add (GTK_CONTAINER (self->functions_list), GTK_WIDGET (row));
 }
 
-static void
-add_to_key (PcCatalogKind  kind,
-            const char    *name,
-            const char    *description,
-            gpointer       user_data)
-{
-  g_string_append_printf (user_data, "%d\x1f%s\x1f%s\x1e", kind, name ? name : "",
-                          description ? description : "");
-}
-
 void
 pc_side_panel_set_catalog (PcSidePanel     *self,
                            const PcCatalog *catalog)
 {
-  GString *key = g_string_new (NULL);
-
   g_return_if_fail (PC_IS_SIDE_PANEL (self));
 
-  /* Asked again after every definition: the rows are only made again
-   * when something changed (a screen reader hears every row replaced). */
-  pc_function_help_foreach (catalog, add_to_key, key);
-  if (g_strcmp0 (key->str, self->catalog_key) == 0)
-    {
-      g_string_free (key, TRUE);
-      return;
-    }
-  g_free (self->catalog_key);
-  self->catalog_key = g_string_free (key, FALSE);
+  /* Called when the catalogue changed (PcSessionModel's
+   * "catalog-changed"): every row is made again. */
   clear_list (self->functions_list);
   pc_function_help_foreach (catalog, add_catalog_row, self);
   gtk_list_box_invalidate_headers (self->functions_list);
@@ -447,7 +426,6 @@ pc_side_panel_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->definitions, definitions_changed_cb, self);
   g_clear_object (&self->definitions);
   g_clear_pointer (&self->functions_key, g_free);
-  g_clear_pointer (&self->catalog_key, g_free);
   g_clear_pointer (&self->history_key, g_free);
   G_OBJECT_CLASS (pc_side_panel_parent_class)->dispose (object);
 }

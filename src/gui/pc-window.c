@@ -221,10 +221,12 @@ connection_log_cb (PcConnection        *connection,
       append_log (self, "! ", text);
       break;
     case PC_CONNECTION_LOG_SERVER:
-      if (server_line_text (text) != NULL)
-        text = server_line_text (text);
-      /* TRANSLATORS: prefix of log lines written by the private server */
-      append_log (self, _("[server] "), text);
+      {
+        const char *own = server_line_text (text);
+
+        /* TRANSLATORS: prefix of log lines written by the private server */
+        append_log (self, _("[server] "), own != NULL ? own : text);
+      }
       break;
     default:
       append_log (self, "", text);
@@ -599,6 +601,24 @@ set_entry_text (PcWindow   *self,
   self->setting_text = FALSE;
 }
 
+/* The keyboard back to the entry, the cursor at the end (focusing an
+ * entry selects its text). */
+static void
+focus_entry_at_end (PcWindow *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->expression_entry));
+  gtk_editable_set_position (GTK_EDITABLE (self->expression_entry), -1);
+}
+
+/* A row's expression back in the entry, to edit and send again. */
+static void
+edit_row (PcWindow    *self,
+          PcResultRow *row)
+{
+  set_entry_text (self, pc_result_row_get_expression (row));
+  focus_entry_at_end (self);
+}
+
 /* Types @text at the entry's cursor as the keyboard would: over the
  * selection if there is one; then the cursor goes @back characters back
  * (inside the parentheses of "sin()"). The entry gets the focus back
@@ -731,10 +751,7 @@ combo_changed_cb (PcWindow *self)
   self->history_index = (int) length - 1 - active;
   g_clear_pointer (&self->draft, g_free);
   if (!self->popup_open)
-    {
-      gtk_widget_grab_focus (GTK_WIDGET (self->expression_entry));
-      gtk_editable_set_position (GTK_EDITABLE (self->expression_entry), -1);
-    }
+    focus_entry_at_end (self);
 }
 
 static void
@@ -751,8 +768,7 @@ combo_popup_shown_cb (PcWindow *self)
       return;
     }
   /* Closed, picked or not (Escape): back to the entry, not the arrow. */
-  gtk_widget_grab_focus (GTK_WIDGET (self->expression_entry));
-  gtk_editable_set_position (GTK_EDITABLE (self->expression_entry), -1);
+  focus_entry_at_end (self);
 }
 
 /* ---- Evaluating ------------------------------------------------------- */
@@ -835,9 +851,7 @@ static void
 row_edit_cb (PcResultRow *row,
              PcWindow    *self)
 {
-  set_entry_text (self, pc_result_row_get_expression (row));
-  gtk_widget_grab_focus (GTK_WIDGET (self->expression_entry));
-  gtk_editable_set_position (GTK_EDITABLE (self->expression_entry), -1);
+  edit_row (self, row);
 }
 
 /* Deletes a row; one still waiting for the server is cancelled (a
@@ -1018,9 +1032,7 @@ static void
 row_activated_cb (PcWindow      *self,
                   GtkListBoxRow *row)
 {
-  set_entry_text (self, pc_result_row_get_expression (PC_RESULT_ROW (row)));
-  gtk_widget_grab_focus (GTK_WIDGET (self->expression_entry));
-  gtk_editable_set_position (GTK_EDITABLE (self->expression_entry), -1);
+  edit_row (self, PC_RESULT_ROW (row));
 }
 
 static gboolean
@@ -1302,13 +1314,9 @@ show_graph_changed (GSimpleAction *action,
                     gpointer       user_data)
 {
   PcWindow *self = user_data;
-  gboolean show = g_variant_get_boolean (state);
 
-  g_simple_action_set_state (action, state);
-  gtk_widget_set_visible (GTK_WIDGET (self->graph_pane), show);
-  if (show != g_settings_get_boolean (self->settings, "show-graph"))
-    g_settings_set_boolean (self->settings, "show-graph", show);
-  if (show && gtk_widget_get_realized (GTK_WIDGET (self)))
+  show_part (self, action, state, GTK_WIDGET (self->graph_pane), "show-graph");
+  if (g_variant_get_boolean (state) && gtk_widget_get_realized (GTK_WIDGET (self)))
     plot_entry (self);
 }
 
