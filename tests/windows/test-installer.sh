@@ -170,10 +170,23 @@ start_window() {
   # GDK passes the NULL on (gdkproperty-win32.c: "Pango-CRITICAL:
   # pango_font_description_to_string: assertion 'desc != NULL'"): harmless,
   # a real Windows has Segoe UI, but fatal under that flag.
-  (cd "$inst/bin" && exec env -u G_DEBUG "$@" PIPECALC_FONT="DejaVu Sans" wine ./pipecalc.exe) >"$log" 2>&1 &
-  window_pid=$!
-  pids+=("$window_pid")
-  wid=$(timeout 120 xdotool search --sync --onlyvisible --name "^$title\$" 2>/dev/null | head -n 1)
+  local attempt pid
+  for attempt in 1 2; do
+    (cd "$inst/bin" && exec env -u G_DEBUG "$@" PIPECALC_FONT="DejaVu Sans" wine ./pipecalc.exe) >"$log" 2>&1 &
+    window_pid=$!
+    pids+=("$window_pid")
+    wid=$(timeout 90 xdotool search --sync --onlyvisible --name "^$title\$" 2>/dev/null | head -n 1)
+    [ -n "$wid" ] && return
+    # Once in several runs, a second start of pipecalc.exe in this wine
+    # prefix printed nothing and showed no window for minutes (wine never
+    # ran it: its log stayed empty). Said, and tried once more.
+    echo "# attempt $attempt: no window \"$title\" within 90 s; log: $(wc -c <"$log") bytes"
+    for pid in $(pgrep -f -i 'pipecalc.exe' 2>/dev/null); do
+      tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qx "WINEPREFIX=$WINEPREFIX" \
+        && kill "$pid" 2>/dev/null
+    done
+    kill "$window_pid" 2>/dev/null
+  done
 }
 
 # click X Y: a click at X, Y of the window; X, Y < 0 count from the right
